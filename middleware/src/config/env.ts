@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The middleware's configuration, read from environment variables (and an optional `.env` file loaded by the
+ * caller). With neither Sage 300 nor Salesforce configured the middleware runs on its embedded sandboxes.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: `${name} must be an http(s) URL` });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  SAGE300_URL: url('SAGE300_URL').optional(),
+  SAGE300_COMPANY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{1,6}$/, 'SAGE300_COMPANY must be a Sage company id such as SAMINC')
+    .default('SAMINC'),
+  SAGE300_USER: optionalString,
+  SAGE300_PASSWORD: optionalString,
+  SAGE300_TIMEOUT_MS: positiveInt(60_000),
+  SAGE300_PAGE_SIZE: positiveInt(1000),
+  SAGE300_MAX_CONCURRENCY: positiveInt(4),
+  SF_LOGIN_URL: url('SF_LOGIN_URL').optional(),
+  SF_CLIENT_ID: optionalString,
+  SF_CLIENT_SECRET: optionalString,
+  SF_USERNAME: optionalString,
+  SF_JWT_KEY_FILE: optionalString,
+  SF_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'SF_API_VERSION must look like 65.0')
+    .default('65.0'),
+  MIDDLEWARE_API_KEYS: optionalString,
+  DATABASE_URL: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  MAPPING_FILE: optionalString,
+  TLS_CERT_FILE: optionalString,
+  TLS_KEY_FILE: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FINANCIALS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(60),
+  RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Sage300Settings {
+  /** The Web API root up to the tenant segment, e.g. `https://erp.example.com/Sage300WebApi/v1.0/-`. */
+  baseUrl: string;
+  company: string;
+  user: string;
+  password: string;
+  timeoutMs: number;
+  pageSize: number;
+  maxConcurrency: number;
+}
+
+export type SalesforceAuth =
+  | { kind: 'client_credentials'; clientId: string; clientSecret: string }
+  | { kind: 'jwt'; clientId: string; username: string; privateKey: string };
+
+export interface SalesforceSettings {
+  loginUrl: string;
+  apiVersion: string;
+  auth: SalesforceAuth;
+}
+
+export interface Config {
+  env: Env;
+  /** Undefined when the embedded Sage 300 sandbox should be used. */
+  sage300?: Sage300Settings;
+  /** Undefined when the embedded Salesforce sandbox should be used. */
+  salesforce?: SalesforceSettings;
+  apiKeys: string[];
+  databaseUrl: string;
+  tls?: { cert: string; key: string };
+}
+
+/** A configuration problem, with one line an operator can act on. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Normalises a Sage server URL to the Web API root (appends `/Sage300WebApi/v1.0/-` when only a host is given). */
+export function sage300ApiRoot(value: string): string {
+  const trimmed = value.replace(/\/+$/, '');
+  return /\/Sage300WebApi\//i.test(trimmed) ? trimmed : `${trimmed}/Sage300WebApi/v1.0/-`;
+}
+
+function need(value: string | undefined, name: string, why: string): string {
+  if (!value) throw new ConfigError(`${name} is not set: ${why}`);
+  return value;
+}
+
+function readSecretFile(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`${name} points at ${path}, which cannot be read`);
+  }
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming the first bad or missing variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'configuration';
+    throw new ConfigError(`${name} is invalid: ${issue?.message ?? 'unknown problem'}`);
+  }
+  const env = parsed.data;
+  const config: Config = {
+    env,
+    apiKeys: (env.MIDDLEWARE_API_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
+    databaseUrl: env.DATABASE_URL ?? 'sqlite://./data/connector.db',
+  };
+  if (config.apiKeys.some((key) => key.length < 16)) {
+    throw new ConfigError('MIDDLEWARE_API_KEYS holds a key shorter than 16 characters; use long random keys');
+  }
+
+  if (env.SAGE300_URL) {
+    config.sage300 = {
+      baseUrl: sage300ApiRoot(env.SAGE300_URL),
+      company: env.SAGE300_COMPANY.toUpperCase(),
+      user: need(env.SAGE300_USER, 'SAGE300_USER', 'set the Sage 300 Web API user'),
+      password: need(env.SAGE300_PASSWORD, 'SAGE300_PASSWORD', 'set the Sage 300 Web API password'),
+      timeoutMs: env.SAGE300_TIMEOUT_MS,
+      pageSize: env.SAGE300_PAGE_SIZE,
+      maxConcurrency: env.SAGE300_MAX_CONCURRENCY,
+    };
+  }
+
+  if (env.SF_LOGIN_URL) {
+    const clientId = need(env.SF_CLIENT_ID, 'SF_CLIENT_ID', 'set the connected app consumer key');
+    const auth: SalesforceAuth = env.SF_JWT_KEY_FILE
+      ? {
+          kind: 'jwt',
+          clientId,
+          username: need(env.SF_USERNAME, 'SF_USERNAME', 'the JWT bearer flow needs the integration user name'),
+          privateKey: readSecretFile(env.SF_JWT_KEY_FILE, 'SF_JWT_KEY_FILE'),
+        }
+      : {
+          kind: 'client_credentials',
+          clientId,
+          clientSecret: need(
+            env.SF_CLIENT_SECRET,
+            'SF_CLIENT_SECRET',
+            'set the connected app secret, or SF_USERNAME and SF_JWT_KEY_FILE for the JWT flow',
+          ),
+        };
+    config.salesforce = { loginUrl: env.SF_LOGIN_URL.replace(/\/+$/, ''), apiVersion: env.SF_API_VERSION, auth };
+  }
+
+  if (env.TLS_CERT_FILE || env.TLS_KEY_FILE) {
+    config.tls = {
+      cert: readSecretFile(need(env.TLS_CERT_FILE, 'TLS_CERT_FILE', 'TLS needs both a certificate and a key'), 'TLS_CERT_FILE'),
+      key: readSecretFile(need(env.TLS_KEY_FILE, 'TLS_KEY_FILE', 'TLS needs both a certificate and a key'), 'TLS_KEY_FILE'),
+    };
+  }
+  return config;
+}
