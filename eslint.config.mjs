@@ -5,7 +5,18 @@ import globals from 'globals';
 import lwcConfig from '@salesforce/eslint-config-lwc/recommended.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'coverage/**', 'dist/**', 'data/**', '.sfdx/**', '.sf/**', 'test/fixtures/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.tools/**',
+      'coverage/**',
+      'dist/**',
+      'data/**',
+      '.sfdx/**',
+      '.sf/**',
+      'test/fixtures/**',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.strict, ...tseslint.configs.stylistic],

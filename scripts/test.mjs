@@ -30,7 +30,15 @@ function jestProject(name, nodeArgs, config) {
     name,
     run: () => {
       const report = join(tmp, `${name}.json`);
-      const status = spawn('node', [...nodeArgs, jestBin, '-c', config, '--json', `--outputFile=${report}`, ...extraJestArgs]);
+      const status = spawn('node', [
+        ...nodeArgs,
+        jestBin,
+        '-c',
+        config,
+        '--json',
+        `--outputFile=${report}`,
+        ...extraJestArgs,
+      ]);
       let result;
       try {
         result = JSON.parse(readFileSync(report, 'utf8'));
@@ -38,7 +46,8 @@ function jestProject(name, nodeArgs, config) {
         return counts(0, 1);
       }
       const brokenSuites = result.numRuntimeErrorTestSuites ?? 0;
-      const failed = result.numFailedTests + brokenSuites + (status !== 0 && result.numFailedTests + brokenSuites === 0 ? 1 : 0);
+      const failed =
+        result.numFailedTests + brokenSuites + (status !== 0 && result.numFailedTests + brokenSuites === 0 ? 1 : 0);
       return counts(result.numPassedTests, failed);
     },
   };
@@ -48,7 +57,11 @@ const phases = [
   gate('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']),
   gate('eslint', 'eslint', ['--max-warnings=0', '.']),
   gate('prettier', 'prettier', ['--check', '--log-level=warn', '.']),
-  jestProject('jest-typescript', ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'], 'jest.config.ts.mjs'),
+  jestProject(
+    'jest-typescript',
+    ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
+    'jest.config.ts.mjs',
+  ),
   jestProject('jest-lwc', [], 'jest.config.lwc.cjs'),
   gate('check-salesforce', 'node', ['--import', 'tsx', 'scripts/check-salesforce.ts']),
 ];
@@ -67,7 +80,9 @@ rmSync(tmp, { recursive: true, force: true });
 console.log('\n=== summary ===');
 for (const row of rows) {
   const verdict = row.failed === 0 ? 'ok  ' : 'FAIL';
-  console.log(`${verdict} ${row.name.padEnd(18)} ${String(row.passed).padStart(5)} passed ${String(row.failed).padStart(3)} failed  ${row.seconds.toFixed(1)}s`);
+  console.log(
+    `${verdict} ${row.name.padEnd(18)} ${String(row.passed).padStart(5)} passed ${String(row.failed).padStart(3)} failed  ${row.seconds.toFixed(1)}s`,
+  );
 }
 const passed = rows.reduce((sum, row) => sum + row.passed, 0);
 const failed = rows.reduce((sum, row) => sum + row.failed, 0);

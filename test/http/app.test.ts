@@ -78,7 +78,11 @@ describe('the Express app factory', () => {
     const res = await fetch(`${base}/test/conflict`);
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({
-      error: { code: 'NOT_CLOSED_WON', message: 'The opportunity is not Closed Won', details: { stage: 'Prospecting' } },
+      error: {
+        code: 'NOT_CLOSED_WON',
+        message: 'The opportunity is not Closed Won',
+        details: { stage: 'Prospecting' },
+      },
     });
   });
 

@@ -173,8 +173,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   if (env.TLS_CERT_FILE || env.TLS_KEY_FILE) {
     config.tls = {
-      cert: readSecretFile(need(env.TLS_CERT_FILE, 'TLS_CERT_FILE', 'TLS needs both a certificate and a key'), 'TLS_CERT_FILE'),
-      key: readSecretFile(need(env.TLS_KEY_FILE, 'TLS_KEY_FILE', 'TLS needs both a certificate and a key'), 'TLS_KEY_FILE'),
+      cert: readSecretFile(
+        need(env.TLS_CERT_FILE, 'TLS_CERT_FILE', 'TLS needs both a certificate and a key'),
+        'TLS_CERT_FILE',
+      ),
+      key: readSecretFile(
+        need(env.TLS_KEY_FILE, 'TLS_KEY_FILE', 'TLS needs both a certificate and a key'),
+        'TLS_KEY_FILE',
+      ),
     };
   }
   return config;

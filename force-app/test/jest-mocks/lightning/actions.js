@@ -1,6 +1,6 @@
 // sfdx-lwc-jest ships no stub for lightning/actions; quick-action components need CloseActionScreenEvent.
 export const CloseActionScreenEvent = class extends CustomEvent {
-    constructor() {
-        super('close');
-    }
+  constructor() {
+    super('close');
+  }
 };
