@@ -1,0 +1,174 @@
+import { ageOpenItems, cents, daysOverdue, type AgingBuckets } from './aging.js';
+import { creditUtilisation, creditStanding, type CreditStanding } from './credit.js';
+
+/** The Sage 300 `ARCustomers` fields the financial summary reads. */
+export interface SageCustomerFigures {
+  CustomerNumber: string;
+  CustomerName?: string | null;
+  CurrencyCode?: string | null;
+  OnHold?: string | boolean | null;
+  CreditLimitCustomerCurrency?: number | null;
+  BalanceDueInCustomerCurrency?: number | null;
+  AmountPastDue?: number | null;
+  DateOfLastReceipt?: string | null;
+  DateOfLastInvoice?: string | null;
+}
+
+/** The Sage 300 `ARPostedDocuments` fields the summary and the invoice list read. */
+export interface SagePostedDocument {
+  CustomerNumber: string;
+  DocumentNumber: string;
+  DocumentType?: string | null;
+  DocumentDate?: string | null;
+  DueDate?: string | null;
+  DatePaid?: string | null;
+  FullyPaid?: string | boolean | null;
+  CustomerCurrencyInvoiceAmount?: number | null;
+  CustomerCurrencyAmountDue?: number | null;
+  CurrencyCode?: string | null;
+  OrderNumber?: string | null;
+  PONumber?: string | null;
+}
+
+/** One A/R document as a rep sees it. */
+export interface InvoiceView {
+  documentNumber: string;
+  documentType: string;
+  documentDate: string | null;
+  dueDate: string | null;
+  amount: number;
+  balanceDue: number;
+  currency: string | null;
+  status: DocumentStatus;
+  daysOverdue: number;
+  orderNumber: string | null;
+  poNumber: string | null;
+  lastPaymentDate: string | null;
+}
+
+/** A customer's live financial position. */
+export interface CustomerFinancials {
+  customerNumber: string;
+  customerName: string | null;
+  currency: string | null;
+  balance: number;
+  creditLimit: number;
+  availableCredit: number | null;
+  utilisation: number | null;
+  creditStanding: CreditStanding;
+  pastDue: number;
+  aging: AgingBuckets;
+  onHold: boolean;
+  lastPaymentDate: string | null;
+  lastInvoiceDate: string | null;
+  openDocuments: number;
+  asOf: string;
+}
+
+/** The status picklist of `Sage_Invoice__c.Status__c`. */
+export type DocumentStatus = 'Open' | 'Partially Paid' | 'Paid' | 'Overdue' | 'Credit';
+
+const creditTypes = new Set(['creditnote', 'receipt', 'prepayment', 'unappliedcash']);
+
+/** Sage answers Yes/No enums as strings and some servers as booleans. */
+export function yes(value: string | boolean | null | undefined): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'yes');
+}
+
+/** A date-only ISO string (`2024-05-01`), or null for an empty or unreadable Sage date. */
+export function isoDate(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time) || time <= 0) return null;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+function trimmed(value: string | null | undefined): string | null {
+  const result = value?.trim();
+  return result ? result : null;
+}
+
+/** True for documents that are a credit to the customer (credit notes, receipts, prepayments). */
+export function isCreditDocument(documentType: string | null | undefined): boolean {
+  return creditTypes.has((documentType ?? '').replace(/\s+/g, '').toLowerCase());
+}
+
+/** The signed amount still open on a document: credits count against the balance. */
+export function signedAmountDue(document: SagePostedDocument): number {
+  const due = document.CustomerCurrencyAmountDue ?? 0;
+  return isCreditDocument(document.DocumentType) ? -Math.abs(due) : due;
+}
+
+/** True while a document still carries an amount. */
+export function isOpen(document: SagePostedDocument): boolean {
+  return !yes(document.FullyPaid) && Math.abs(document.CustomerCurrencyAmountDue ?? 0) >= 0.005;
+}
+
+/** The invoice status a rep reads: credit, paid, overdue, partially paid or open. */
+export function documentStatus(document: SagePostedDocument, asOf: Date): DocumentStatus {
+  if (isCreditDocument(document.DocumentType)) return 'Credit';
+  if (!isOpen(document)) return 'Paid';
+  if (daysOverdue(document.DueDate, asOf) > 0) return 'Overdue';
+  const amount = document.CustomerCurrencyInvoiceAmount ?? 0;
+  const due = document.CustomerCurrencyAmountDue ?? 0;
+  return amount > 0 && due < amount - 0.005 ? 'Partially Paid' : 'Open';
+}
+
+/** A posted document as the invoice list shows it. */
+export function invoiceView(document: SagePostedDocument, asOf: Date): InvoiceView {
+  const open = isOpen(document);
+  return {
+    documentNumber: document.DocumentNumber.trim(),
+    documentType: trimmed(document.DocumentType) ?? 'Invoice',
+    documentDate: isoDate(document.DocumentDate),
+    dueDate: isoDate(document.DueDate),
+    amount: cents(document.CustomerCurrencyInvoiceAmount ?? 0),
+    balanceDue: open ? cents(signedAmountDue(document)) : 0,
+    currency: trimmed(document.CurrencyCode),
+    status: documentStatus(document, asOf),
+    daysOverdue: open && !isCreditDocument(document.DocumentType) ? daysOverdue(document.DueDate, asOf) : 0,
+    orderNumber: trimmed(document.OrderNumber),
+    poNumber: trimmed(document.PONumber),
+    lastPaymentDate: isoDate(document.DatePaid),
+  };
+}
+
+/**
+ * The financial summary of one customer from its Sage record and its posted documents. Balance and limit are Sage's
+ * own figures; past due and aging are computed from the open documents as of `asOf`, so they are current even when
+ * Sage's aging has not been run today.
+ */
+export function customerFinancials(
+  customer: SageCustomerFigures,
+  documents: SagePostedDocument[],
+  asOf: Date,
+  warningThreshold: number,
+): CustomerFinancials {
+  const open = documents.filter(isOpen);
+  const aging = ageOpenItems(
+    open.map((document) => ({
+      amountDue: signedAmountDue(document),
+      daysOverdue: daysOverdue(document.DueDate, asOf),
+    })),
+  );
+  const balance = cents(customer.BalanceDueInCustomerCurrency ?? 0);
+  const creditLimit = cents(customer.CreditLimitCustomerCurrency ?? 0);
+  const utilisation = creditUtilisation(balance, creditLimit);
+  return {
+    customerNumber: customer.CustomerNumber.trim(),
+    customerName: trimmed(customer.CustomerName),
+    currency: trimmed(customer.CurrencyCode),
+    balance,
+    creditLimit,
+    availableCredit: creditLimit > 0 ? cents(creditLimit - balance) : null,
+    utilisation,
+    creditStanding: creditStanding(utilisation, warningThreshold),
+    pastDue: cents(aging.days1to30 + aging.days31to60 + aging.days61to90 + aging.over90),
+    aging,
+    onHold: yes(customer.OnHold),
+    lastPaymentDate: isoDate(customer.DateOfLastReceipt),
+    lastInvoiceDate: isoDate(customer.DateOfLastInvoice),
+    openDocuments: open.length,
+    asOf: asOf.toISOString(),
+  };
+}

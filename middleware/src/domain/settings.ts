@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/** What the order push does when a customer would exceed its credit limit or is on hold. */
+export type CreditPolicy = 'Block' | 'Warn' | 'Allow';
+/** How a new Sage customer number is chosen. */
+export type CustomerNumberStrategy = 'Sequential' | 'Name Based';
+/** How an account without a Sage number is matched to an existing Sage customer before one is created. */
+export type CustomerMatch = 'Name And Postal Code' | 'Email' | 'None';
+
+/** The business settings the API and the sync flows share (the `Default` record of `Sage_Connector_Setting__mdt`). */
+export interface ConnectorSettings {
+  creditWarningThreshold: number;
+  overdueBuckets: number[];
+  autoPushClosedWon: boolean;
+  creditPolicy: CreditPolicy;
+  defaultCustomerGroup: string;
+  defaultTerms: string;
+  defaultTaxGroup: string;
+  defaultPriceList: string;
+  defaultCurrency: string;
+  customerNumberStrategy: CustomerNumberStrategy;
+  customerMatch: CustomerMatch;
+  schedules: { customers: string; invoices: string; items: string; orders: string };
+}
+
+/** The settings the package ships with; used when neither Salesforce nor the environment says otherwise. */
+export const defaultSettings: ConnectorSettings = {
+  creditWarningThreshold: 80,
+  overdueBuckets: [1, 31, 61, 91],
+  autoPushClosedWon: false,
+  creditPolicy: 'Warn',
+  defaultCustomerGroup: 'RTL',
+  defaultTerms: 'N30',
+  defaultTaxGroup: 'CALIF',
+  defaultPriceList: 'RTL',
+  defaultCurrency: 'USD',
+  customerNumberStrategy: 'Sequential',
+  customerMatch: 'Name And Postal Code',
+  schedules: { customers: '*/15 * * * *', invoices: '*/15 * * * *', items: '0 * * * *', orders: '*/5 * * * *' },
+};
+
+/** The API names of `Sage_Connector_Setting__mdt` fields, in the order the settings query selects them. */
+export const settingFields = [
+  'Credit_Warning_Threshold__c',
+  'Overdue_Buckets__c',
+  'Auto_Push_Closed_Won__c',
+  'Credit_Policy__c',
+  'Default_Customer_Group__c',
+  'Default_Terms__c',
+  'Default_Tax_Group__c',
+  'Default_Price_List__c',
+  'Default_Currency__c',
+  'Customer_Number_Strategy__c',
+  'Customer_Match__c',
+  'Customer_Sync_Schedule__c',
+  'Invoice_Sync_Schedule__c',
+  'Item_Sync_Schedule__c',
+  'Order_Sync_Schedule__c',
+] as const;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .nullish()
+    .transform((value) => value ?? undefined);
+
+const bucketList = z
+  .string()
+  .trim()
+  .regex(/^\d{1,4}(\s*,\s*\d{1,4})*$/, 'must be day numbers separated by commas, such as 1,31,61,91')
+  .transform((value) => value.split(',').map((part) => Number(part.trim())))
+  .refine((days) => days.every((day, index) => index === 0 || day > (days[index - 1] ?? 0)), 'must increase')
+  .nullish()
+  .transform((value) => value ?? undefined);
+
+const metadataRecord = z.object({
+  Credit_Warning_Threshold__c: z.number().min(0).max(999).nullish(),
+  Overdue_Buckets__c: bucketList,
+  Auto_Push_Closed_Won__c: z.boolean().nullish(),
+  Credit_Policy__c: z.enum(['Block', 'Warn', 'Allow']).nullish(),
+  Default_Customer_Group__c: text(6),
+  Default_Terms__c: text(6),
+  Default_Tax_Group__c: text(12),
+  Default_Price_List__c: text(6),
+  Default_Currency__c: text(3),
+  Customer_Number_Strategy__c: z.enum(['Sequential', 'Name Based']).nullish(),
+  Customer_Match__c: z.enum(['Name And Postal Code', 'Email', 'None']).nullish(),
+  Customer_Sync_Schedule__c: text(40),
+  Invoice_Sync_Schedule__c: text(40),
+  Item_Sync_Schedule__c: text(40),
+  Order_Sync_Schedule__c: text(40),
+});
+
+/** A settings record that cannot be used, naming the offending field. */
+export class InvalidSettingsError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field} ${message}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/**
+ * Reads a `Sage_Connector_Setting__mdt` record over a base: blank fields keep the base value.
+ * Throws InvalidSettingsError naming the first field that is present but unusable.
+ */
+export function settingsFromMetadata(record: Record<string, unknown>, base: ConnectorSettings): ConnectorSettings {
+  const parsed = metadataRecord.safeParse(record);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidSettingsError(
+      String(issue?.path[0] ?? 'Sage_Connector_Setting__mdt'),
+      issue?.message ?? 'is invalid',
+    );
+  }
+  const r = parsed.data;
+  return {
+    creditWarningThreshold: r.Credit_Warning_Threshold__c ?? base.creditWarningThreshold,
+    overdueBuckets: r.Overdue_Buckets__c ?? base.overdueBuckets,
+    autoPushClosedWon: r.Auto_Push_Closed_Won__c ?? base.autoPushClosedWon,
+    creditPolicy: r.Credit_Policy__c ?? base.creditPolicy,
+    defaultCustomerGroup: r.Default_Customer_Group__c?.toUpperCase() ?? base.defaultCustomerGroup,
+    defaultTerms: r.Default_Terms__c?.toUpperCase() ?? base.defaultTerms,
+    defaultTaxGroup: r.Default_Tax_Group__c?.toUpperCase() ?? base.defaultTaxGroup,
+    defaultPriceList: r.Default_Price_List__c?.toUpperCase() ?? base.defaultPriceList,
+    defaultCurrency: r.Default_Currency__c?.toUpperCase() ?? base.defaultCurrency,
+    customerNumberStrategy: r.Customer_Number_Strategy__c ?? base.customerNumberStrategy,
+    customerMatch: r.Customer_Match__c ?? base.customerMatch,
+    schedules: {
+      customers: r.Customer_Sync_Schedule__c ?? base.schedules.customers,
+      invoices: r.Invoice_Sync_Schedule__c ?? base.schedules.invoices,
+      items: r.Item_Sync_Schedule__c ?? base.schedules.items,
+      orders: r.Order_Sync_Schedule__c ?? base.schedules.orders,
+    },
+  };
+}
