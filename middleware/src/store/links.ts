@@ -1,0 +1,128 @@
+/**
+ * Links: one row per record known on both sides (entity + Sage key), with its Salesforce Id and the content hash last
+ * synced from each side. A flow writes a record only when its hash differs from the one stored here, which is also what
+ * drops the connector's own echoes.
+ */
+import { sql, type Kysely } from 'kysely';
+import { isoTime, type Clock } from './clock.js';
+import type { Database } from './schema.js';
+
+export interface Link {
+  entity: string;
+  sageKey: string;
+  salesforceId: string | null;
+  sageHash: string | null;
+  salesforceHash: string | null;
+  lastSyncedAt: Date;
+}
+
+/** A link to store; a null Salesforce Id or hash keeps the value already stored. */
+export interface LinkUpdate {
+  sageKey: string;
+  salesforceId: string | null;
+  sageHash: string | null;
+  salesforceHash: string | null;
+}
+
+export interface LinkRepository {
+  get(entity: string, sageKey: string): Promise<Link | undefined>;
+  /** The links of these keys, by key; keys without a link are absent. */
+  getMany(entity: string, sageKeys: readonly string[]): Promise<Map<string, Link>>;
+  findBySalesforceId(entity: string, salesforceId: string): Promise<Link | undefined>;
+  upsertMany(entity: string, links: readonly LinkUpdate[]): Promise<void>;
+  count(entity: string): Promise<number>;
+}
+
+type Row = Database['sync_links'];
+
+function toLink(row: Row): Link {
+  return {
+    entity: row.entity,
+    sageKey: row.sage_key,
+    salesforceId: row.salesforce_id,
+    sageHash: row.sage_hash,
+    salesforceHash: row.salesforce_hash,
+    lastSyncedAt: new Date(row.last_synced_at),
+  };
+}
+
+const chunkSize = 200;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += chunkSize) result.push(items.slice(start, start + chunkSize));
+  return result;
+}
+
+export function linkRepository(db: Kysely<Database>, clock: Clock): LinkRepository {
+  return {
+    async get(entity, sageKey) {
+      const row = await db
+        .selectFrom('sync_links')
+        .selectAll()
+        .where('entity', '=', entity)
+        .where('sage_key', '=', sageKey)
+        .executeTakeFirst();
+      return row && toLink(row);
+    },
+    async getMany(entity, sageKeys) {
+      const found = new Map<string, Link>();
+      for (const part of chunks([...new Set(sageKeys)])) {
+        const rows = await db
+          .selectFrom('sync_links')
+          .selectAll()
+          .where('entity', '=', entity)
+          .where('sage_key', 'in', part)
+          .execute();
+        for (const row of rows) found.set(row.sage_key, toLink(row));
+      }
+      return found;
+    },
+    async findBySalesforceId(entity, salesforceId) {
+      const row = await db
+        .selectFrom('sync_links')
+        .selectAll()
+        .where('entity', '=', entity)
+        .where('salesforce_id', '=', salesforceId)
+        .executeTakeFirst();
+      return row && toLink(row);
+    },
+    async upsertMany(entity, links) {
+      const now = isoTime(clock());
+      for (const part of chunks(links)) {
+        await db
+          .insertInto('sync_links')
+          .values(
+            part.map((link) => ({
+              entity,
+              sage_key: link.sageKey,
+              salesforce_id: link.salesforceId,
+              sage_hash: link.sageHash,
+              salesforce_hash: link.salesforceHash,
+              last_synced_at: now,
+              created_at: now,
+              updated_at: now,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['entity', 'sage_key']).doUpdateSet({
+              salesforce_id: sql`coalesce(excluded.salesforce_id, sync_links.salesforce_id)`,
+              sage_hash: sql`coalesce(excluded.sage_hash, sync_links.sage_hash)`,
+              salesforce_hash: sql`coalesce(excluded.salesforce_hash, sync_links.salesforce_hash)`,
+              last_synced_at: now,
+              updated_at: now,
+            }),
+          )
+          .execute();
+      }
+    },
+    async count(entity) {
+      const row = await db
+        .selectFrom('sync_links')
+        .select((eb) => eb.fn.countAll<string | number>().as('count'))
+        .where('entity', '=', entity)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Schema migrations, one list for both engines. Kysely's migrator records applied migrations in `kysely_migration`
+ * and serialises concurrent starts, so several replicas can start at once.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Engine = 'sqlite' | 'postgres';
+
+function initial(engine: Engine): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sync_cursors')
+        .addColumn('flow', 'text', (col) => col.primaryKey())
+        .addColumn('value', 'text')
+        .addColumn('in_progress', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('paused_until', 'text')
+        .addColumn('pause_reason', 'text')
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sync_links')
+        .addColumn('entity', 'text', (col) => col.notNull())
+        .addColumn('sage_key', 'text', (col) => col.notNull())
+        .addColumn('salesforce_id', 'text')
+        .addColumn('sage_hash', 'text')
+        .addColumn('salesforce_hash', 'text')
+        .addColumn('last_synced_at', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('sync_links_pk', ['entity', 'sage_key'])
+        .execute();
+      await db.schema
+        .createIndex('sync_links_salesforce_id')
+        .on('sync_links')
+        .columns(['entity', 'salesforce_id'])
+        .execute();
+
+      await db.schema
+        .createTable('order_ledger')
+        .addColumn('opportunity_id', 'text', (col) => col.primaryKey())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('claimed_until', 'text')
+        .addColumn('sage_order_number', 'text')
+        .addColumn('sage_order_uniquifier', 'text')
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('last_error_code', 'text')
+        .addColumn('last_error_message', 'text')
+        .addColumn('result_json', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sync_failures')
+        .addColumn('id', engine === 'postgres' ? 'serial' : 'integer', (col) =>
+          engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement(),
+        )
+        .addColumn('flow', 'text', (col) => col.notNull())
+        .addColumn('record_key', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text')
+        .addColumn('error_kind', 'text', (col) => col.notNull())
+        .addColumn('error_code', 'text', (col) => col.notNull())
+        .addColumn('error_message', 'text', (col) => col.notNull())
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(1))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('status', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addColumn('resolved_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('sync_failures_flow_key')
+        .on('sync_failures')
+        .columns(['flow', 'record_key', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('sync_failures_due')
+        .on('sync_failures')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+
+      await db.schema
+        .createTable('sync_runs')
+        .addColumn('id', engine === 'postgres' ? 'serial' : 'integer', (col) =>
+          engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement(),
+        )
+        .addColumn('flow', 'text', (col) => col.notNull())
+        .addColumn('trigger', 'text', (col) => col.notNull())
+        .addColumn('owner', 'text', (col) => col.notNull())
+        .addColumn('scheduled_for', 'text')
+        .addColumn('started_at', 'text', (col) => col.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('outcome', 'text', (col) => col.notNull())
+        .addColumn('read_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('created_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('updated_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('unchanged_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('failed_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('message', 'text')
+        .execute();
+      await db.schema.createIndex('sync_runs_flow_started').on('sync_runs').columns(['flow', 'started_at']).execute();
+
+      await db.schema
+        .createTable('sync_leases')
+        .addColumn('name', 'text', (col) => col.primaryKey())
+        .addColumn('owner', 'text')
+        .addColumn('acquired_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('last_slot', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['sync_leases', 'sync_runs', 'sync_failures', 'order_ledger', 'sync_links', 'sync_cursors']) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  };
+}
+
+/** The migrations in the order they apply; names sort chronologically. */
+export function migrationsFor(engine: Engine): Record<string, Migration> {
+  return { '2026-11-25-001-sync-state': initial(engine) };
+}
+
+/** Applies every pending migration; returns the names applied now. Throws when one fails. */
+export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(engine) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

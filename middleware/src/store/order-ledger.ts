@@ -1,0 +1,197 @@
+/**
+ * The order ledger: one row per Opportunity pushed to Sage, the guard that makes a Sage order happen at most once.
+ *
+ * Row: `opportunity_id` (primary key), `state`, `owner` + `claimed_until` (who is working on it, until when),
+ * `sage_order_number`, `sage_order_uniquifier`, `attempts`, `last_error_code`, `last_error_message`, `result_json`
+ * (the first answer, replayed to later callers), `created_at`, `updated_at`.
+ *
+ * States:
+ * - `pending`   claimed, nothing sent to Sage yet;
+ * - `creating`  the order POST is about to go out or is under way (a crash here means: look the order up first);
+ * - `in_doubt`  the POST's outcome is unknown; look the order up by `OrderReference` before any new POST;
+ * - `created`   final: the order exists (`sage_order_number`); every later push replays `result_json`;
+ * - `failed`    Sage refused the order (credit block, unknown item...); a later push may claim it again.
+ *
+ * Protocol: `claim` (atomic on both engines: insert, or take over an entry that is not `created` and whose claim is
+ * free or expired) → `markCreating` → POST → `recordCreated` | `recordFailure` → `release`. Only the claim holder
+ * may change an entry; every change but `get` checks the owner.
+ */
+import { sql, type Kysely } from 'kysely';
+import { isoTime, parseTime, type Clock } from './clock.js';
+import type { Database } from './schema.js';
+
+export type OrderLedgerState = 'pending' | 'creating' | 'in_doubt' | 'created' | 'failed';
+
+export interface OrderLedgerEntry {
+  opportunityId: string;
+  state: OrderLedgerState;
+  owner: string | null;
+  claimedUntil: Date | null;
+  sageOrderNumber: string | null;
+  sageOrderUniquifier: string | null;
+  attempts: number;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  /** The stored answer of the first successful push (parsed JSON), replayed to later callers. */
+  result: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OrderLedgerRepository {
+  get(opportunityId: string): Promise<OrderLedgerEntry | undefined>;
+  /**
+   * Claims the entry for `owner` for `leaseMs`: creates it as `pending`, or takes it over when it is not `created` and
+   * unclaimed, expired or already this owner's. `claimed` says whether the caller now holds it; `entry` is the current row.
+   */
+  claim(opportunityId: string, owner: string, leaseMs: number): Promise<{ claimed: boolean; entry: OrderLedgerEntry }>;
+  /** Moves the holder's entry to `creating` and counts the attempt; false when `owner` no longer holds it. */
+  markCreating(opportunityId: string, owner: string): Promise<boolean>;
+  /** Records the created order (final) and frees the claim. */
+  recordCreated(
+    opportunityId: string,
+    order: { orderNumber: string; uniquifier: string | number; result: unknown },
+  ): Promise<OrderLedgerEntry>;
+  /** Records a failed or unclear attempt with Sage's (or our) code and message; the claim stays with its holder. */
+  recordFailure(
+    opportunityId: string,
+    state: Exclude<OrderLedgerState, 'created'>,
+    code: string,
+    message: string,
+  ): Promise<OrderLedgerEntry>;
+  /** Frees the claim if `owner` holds it. */
+  release(opportunityId: string, owner: string): Promise<void>;
+  list(options?: { state?: OrderLedgerState; limit?: number }): Promise<OrderLedgerEntry[]>;
+}
+
+type Row = Database['order_ledger'];
+
+function toEntry(row: Row): OrderLedgerEntry {
+  return {
+    opportunityId: row.opportunity_id,
+    state: row.state as OrderLedgerState,
+    owner: row.owner,
+    claimedUntil: parseTime(row.claimed_until),
+    sageOrderNumber: row.sage_order_number,
+    sageOrderUniquifier: row.sage_order_uniquifier,
+    attempts: Number(row.attempts),
+    lastErrorCode: row.last_error_code,
+    lastErrorMessage: row.last_error_message,
+    result: row.result_json === null ? null : (JSON.parse(row.result_json) as unknown),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): OrderLedgerRepository {
+  const get = async (opportunityId: string) => {
+    const row = await db
+      .selectFrom('order_ledger')
+      .selectAll()
+      .where('opportunity_id', '=', opportunityId)
+      .executeTakeFirst();
+    return row && toEntry(row);
+  };
+  const mustGet = async (opportunityId: string) => {
+    const entry = await get(opportunityId);
+    if (!entry) throw new Error(`No order ledger entry for opportunity ${opportunityId}`);
+    return entry;
+  };
+
+  return {
+    get,
+    async claim(opportunityId, owner, leaseMs) {
+      const now = clock();
+      const nowText = isoTime(now);
+      const until = isoTime(new Date(now.getTime() + leaseMs));
+      const claimed = await db
+        .insertInto('order_ledger')
+        .values({
+          opportunity_id: opportunityId,
+          state: 'pending',
+          owner,
+          claimed_until: until,
+          attempts: 0,
+          created_at: nowText,
+          updated_at: nowText,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('opportunity_id')
+            .doUpdateSet({ owner, claimed_until: until, updated_at: nowText })
+            .where('order_ledger.state', '<>', 'created')
+            .where((eb) =>
+              eb.or([
+                eb('order_ledger.owner', 'is', null),
+                eb('order_ledger.claimed_until', 'is', null),
+                eb('order_ledger.claimed_until', '<', nowText),
+                eb('order_ledger.owner', '=', owner),
+              ]),
+            ),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      if (claimed) return { claimed: true, entry: toEntry(claimed) };
+      return { claimed: false, entry: await mustGet(opportunityId) };
+    },
+    async markCreating(opportunityId, owner) {
+      const result = await db
+        .updateTable('order_ledger')
+        .set({ state: 'creating', attempts: sql`attempts + 1`, updated_at: isoTime(clock()) })
+        .where('opportunity_id', '=', opportunityId)
+        .where('owner', '=', owner)
+        .where('state', '<>', 'created')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async recordCreated(opportunityId, order) {
+      await db
+        .updateTable('order_ledger')
+        .set({
+          state: 'created',
+          sage_order_number: order.orderNumber,
+          sage_order_uniquifier: String(order.uniquifier),
+          result_json: JSON.stringify(order.result ?? null),
+          owner: null,
+          claimed_until: null,
+          last_error_code: null,
+          last_error_message: null,
+          updated_at: isoTime(clock()),
+        })
+        .where('opportunity_id', '=', opportunityId)
+        .execute();
+      return mustGet(opportunityId);
+    },
+    async recordFailure(opportunityId, state, code, message) {
+      await db
+        .updateTable('order_ledger')
+        .set({
+          state,
+          last_error_code: code,
+          last_error_message: message.slice(0, 2000),
+          updated_at: isoTime(clock()),
+        })
+        .where('opportunity_id', '=', opportunityId)
+        .where('state', '<>', 'created')
+        .execute();
+      return mustGet(opportunityId);
+    },
+    async release(opportunityId, owner) {
+      await db
+        .updateTable('order_ledger')
+        .set({ owner: null, claimed_until: null, updated_at: isoTime(clock()) })
+        .where('opportunity_id', '=', opportunityId)
+        .where('owner', '=', owner)
+        .execute();
+    },
+    async list(options = {}) {
+      let query = db
+        .selectFrom('order_ledger')
+        .selectAll()
+        .orderBy('updated_at', 'desc')
+        .limit(options.limit ?? 100);
+      if (options.state) query = query.where('state', '=', options.state);
+      return (await query.execute()).map(toEntry);
+    },
+  };
+}

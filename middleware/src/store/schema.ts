@@ -1,0 +1,99 @@
+/**
+ * The state store's tables, shared by SQLite and PostgreSQL. Times are ISO-8601 UTC text (`2026-05-01T12:00:00.000Z`),
+ * which sorts and compares the same on both engines; JSON documents are text.
+ */
+import type { Generated } from 'kysely';
+
+/** Where each flow has got to: the committed cursor and, while a run is under way, its last checkpoint. */
+export interface SyncCursorTable {
+  flow: string;
+  /** The flow's cursor as JSON; what the next run reads from. */
+  value: string | null;
+  /** 1 while a run's checkpoint is stored in `value` (the run has not finished), else 0. */
+  in_progress: number;
+  /** A quota pause: the flow does not run before this time. */
+  paused_until: string | null;
+  pause_reason: string | null;
+  updated_at: string;
+}
+
+/** One record known on both sides, with the content hash last synced from each side. */
+export interface SyncLinkTable {
+  entity: string;
+  sage_key: string;
+  salesforce_id: string | null;
+  sage_hash: string | null;
+  salesforce_hash: string | null;
+  last_synced_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Order pushes keyed by Opportunity Id; the guard that makes a Sage order happen at most once. */
+export interface OrderLedgerTable {
+  opportunity_id: string;
+  state: string;
+  owner: string | null;
+  claimed_until: string | null;
+  sage_order_number: string | null;
+  sage_order_uniquifier: string | null;
+  attempts: number;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  result_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Records a flow could not write, with their payload and reason, until retried, resolved or skipped. */
+export interface SyncFailureTable {
+  id: Generated<number>;
+  flow: string;
+  record_key: string;
+  payload: string | null;
+  error_kind: string;
+  error_code: string;
+  error_message: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+/** Every run of a flow with its counts and outcome. */
+export interface SyncRunTable {
+  id: Generated<number>;
+  flow: string;
+  trigger: string;
+  owner: string;
+  scheduled_for: string | null;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string;
+  read_count: number;
+  created_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  failed_count: number;
+  message: string | null;
+}
+
+/** Named leases: at most one live holder per name across replicas; `last_slot` makes a scheduled tick run once. */
+export interface SyncLeaseTable {
+  name: string;
+  owner: string | null;
+  acquired_at: string | null;
+  expires_at: string | null;
+  last_slot: string | null;
+}
+
+export interface Database {
+  sync_cursors: SyncCursorTable;
+  sync_links: SyncLinkTable;
+  order_ledger: OrderLedgerTable;
+  sync_failures: SyncFailureTable;
+  sync_runs: SyncRunTable;
+  sync_leases: SyncLeaseTable;
+}
