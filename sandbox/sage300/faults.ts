@@ -1,0 +1,118 @@
+import { seededRandom } from './seed.js';
+
+/**
+ * Latency and failures to inject on one route (`'POST OE/OEOrders'`, `'GET AR/ARCustomers'`) or on every route
+ * (`'*'`). Probabilities are between 0 and 1 and drawn from a seeded generator, so a run is repeatable.
+ */
+export interface Faults {
+  /** Added delay before the request is handled: a fixed number of milliseconds or a uniform range. */
+  latencyMs?: number | { min: number; max: number };
+  /** Probability of `503 Service Unavailable` (IIS's HTML page, as when the application pool is recycling). */
+  status503?: number;
+  /** Probability of `429 TooManyRequests` in Sage's error envelope. */
+  status429?: number;
+  /** `Retry-After` seconds sent with 429 and 503 answers (Sage documents none, so it is off unless set). */
+  retryAfterSeconds?: number;
+  /** Probability that the request is never answered (the connection stays open until the caller gives up). */
+  timeout?: number;
+  /** Probability that the connection is reset without an answer. */
+  reset?: number;
+  /** Delay on the first request after these faults are set, like IIS starting a cold application pool. */
+  coldStartMs?: number;
+  /** For `POST OE/OEOrders`: probability (or `true`) that the order is committed and the answer never arrives. */
+  commitThenTimeout?: number | boolean;
+  /** Apply these faults to the next N matching requests only, then drop them. */
+  times?: number;
+}
+
+/** What the server does with one request, decided before it is handled. */
+export interface FaultDecision {
+  delayMs: number;
+  failure?: 'status503' | 'status429' | 'timeout' | 'reset';
+  commitThenTimeout: boolean;
+  retryAfterSeconds?: number;
+}
+
+interface Entry {
+  faults: Faults;
+  remaining: number;
+  coldStartPending: boolean;
+}
+
+/** Holds the faults per route and decides, request by request, which apply. */
+export class FaultInjector {
+  private readonly entries = new Map<string, Entry>();
+  private random: () => number;
+
+  constructor(private readonly seed = 42) {
+    this.random = seededRandom(seed);
+  }
+
+  /** Sets (replacing) the faults for a route key or `'*'`. */
+  set(route: string, faults: Faults): void {
+    validateFaults(faults);
+    this.entries.set(route, {
+      faults,
+      remaining: faults.times ?? Number.POSITIVE_INFINITY,
+      coldStartPending: (faults.coldStartMs ?? 0) > 0,
+    });
+  }
+
+  /** Removes every fault and restarts the random sequence. */
+  clear(): void {
+    this.entries.clear();
+    this.random = seededRandom(this.seed);
+  }
+
+  /** The current faults by route, for the control endpoint. */
+  list(): Record<string, Faults> {
+    return Object.fromEntries([...this.entries].map(([route, entry]) => [route, entry.faults]));
+  }
+
+  decide(route: string): FaultDecision {
+    const decision: FaultDecision = { delayMs: 0, commitThenTimeout: false };
+    for (const key of [route, '*']) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      const { faults } = entry;
+      if (entry.coldStartPending) {
+        entry.coldStartPending = false;
+        decision.delayMs += faults.coldStartMs ?? 0;
+      }
+      const latency = faults.latencyMs;
+      if (typeof latency === 'number') decision.delayMs += latency;
+      else if (latency) decision.delayMs += latency.min + this.random() * (latency.max - latency.min);
+      if (faults.retryAfterSeconds !== undefined) decision.retryAfterSeconds = faults.retryAfterSeconds;
+      if (!decision.failure) {
+        for (const failure of ['reset', 'timeout', 'status503', 'status429'] as const) {
+          const probability = faults[failure] ?? 0;
+          if (probability > 0 && this.random() < probability) {
+            decision.failure = failure;
+            break;
+          }
+        }
+      }
+      const commit = faults.commitThenTimeout === true ? 1 : Number(faults.commitThenTimeout ?? 0);
+      if (commit > 0 && this.random() < commit) decision.commitThenTimeout = true;
+      entry.remaining--;
+      if (entry.remaining <= 0) this.entries.delete(key);
+    }
+    return decision;
+  }
+}
+
+function validateFaults(faults: Faults): void {
+  for (const name of ['status503', 'status429', 'timeout', 'reset'] as const) {
+    const value = faults[name];
+    if (value !== undefined && (typeof value !== 'number' || value < 0 || value > 1)) {
+      throw new RangeError(`${name} must be a probability between 0 and 1`);
+    }
+  }
+  const latency = faults.latencyMs;
+  if (latency !== undefined && typeof latency !== 'number' && !(latency.min >= 0 && latency.max >= latency.min)) {
+    throw new RangeError('latencyMs must be a number or { min, max } with 0 <= min <= max');
+  }
+  if (faults.times !== undefined && !(Number.isInteger(faults.times) && faults.times > 0)) {
+    throw new RangeError('times must be a positive integer');
+  }
+}
