@@ -38,6 +38,7 @@ describe('customer financials', () => {
         CreditLimitCustomerCurrency: 2000,
         BalanceDueInCustomerCurrency: 1450,
         DateOfLastReceipt: '2026-03-20T00:00:00Z',
+        LastReceiptCustomerCurrency: 300,
       },
       documents,
       asOf,
@@ -55,6 +56,7 @@ describe('customer financials', () => {
       aging: { current: 950, days1to30: 200, days31to60: 0, days61to90: 0, over90: 300 },
       onHold: false,
       lastPaymentDate: '2026-03-20',
+      lastPaymentAmount: 300,
       openDocuments: 4,
       asOf: '2026-03-31T12:00:00.000Z',
     });
@@ -71,6 +73,7 @@ describe('customer financials', () => {
     expect(summary.creditStanding).toBe('over-limit');
     expect(summary.availableCredit).toBe(-200);
     expect(summary.lastPaymentDate).toBeNull();
+    expect(summary.lastPaymentAmount).toBeNull();
   });
 });
 

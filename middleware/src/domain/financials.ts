@@ -11,6 +11,7 @@ export interface SageCustomerFigures {
   BalanceDueInCustomerCurrency?: number | null;
   AmountPastDue?: number | null;
   DateOfLastReceipt?: string | null;
+  LastReceiptCustomerCurrency?: number | null;
   DateOfLastInvoice?: string | null;
 }
 
@@ -60,6 +61,7 @@ export interface CustomerFinancials {
   aging: AgingBuckets;
   onHold: boolean;
   lastPaymentDate: string | null;
+  lastPaymentAmount: number | null;
   lastInvoiceDate: string | null;
   openDocuments: number;
   asOf: string;
@@ -167,6 +169,7 @@ export function customerFinancials(
     aging,
     onHold: yes(customer.OnHold),
     lastPaymentDate: isoDate(customer.DateOfLastReceipt),
+    lastPaymentAmount: isoDate(customer.DateOfLastReceipt) ? cents(customer.LastReceiptCustomerCurrency ?? 0) : null,
     lastInvoiceDate: isoDate(customer.DateOfLastInvoice),
     openDocuments: open.length,
     asOf: asOf.toISOString(),

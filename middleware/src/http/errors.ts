@@ -1,4 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ConnectorError } from '../domain/errors.js';
+import { ServiceError, type ServiceErrorReason } from '../services/errors.js';
 
 /** The body of every error answer: `{ "error": { "code", "message", "details"? } }`. */
 export interface ErrorEnvelope {
@@ -28,9 +30,64 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorEnvelope('NOT_FOUND', `No route for ${req.method} ${req.path}`));
 };
 
+const serviceStatus: Record<ServiceErrorReason, number> = {
+  'not-found': 404,
+  conflict: 409,
+  rejected: 422,
+  'in-doubt': 504,
+  unavailable: 503,
+};
+
+/** The HTTP answer for a service's refusal: its reason picks the status, its code and message pass through. */
+export function serviceErrorAnswer(err: ServiceError): HttpError {
+  return new HttpError(serviceStatus[err.reason], err.code, err.message, err.details);
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+const systemNames = { sage300: 'Sage 300', salesforce: 'Salesforce', connector: 'The connector' } as const;
+
+/**
+ * The HTTP answer for an error from Sage 300 or Salesforce that a service did not translate itself: an upstream that
+ * is down or slow is 502/503, an unknown outcome is 504, a spent quota is 503, a refusal is 422, a missing record 404.
+ */
+export function connectorErrorAnswer(err: ConnectorError): HttpError {
+  const system = systemNames[err.system];
+  const details = { system: err.system, code: err.code, ...(err.status === undefined ? {} : { status: err.status }) };
+  switch (err.kind) {
+    case 'transient':
+      return new HttpError(
+        503,
+        'UPSTREAM_UNAVAILABLE',
+        `${system} is not answering right now; try again shortly`,
+        details,
+      );
+    case 'quota':
+      return new HttpError(
+        503,
+        'UPSTREAM_QUOTA',
+        `${system}'s API allowance is spent for now; try again later`,
+        details,
+      );
+    case 'in-doubt':
+      return new HttpError(
+        504,
+        'OUTCOME_UNKNOWN',
+        `${system} did not confirm the change; it will be verified`,
+        details,
+      );
+    case 'permanent':
+      if (err.status === 404) return new HttpError(404, 'NOT_FOUND', err.message, details);
+      if (err.status === 409 || err.status === 422) {
+        return new HttpError(422, 'UPSTREAM_REJECTED', `${system} refused the request: ${err.message}`, details);
+      }
+      return new HttpError(502, 'UPSTREAM_ERROR', `${system} answered with an error: ${err.message}`, details);
+  }
 }
 
 /** Maps body-parser's failures to clear 4xx answers. */
@@ -44,6 +101,10 @@ function bodyParserAnswer(err: BodyParserError): HttpError | undefined {
     case 'charset.unsupported':
       return new HttpError(415, 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported');
     default:
+      // Other client errors raised by Express itself, such as a path segment that is not valid percent-encoding.
+      if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return new HttpError(err.status, 'BAD_REQUEST', err.message ?? 'The request is malformed');
+      }
       return undefined;
   }
 }
@@ -58,8 +119,16 @@ export function errorHandler(log?: (err: unknown) => void): ErrorRequestHandler 
       next(err);
       return;
     }
-    const known = err instanceof HttpError ? err : bodyParserAnswer(err as BodyParserError);
+    const known =
+      err instanceof HttpError
+        ? err
+        : err instanceof ServiceError
+          ? serviceErrorAnswer(err)
+          : err instanceof ConnectorError
+            ? connectorErrorAnswer(err)
+            : bodyParserAnswer(err as BodyParserError);
     if (known) {
+      if (known.status >= 500) log?.(err);
       res.status(known.status).json(errorEnvelope(known.code, known.message, known.details));
       return;
     }
