@@ -1,0 +1,451 @@
+// The SFDX package as a deploy would see it: Metadata API conversion, the schema contract, permission sets and pages.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import {
+  DEFAULT_DIR,
+  FORCE_APP,
+  REPO_ROOT,
+  allFields,
+  listFolders,
+  listNames,
+  normalise,
+  picklistValues,
+  readField,
+  readMetadata,
+  sourceObjectOf,
+} from './metadata.js';
+import { documentedTransforms, parseType, readSchemaDoc } from './schema-doc.js';
+
+const schema = readSchemaDoc();
+
+interface Package {
+  types: { name: string; members: string | string[] }[] | { name: string; members: string | string[] };
+}
+
+describe('Metadata API conversion', () => {
+  let outputDir: string;
+  let packageTypes: Map<string, string[]>;
+
+  beforeAll(async () => {
+    outputDir = mkdtempSync(join(tmpdir(), 'sage-package-'));
+    const components = ComponentSet.fromSource(FORCE_APP);
+    await new MetadataConverter().convert(components, 'metadata', {
+      type: 'directory',
+      outputDirectory: outputDir,
+      packageName: 'sage300',
+      genUniqueDir: false,
+    });
+    const manifest = readMetadata<Package>(join(outputDir, 'sage300', 'package.xml'), 'Package');
+    const types = Array.isArray(manifest.types) ? manifest.types : [manifest.types];
+    packageTypes = new Map(types.map((type) => [type.name, ([] as string[]).concat(type.members)]));
+  });
+
+  afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
+
+  it.each([
+    'ApexClass',
+    'CompactLayout',
+    'CustomApplication',
+    'CustomField',
+    'CustomMetadata',
+    'CustomObject',
+    'CustomTab',
+    'ExternalCredential',
+    'FlexiPage',
+    'LightningComponentBundle',
+    'ListView',
+    'NamedCredential',
+    'PermissionSet',
+    'QuickAction',
+  ])('lists %s in package.xml', (type) => {
+    expect(packageTypes.get(type)?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('lists every component of the package in package.xml', () => {
+    const components = ComponentSet.fromSource(FORCE_APP);
+    for (const component of components.getSourceComponents()) {
+      expect(packageTypes.get(component.type.name)).toContain(component.fullName);
+    }
+  });
+
+  it('lists every field of the schema document as a CustomField', () => {
+    const fields = packageTypes.get('CustomField') ?? [];
+    for (const row of schema.filter((candidate) => candidate.field !== 'Name')) {
+      expect(fields).toContain(`${sourceObjectOf(row.object)}.${row.field}`);
+    }
+  });
+
+  it('merges the fields, list views and compact layouts into the object files', () => {
+    const invoice = readFileSync(join(outputDir, 'sage300', 'objects', 'Sage_Invoice__c.object'), 'utf8');
+    expect(invoice).toContain('<fullName>Sage_Document_Key__c</fullName>');
+    expect(invoice).toContain('<fullName>Overdue_Invoices</fullName>');
+    expect(invoice).toContain('<fullName>Sage_Invoice_Compact</fullName>');
+  });
+
+  it('uses API version 65.0 for the project and every component that names one', () => {
+    const project = JSON.parse(readFileSync(join(REPO_ROOT, 'sfdx-project.json'), 'utf8')) as {
+      sourceApiVersion: string;
+    };
+    expect(project.sourceApiVersion).toBe('65.0');
+    const versions = ComponentSet.fromSource(FORCE_APP)
+      .getSourceComponents()
+      .toArray()
+      .filter((component) => component.xml !== undefined)
+      .map((component) => [
+        component.fullName,
+        /<apiVersion>([^<]+)<\/apiVersion>/.exec(readFileSync(component.xml ?? '', 'utf8'))?.[1],
+      ])
+      .filter(([, version]) => version !== undefined && version !== '65.0');
+    expect(versions).toEqual([]);
+  });
+});
+
+describe('the schema document and the package agree', () => {
+  const objectFields = schema.filter((row) => row.field !== 'Name');
+
+  it('has rows for every table of the document', () => {
+    expect(new Set(schema.map((row) => row.section))).toEqual(
+      new Set(['custom object', 'standard object', 'custom metadata']),
+    );
+    expect(objectFields.length).toBeGreaterThan(60);
+  });
+
+  it.each(objectFields.map((row) => [`${row.object}.${row.field}`, row] as const))(
+    'defines %s with the documented type, size and flags',
+    (_name, row) => {
+      const field = readField(row.object, row.field);
+      expect(field).toBeDefined();
+      if (!field) return;
+      const expected = parseType(row.type);
+      expect(field.type).toBe(expected.type);
+      expect(field.formula !== undefined).toBe(expected.formula);
+      if (expected.length !== undefined) expect(Number(field.length)).toBe(expected.length);
+      if (expected.precision !== undefined) expect(Number(field.precision)).toBe(expected.precision);
+      if (expected.scale !== undefined) expect(Number(field.scale)).toBe(expected.scale);
+      if (expected.referenceTo !== undefined) expect(field.referenceTo).toBe(expected.referenceTo);
+      expect(field.externalId === 'true').toBe(expected.externalId);
+      expect(field.unique === 'true').toBe(expected.unique);
+      if (expected.type === 'Picklist') {
+        expect(field.valueSet?.restricted === 'true').toBe(expected.restricted || row.section === 'custom metadata');
+        const documented = expected.values ?? row.notes.split(',').map((value) => value.trim());
+        expect(picklistValues(field)).toEqual(documented);
+      }
+      if (row.notes.includes('required')) expect(field.required).toBe('true');
+    },
+  );
+
+  it('uses the documented formulas', () => {
+    const formulas = objectFields.filter((row) => /^`[^`]+`$/.test(row.notes) && parseType(row.type).formula);
+    expect(formulas.length).toBeGreaterThanOrEqual(2);
+    for (const row of formulas) {
+      expect(normalise(readField(row.object, row.field)?.formula)).toBe(row.notes.slice(1, -1));
+    }
+  });
+
+  it('gives the Name of each custom object the documented kind', () => {
+    for (const row of schema.filter((candidate) => candidate.field === 'Name')) {
+      const object = readMetadata<{ nameField: { type: string; displayFormat?: string } }>(
+        join(DEFAULT_DIR, 'objects', row.object, `${row.object}.object-meta.xml`),
+        'CustomObject',
+      );
+      const expected = parseType(row.type);
+      expect(object.nameField.type).toBe(expected.type);
+      if (expected.displayFormat) expect(object.nameField.displayFormat).toBe(expected.displayFormat);
+    }
+  });
+
+  it('defines no custom field the schema document does not name', () => {
+    const documented = new Set(objectFields.map((row) => `${row.object}.${row.field}`));
+    const undocumented = allFields()
+      .map(({ object, field }) => `${object}.${field.fullName}`)
+      .filter((name) => !documented.has(name));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('ships the Default connector settings with the documented defaults', () => {
+    const record = readCustomMetadata('Sage_Connector_Setting', 'Default');
+    for (const row of schema.filter((candidate) => candidate.object === 'Sage_Connector_Setting__mdt')) {
+      expect([row.field, record.get(row.field)]).toEqual([row.field, row.notes.replace(/`/g, '')]);
+    }
+  });
+});
+
+describe('default field mappings', () => {
+  const STANDARD_FIELDS: Record<string, string[]> = {
+    Account: [
+      'Name',
+      'BillingStreet',
+      'BillingCity',
+      'BillingState',
+      'BillingPostalCode',
+      'BillingCountry',
+      'Phone',
+      'Website',
+    ],
+    Contact: ['FirstName', 'LastName', 'Name', 'Email', 'Phone'],
+    Product2: ['Name', 'IsActive'],
+    Sage_Invoice__c: ['Name'],
+    Opportunity: ['Name'],
+  };
+  const mappings = listNames('customMetadata', '.md-meta.xml')
+    .filter((name) => name.startsWith('Sage_Field_Mapping.'))
+    .map((name) => [name, readCustomMetadata('Sage_Field_Mapping', name.split('.')[1] ?? '')] as const);
+  const transforms = documentedTransforms(schema);
+
+  it('ships the default mappings for accounts, contacts, products and invoices', () => {
+    const objects = new Set(mappings.map(([, record]) => record.get('Object__c')));
+    expect(objects).toEqual(new Set(['Account', 'Contact', 'Product2', 'Sage_Invoice__c']));
+    expect(mappings.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(mappings)('%s maps an existing field, with a direction that agrees with its master', (_name, record) => {
+    const object = record.get('Object__c') ?? '';
+    const field = record.get('Salesforce_Field__c') ?? '';
+    const exists = (STANDARD_FIELDS[object] ?? []).includes(field) || readField(object, field) !== undefined;
+    expect([object, field, exists]).toEqual([object, field, true]);
+    expect(transforms).toContain(record.get('Transform__c'));
+    expect(record.get('Active__c')).toBe('true');
+    const toSalesforce = record.get('To_Salesforce__c') === 'true';
+    const toSage = record.get('To_Sage__c') === 'true';
+    expect(toSalesforce || toSage).toBe(true);
+    // Sage can only own a value that reaches Salesforce; a value that only goes to Sage comes from Salesforce.
+    if (record.get('Master__c') === 'Sage') expect([field, toSalesforce]).toEqual([field, true]);
+    if (!toSalesforce) expect([field, record.get('Master__c')]).toEqual([field, 'Salesforce']);
+  });
+
+  it('never writes a formula field from Sage', () => {
+    for (const [, record] of mappings) {
+      const field = readField(record.get('Object__c') ?? '', record.get('Salesforce_Field__c') ?? '');
+      expect(field?.formula).toBeUndefined();
+    }
+  });
+});
+
+interface PermissionSet {
+  label: string;
+  fieldPermissions?: { field: string; editable: string; readable: string }[];
+  objectPermissions?: Record<string, string>[];
+  classAccesses?: { apexClass: string; enabled: string }[];
+  customMetadataTypeAccesses?: { name: string; enabled: string }[];
+  externalCredentialPrincipalAccesses?: { externalCredentialPrincipal: string; enabled: string }[];
+  tabSettings?: { tab: string; visibility: string }[];
+  applicationVisibilities?: { application: string; visible: string }[];
+}
+
+describe('permission sets', () => {
+  const names = ['Sage_Connector_User', 'Sage_Connector_Admin', 'Sage_Connector_Integration'];
+  const sets = new Map(
+    names.map((name) => [
+      name,
+      readMetadata<PermissionSet>(
+        join(DEFAULT_DIR, 'permissionsets', `${name}.permissionset-meta.xml`),
+        'PermissionSet',
+      ),
+    ]),
+  );
+  const permissionSet = (name: string): PermissionSet => sets.get(name) as PermissionSet;
+  const fields = allFields().filter(({ object }) => !object.endsWith('__mdt'));
+
+  it.each(names)(
+    '%s grants access only to fields that exist, never to required fields, never edit on formulas',
+    (name) => {
+      for (const grant of permissionSet(name).fieldPermissions ?? []) {
+        const [object = '', fieldName = ''] = grant.field.split('.');
+        const field = readField(object, fieldName);
+        expect([grant.field, field !== undefined]).toEqual([grant.field, true]);
+        expect([grant.field, field?.required === 'true']).toEqual([grant.field, false]);
+        if (field?.formula !== undefined) expect([grant.field, grant.editable]).toEqual([grant.field, 'false']);
+      }
+    },
+  );
+
+  it.each(names)('%s covers every optional custom field of the package', (name) => {
+    const granted = new Set((permissionSet(name).fieldPermissions ?? []).map((grant) => grant.field));
+    const missing = fields
+      .filter(({ field }) => field.required !== 'true')
+      .map(({ object, field }) => `${object}.${field.fullName}`)
+      .filter((field) => !granted.has(field));
+    expect(missing).toEqual([]);
+  });
+
+  it('lets reps acknowledge alerts but not change invoices or Sage balances', () => {
+    const editable = editableFields(permissionSet('Sage_Connector_User'));
+    expect(editable).toEqual(
+      expect.arrayContaining(['Sage_Credit_Alert__c.Status__c', 'Sage_Credit_Alert__c.Acknowledged_By__c']),
+    );
+    expect(editable.filter((field) => field.startsWith('Sage_Invoice__c.') || field.startsWith('Account.'))).toEqual(
+      [],
+    );
+    expect(objectAccess(permissionSet('Sage_Connector_User'), 'Sage_Invoice__c')).toEqual({ read: true, edit: false });
+    expect(objectAccess(permissionSet('Sage_Connector_User'), 'Sage_Credit_Alert__c')).toEqual({
+      read: true,
+      edit: true,
+    });
+  });
+
+  it('lets the integration user write every synced field and read the connector settings', () => {
+    const integration = permissionSet('Sage_Connector_Integration');
+    const editable = editableFields(integration);
+    for (const field of [
+      'Account.Sage_Customer_Number__c',
+      'Sage_Invoice__c.Sage_Document_Key__c',
+      'Task.Sage_Alert_Key__c',
+    ]) {
+      expect(editable).toContain(field);
+    }
+    expect((integration.customMetadataTypeAccesses ?? []).map((access) => access.name).sort()).toEqual([
+      'Sage_Connector_Setting__mdt',
+      'Sage_Field_Mapping__mdt',
+    ]);
+    expect(integration.classAccesses ?? []).toEqual([]);
+    expect(integration.externalCredentialPrincipalAccesses ?? []).toEqual([]);
+  });
+
+  it('gives reps and admins the middleware credential principal, and only admins the settings and console', () => {
+    const externalCredential = readMetadata<{ externalCredentialParameters: Record<string, string>[] }>(
+      join(DEFAULT_DIR, 'externalCredentials', 'Sage300_Middleware.externalCredential-meta.xml'),
+      'ExternalCredential',
+    );
+    const principal = externalCredential.externalCredentialParameters.find(
+      (parameter) => parameter.parameterType === 'NamedPrincipal',
+    );
+    for (const name of ['Sage_Connector_User', 'Sage_Connector_Admin']) {
+      expect(permissionSet(name).externalCredentialPrincipalAccesses).toEqual([
+        { enabled: 'true', externalCredentialPrincipal: `Sage300_Middleware-${principal?.parameterName}` },
+      ]);
+    }
+    const adminClasses = (permissionSet('Sage_Connector_Admin').classAccesses ?? []).map((access) => access.apexClass);
+    const userClasses = (permissionSet('Sage_Connector_User').classAccesses ?? []).map((access) => access.apexClass);
+    expect(adminClasses).toContain('SageSyncConsoleController');
+    expect(userClasses).not.toContain('SageSyncConsoleController');
+    const userMetadata = (permissionSet('Sage_Connector_User').customMetadataTypeAccesses ?? []).map((a) => a.name);
+    expect(userMetadata).not.toContain('Sage_Field_Mapping__mdt');
+  });
+
+  it.each(names)('%s refers only to Apex classes, tabs and apps in the package', (name) => {
+    const classes = listNames('classes', '.cls');
+    const tabs = listNames('tabs', '.tab-meta.xml');
+    const apps = listNames('applications', '.app-meta.xml');
+    const set = permissionSet(name);
+    for (const access of set.classAccesses ?? []) expect(classes).toContain(access.apexClass);
+    for (const setting of set.tabSettings ?? []) expect(tabs).toContain(setting.tab);
+    for (const visibility of set.applicationVisibilities ?? []) expect(apps).toContain(visibility.application);
+  });
+});
+
+describe('pages, tabs, the app and the quick action', () => {
+  const bundles = listFolders('lwc');
+
+  it('opens a Lightning web component from the Push to Sage 300 quick action', () => {
+    const action = readMetadata<Record<string, string>>(
+      join(DEFAULT_DIR, 'quickActions', 'Opportunity.Push_to_Sage_300.quickAction-meta.xml'),
+      'QuickAction',
+    );
+    expect(action).toMatchObject({
+      type: 'LightningWebComponent',
+      actionSubtype: 'ScreenAction',
+      lightningWebComponent: 'sagePushOrder',
+    });
+    expect(componentTargets('sagePushOrder')).toContain('lightning__RecordAction');
+  });
+
+  it.each(listNames('flexipages', '.flexipage-meta.xml'))(
+    '%s places only components the package exposes for its page type',
+    (page) => {
+      const flexiPage = readMetadata<{ type: string; flexiPageRegions: Region[] }>(
+        join(DEFAULT_DIR, 'flexipages', `${page}.flexipage-meta.xml`),
+        'FlexiPage',
+      );
+      const target = flexiPage.type === 'RecordPage' ? 'lightning__RecordPage' : 'lightning__AppPage';
+      const custom = flexiPage.flexiPageRegions
+        .flatMap((region) => region.itemInstances ?? [])
+        .map((item) => item.componentInstance?.componentName ?? '')
+        .filter((component) => !component.includes(':'));
+      for (const component of custom) {
+        expect(bundles).toContain(component);
+        expect([component, componentTargets(component)]).toEqual([component, expect.arrayContaining([target])]);
+      }
+    },
+  );
+
+  it('puts the Push to Sage 300 action on the opportunity page', () => {
+    const page = readFileSync(
+      join(DEFAULT_DIR, 'flexipages', 'Sage_Opportunity_Record_Page.flexipage-meta.xml'),
+      'utf8',
+    );
+    expect(page).toContain('<value>Opportunity.Push_to_Sage_300</value>');
+  });
+
+  it('builds the Sage 300 app from tabs and pages that exist', () => {
+    const app = readMetadata<{ label: string; tabs: string[]; actionOverrides: { content: string }[] }>(
+      join(DEFAULT_DIR, 'applications', 'Sage_300.app-meta.xml'),
+      'CustomApplication',
+    );
+    expect(app.label).toBe('Sage 300');
+    const tabs = listNames('tabs', '.tab-meta.xml');
+    for (const tab of app.tabs.filter((name) => !name.startsWith('standard-'))) expect(tabs).toContain(tab);
+    expect(app.tabs).toEqual(
+      expect.arrayContaining([
+        'Sage_Invoice__c',
+        'Sage_Credit_Alert__c',
+        'Sage_Sync_Console',
+        'Sage_Revenue_Reconciliation',
+      ]),
+    );
+    const pages = listNames('flexipages', '.flexipage-meta.xml');
+    for (const override of app.actionOverrides) expect(pages).toContain(override.content);
+  });
+
+  it('points each page tab at an app page of the package', () => {
+    for (const tab of listNames('tabs', '.tab-meta.xml')) {
+      const definition = readMetadata<{ flexiPage?: string; customObject?: string }>(
+        join(DEFAULT_DIR, 'tabs', `${tab}.tab-meta.xml`),
+        'CustomTab',
+      );
+      if (definition.customObject === 'true') {
+        expect(existsSync(join(DEFAULT_DIR, 'objects', tab, `${tab}.object-meta.xml`))).toBe(true);
+      } else {
+        expect(listNames('flexipages', '.flexipage-meta.xml')).toContain(definition.flexiPage);
+      }
+    }
+  });
+});
+
+interface Region {
+  itemInstances?: { componentInstance?: { componentName: string } }[];
+}
+
+/** The fields a permission set lets its users edit. */
+function editableFields(set: PermissionSet): string[] {
+  return (set.fieldPermissions ?? []).filter((grant) => grant.editable === 'true').map((grant) => grant.field);
+}
+
+/** Read and edit access a permission set grants on an object. */
+function objectAccess(set: PermissionSet, object: string): { read: boolean; edit: boolean } {
+  const grant = (set.objectPermissions ?? []).find((permission) => permission.object === object);
+  return { read: grant?.allowRead === 'true', edit: grant?.allowEdit === 'true' };
+}
+
+/** Field values of a custom metadata record, as text. */
+function readCustomMetadata(type: string, record: string): Map<string, string> {
+  const metadata = readMetadata<{ values: { field: string; value: string | { '#text'?: string } }[] }>(
+    join(DEFAULT_DIR, 'customMetadata', `${type}.${record}.md-meta.xml`),
+    'CustomMetadata',
+  );
+  return new Map(
+    metadata.values.map((entry) => [
+      entry.field,
+      typeof entry.value === 'string' ? entry.value : (entry.value['#text'] ?? ''),
+    ]),
+  );
+}
+
+/** The page targets a Lightning web component bundle is exposed to. */
+function componentTargets(bundle: string): string[] {
+  const path = join(DEFAULT_DIR, 'lwc', bundle, `${bundle}.js-meta.xml`);
+  if (!existsSync(path)) return [];
+  const meta = readMetadata<{ isExposed?: string; targets?: { target?: string[] } }>(path, 'LightningComponentBundle');
+  return meta.isExposed === 'true' ? (meta.targets?.target ?? []) : [];
+}
