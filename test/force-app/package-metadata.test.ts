@@ -17,6 +17,8 @@ import {
   sourceObjectOf,
 } from './metadata.js';
 import { documentedTransforms, parseType, readSchemaDoc } from './schema-doc.js';
+import { defaultFieldMappings, mappingsFromMetadata } from '../../middleware/src/config/mapping.js';
+import { defaultSettings, settingsFromMetadata, type ConnectorSettings } from '../../middleware/src/domain/settings.js';
 
 const schema = readSchemaDoc();
 
@@ -164,6 +166,27 @@ describe('the schema document and the package agree', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('ships the Default connector settings the middleware uses when Salesforce says nothing else', () => {
+    // A base that differs in every setting, so only values the record supplies can produce the defaults.
+    const elsewhere: ConnectorSettings = {
+      creditWarningThreshold: 50,
+      overdueBuckets: [10, 20],
+      autoPushClosedWon: true,
+      creditPolicy: 'Block',
+      defaultCustomerGroup: 'WHS',
+      defaultTerms: 'COD',
+      defaultTaxGroup: 'NY',
+      defaultPriceList: 'WHS',
+      defaultCurrency: 'CAD',
+      customerNumberStrategy: 'Name Based',
+      customerMatch: 'None',
+      schedules: { customers: '0 0 * * *', invoices: '0 0 * * *', items: '0 0 * * *', orders: '0 0 * * *' },
+    };
+    expect(settingsFromMetadata(queriedRecord('Sage_Connector_Setting', 'Default'), elsewhere)).toEqual(
+      defaultSettings,
+    );
+  });
+
   it('ships the Default connector settings with the documented defaults', () => {
     const record = readCustomMetadata('Sage_Connector_Setting', 'Default');
     for (const row of schema.filter((candidate) => candidate.object === 'Sage_Connector_Setting__mdt')) {
@@ -213,6 +236,15 @@ describe('default field mappings', () => {
     // Sage can only own a value that reaches Salesforce; a value that only goes to Sage comes from Salesforce.
     if (record.get('Master__c') === 'Sage') expect([field, toSalesforce]).toEqual([field, true]);
     if (!toSalesforce) expect([field, record.get('Master__c')]).toEqual([field, 'Salesforce']);
+  });
+
+  it('are the middleware defaults, and pass its validation as records read from Salesforce', () => {
+    const records = mappings.map(([name]) => queriedRecord('Sage_Field_Mapping', name.split('.')[1] ?? ''));
+    const withoutOrigin = (entries: readonly { object: string; salesforceField: string; origin: string }[]) =>
+      entries
+        .map(({ origin: _origin, ...entry }) => entry)
+        .sort((a, b) => `${a.object}.${a.salesforceField}`.localeCompare(`${b.object}.${b.salesforceField}`));
+    expect(withoutOrigin(mappingsFromMetadata(records))).toEqual(withoutOrigin(defaultFieldMappings));
   });
 
   it('never writes a formula field from Sage', () => {
@@ -440,6 +472,20 @@ function readCustomMetadata(type: string, record: string): Map<string, string> {
       typeof entry.value === 'string' ? entry.value : (entry.value['#text'] ?? ''),
     ]),
   );
+}
+
+/** A custom metadata record as a query returns it: typed values and its DeveloperName. */
+function queriedRecord(type: string, record: string): Record<string, unknown> {
+  const metadata = readMetadata<{
+    values: { field: string; value: string | { '#text'?: string; '@xsi:type'?: string } }[];
+  }>(join(DEFAULT_DIR, 'customMetadata', `${type}.${record}.md-meta.xml`), 'CustomMetadata');
+  const fields: Record<string, unknown> = { DeveloperName: record };
+  for (const { field, value } of metadata.values) {
+    const text = typeof value === 'string' ? value : (value['#text'] ?? '');
+    const xsdType = typeof value === 'string' ? undefined : value['@xsi:type'];
+    fields[field] = xsdType === 'xsd:boolean' ? text === 'true' : xsdType === 'xsd:double' ? Number(text) : text;
+  }
+  return fields;
 }
 
 /** The page targets a Lightning web component bundle is exposed to. */
