@@ -1,0 +1,56 @@
+import { and, eq, ge } from './odata.js';
+import { rows } from './paging.js';
+import type { Sage300Transport } from './transport.js';
+import type { ArPayment, ArPostedDocument, OeInvoice } from './types.js';
+import { normaliseCustomerNumber } from './customers.js';
+
+/** Which ledger rows to read. */
+export interface DocumentQuery {
+  customerNumber?: string;
+  /** Rows with activity on or after this day (`LastActivityDate` for documents, `PostingDate` for payments). */
+  changedSince?: Date;
+  /** Only documents not fully paid. */
+  openOnly?: boolean;
+  select?: readonly (keyof ArPostedDocument)[];
+}
+
+function customerFilter(customerNumber: string | undefined) {
+  return customerNumber === undefined ? undefined : eq('CustomerNumber', normaliseCustomerNumber(customerNumber));
+}
+
+/** The A/R open-item ledger, posted payments and OE invoices. */
+export function documentsApi(transport: Sage300Transport) {
+  return {
+    /** Posted invoices, credit and debit notes, by customer and/or activity since a day, in key order. */
+    postedDocuments(query: DocumentQuery = {}): AsyncGenerator<ArPostedDocument> {
+      const filter = and(
+        customerFilter(query.customerNumber),
+        query.changedSince ? ge('LastActivityDate', query.changedSince) : undefined,
+        query.openOnly ? eq('FullyPaid', 'No') : undefined,
+      );
+      const context = query.customerNumber === undefined ? {} : { customerNumber: query.customerNumber };
+      return rows<ArPostedDocument>(transport, 'AR/ARPostedDocuments', { filter, select: query.select }, context);
+    },
+
+    /** Posted payments, by customer and/or posted since a day. */
+    payments(query: Omit<DocumentQuery, 'openOnly' | 'select'> = {}): AsyncGenerator<ArPayment> {
+      const filter = and(
+        customerFilter(query.customerNumber),
+        query.changedSince ? ge('PostingDate', query.changedSince) : undefined,
+      );
+      const context = query.customerNumber === undefined ? {} : { customerNumber: query.customerNumber };
+      return rows<ArPayment>(transport, 'AR/ARPayments', { filter }, context);
+    },
+
+    /** Order Entry invoices, by customer and/or invoiced since a day. */
+    orderInvoices(query: { customerNumber?: string; since?: Date } = {}): AsyncGenerator<OeInvoice> {
+      const filter = and(
+        customerFilter(query.customerNumber),
+        query.since ? ge('InvoiceDate', query.since) : undefined,
+      );
+      return rows<OeInvoice>(transport, 'OE/OEInvoices', { filter });
+    },
+  };
+}
+
+export type DocumentsApi = ReturnType<typeof documentsApi>;

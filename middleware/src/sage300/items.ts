@@ -1,0 +1,67 @@
+import { and, eq, ge } from './odata.js';
+import { collect, rows } from './paging.js';
+import type { Sage300Transport } from './transport.js';
+import type { IcItem, IcItemPricing, IcLocation, IcPriceListCode } from './types.js';
+
+const ITEMS = 'IC/ICItems';
+const PRICING = 'IC/ICItemPricing';
+
+/**
+ * Inventory items, prices, price lists and locations. Items are read by filter rather than by entry key: item numbers
+ * carry the structure mask's `/`, which IIS does not reliably accept percent-encoded inside a path segment.
+ */
+export function itemsApi(transport: Sage300Transport) {
+  return {
+    /** One item with its item-level stock, or undefined. */
+    async get(itemNumber: string): Promise<IcItem | undefined> {
+      const number = itemNumber.trim();
+      const found = await collect(
+        rows<IcItem>(transport, ITEMS, { filter: eq('ItemNumber', number), top: 1 }, { itemNumber: number }),
+      );
+      return found[0];
+    },
+
+    /** Items in key order, optionally only those whose master data changed since a day. */
+    list(
+      query: { changedSince?: Date; activeOnly?: boolean; select?: readonly (keyof IcItem)[] } = {},
+    ): AsyncGenerator<IcItem> {
+      const filter = and(
+        query.changedSince ? ge('DateLastMaintained', query.changedSince) : undefined,
+        query.activeOnly ? eq('Status', 'Active') : undefined,
+      );
+      return rows<IcItem>(transport, ITEMS, { filter, select: query.select });
+    },
+
+    /** The prices of one item on every price list (optionally one list). */
+    async pricing(itemNumber: string, priceListCode?: string): Promise<IcItemPricing[]> {
+      const number = itemNumber.trim();
+      const filter = and(
+        eq('ItemNumber', number),
+        priceListCode === undefined ? undefined : eq('PriceListCode', priceListCode.trim()),
+      );
+      return collect(rows<IcItemPricing>(transport, PRICING, { filter }, { itemNumber: number }));
+    },
+
+    /** Item prices changed since a day, across items. */
+    pricingChangedSince(since: Date): AsyncGenerator<IcItemPricing> {
+      return rows<IcItemPricing>(transport, PRICING, { filter: ge('DateLastMaintained', since) });
+    },
+
+    /** Every item price row (for a full catalogue sync). */
+    allPricing(): AsyncGenerator<IcItemPricing> {
+      return rows<IcItemPricing>(transport, PRICING);
+    },
+
+    /** The price list codes. */
+    async priceLists(): Promise<IcPriceListCode[]> {
+      return collect(rows<IcPriceListCode>(transport, 'IC/ICPriceListCodes'));
+    },
+
+    /** The inventory locations. */
+    async locations(): Promise<IcLocation[]> {
+      return collect(rows<IcLocation>(transport, 'IC/ICLocations'));
+    },
+  };
+}
+
+export type ItemsApi = ReturnType<typeof itemsApi>;

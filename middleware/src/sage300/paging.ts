@@ -1,0 +1,102 @@
+import { ConnectorError } from '../domain/errors.js';
+import { queryParams } from './odata.js';
+import type { QueryOptions } from './odata.js';
+import type { Sage300Transport } from './transport.js';
+
+/** A collection answer in either spelling: v4 `@odata.*` or the older `odata.*` (where the count is a string). */
+interface CollectionBody<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+  'odata.nextLink'?: string;
+  '@odata.count'?: number | string;
+  'odata.count'?: number | string;
+}
+
+function rowsOf<T>(body: CollectionBody<T>, resource: string): T[] {
+  if (!Array.isArray(body.value)) {
+    throw new ConnectorError('permanent', `Sage 300 answered ${resource} without a value array`, {
+      code: 'UnexpectedResponse',
+      system: 'sage300',
+      context: { resource },
+    });
+  }
+  return body.value;
+}
+
+/**
+ * Pages of a collection (`AR/ARCustomers`), in Sage's key order. Reads windows of the configured page size with
+ * `$skip`/`$top` and follows `@odata.nextLink` inside each window, because the server caps rows per answer at its own
+ * setting (100 by default) whatever we ask for. Paging is by offset: rows inserted while paging can shift a window.
+ */
+export async function* pages<T>(
+  transport: Sage300Transport,
+  resource: string,
+  query: QueryOptions = {},
+  context: Record<string, unknown> = {},
+): AsyncGenerator<T[]> {
+  const pageSize = Math.max(1, transport.settings.pageSize);
+  let skip = query.skip ?? 0;
+  let remaining = query.top ?? Number.POSITIVE_INFINITY;
+  while (remaining > 0) {
+    const windowSize = Math.min(pageSize, remaining);
+    let path = resource;
+    let params: Record<string, string> | undefined = queryParams({ ...query, top: windowSize, skip });
+    let received = 0;
+    const seen = new Set<string>();
+    for (;;) {
+      const body = await transport.get<CollectionBody<T>>(path, params ? { params, context } : { context });
+      const rows = rowsOf(body, resource);
+      received += rows.length;
+      if (rows.length > 0) yield rows;
+      const next = body['@odata.nextLink'] ?? body['odata.nextLink'];
+      if (!next || rows.length === 0 || received >= windowSize) break;
+      const absolute = new URL(next, `${transport.companyRoot}${resource}`).toString();
+      if (seen.has(absolute)) break;
+      seen.add(absolute);
+      path = absolute;
+      params = undefined;
+    }
+    if (received < windowSize) return;
+    skip += received;
+    remaining -= received;
+  }
+}
+
+/** Every row of a collection, one at a time. */
+export async function* rows<T>(
+  transport: Sage300Transport,
+  resource: string,
+  query: QueryOptions = {},
+  context: Record<string, unknown> = {},
+): AsyncGenerator<T> {
+  for await (const page of pages<T>(transport, resource, query, context)) yield* page;
+}
+
+/** Reads a whole (small) collection into an array. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const row of iterable) all.push(row);
+  return all;
+}
+
+/** The number of rows matching the query (`$count=true` with no rows). */
+export async function countRows(
+  transport: Sage300Transport,
+  resource: string,
+  query: Pick<QueryOptions, 'filter'> = {},
+  context: Record<string, unknown> = {},
+): Promise<number> {
+  const body = await transport.get<CollectionBody<unknown>>(resource, {
+    params: queryParams({ ...query, top: 0, count: true }),
+    context,
+  });
+  const count = Number(body['@odata.count'] ?? body['odata.count']);
+  if (!Number.isFinite(count)) {
+    throw new ConnectorError('permanent', `Sage 300 answered ${resource} without a count`, {
+      code: 'UnexpectedResponse',
+      system: 'sage300',
+      context: { resource },
+    });
+  }
+  return count;
+}

@@ -1,0 +1,272 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { Sage300Settings } from '../config/env.js';
+import { ConnectorError } from '../domain/errors.js';
+
+/** How transient failures are retried: exponential backoff with full jitter, capped, honouring `Retry-After`. */
+export interface RetryPolicy {
+  /** Attempts in total, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** The longest `Retry-After` we are willing to wait; longer requests surface as a transient error. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
+
+export interface RetryEvent {
+  method: string;
+  path: string;
+  attempt: number;
+  delayMs: number;
+  error: ConnectorError;
+}
+
+export interface TransportOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Source of jitter; tests may pin it. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry (for logs and metrics). */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface RequestOptions {
+  params?: Record<string, string>;
+  body?: unknown;
+  /** Key fields of the request (customer number, order reference) carried by any error it raises. */
+  context?: Record<string, unknown>;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Network failures that happen before a request can reach the server: safe to retry even for a POST. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+interface SageErrorBody {
+  error?: { code?: unknown; message?: { value?: unknown } | string };
+}
+
+/** Removes the trailing spaces Sage pads fixed-width columns with, throughout a response. */
+export function trimSagePadding<T>(value: T): T {
+  if (typeof value === 'string') return value.trimEnd() as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => trimSagePadding(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = trimSagePadding(item);
+    return out as T;
+  }
+  return value;
+}
+
+/** Milliseconds from a `Retry-After` header (seconds or an HTTP date), if it has one. */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Bounds the number of requests in flight against one Sage server. */
+class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Query strings with `%20` for spaces: OData servers do not all read `+` as a space inside `$filter`. */
+function serializeParams(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(
+      ([name, value]) =>
+        `${name.startsWith('$') ? `$${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+    )
+    .join('&');
+}
+
+/**
+ * The one way the middleware talks HTTP to Sage 300: Basic auth, `Content-Type: application/json` on every request
+ * (Sage answers 500 without it, GET included), timeouts, bounded concurrency, retries of transient failures, and
+ * every failure turned into a ConnectorError of the right kind.
+ */
+export class Sage300Transport {
+  readonly companyRoot: string;
+  private readonly http: AxiosInstance;
+  private readonly policy: RetryPolicy;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly limit: ConcurrencyLimit;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(
+    readonly settings: Sage300Settings,
+    private readonly options: TransportOptions = {},
+  ) {
+    this.companyRoot = `${settings.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(settings.company)}/`;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.limit = new ConcurrencyLimit(Math.max(1, settings.maxConcurrency));
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
+      https: new https.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
+    };
+    this.http = axios.create({
+      baseURL: this.companyRoot,
+      auth: { username: settings.user, password: settings.password },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      timeout: settings.timeoutMs,
+      maxRedirects: 0,
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      validateStatus: () => true,
+      paramsSerializer: { serialize: serializeParams },
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+    });
+  }
+
+  /** Releases pooled connections. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('GET', path, options)).data;
+  }
+
+  async post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('POST', path, { ...options, body })).data;
+  }
+
+  async patch(path: string, body: unknown, options: RequestOptions = {}): Promise<void> {
+    await this.request('PATCH', path, { ...options, body });
+  }
+
+  async put(path: string, body: unknown, options: RequestOptions = {}): Promise<void> {
+    await this.request('PUT', path, { ...options, body });
+  }
+
+  async delete(path: string, options: RequestOptions = {}): Promise<void> {
+    await this.request('DELETE', path, options);
+  }
+
+  /**
+   * Sends one request, retrying transient failures. `path` is relative to the company (`AR/ARCustomers`) or an
+   * absolute `@odata.nextLink`, which must point at the same server (credentials never go elsewhere).
+   */
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<{ status: number; data: T }> {
+    const url = this.checkedUrl(path);
+    const label = `${method} ${describePath(url, this.companyRoot)}`;
+    const context = { request: label, ...options.context };
+    for (let attempt = 1; ; attempt++) {
+      let error: ConnectorError;
+      try {
+        const response = await this.limit.run(() =>
+          this.http.request({
+            method,
+            url,
+            ...(options.params ? { params: options.params } : {}),
+            ...(options.body === undefined ? {} : { data: options.body }),
+          }),
+        );
+        if (response.status >= 200 && response.status < 300) {
+          return { status: response.status, data: trimSagePadding(response.data as T) };
+        }
+        error = this.responseError(method, label, response, context);
+      } catch (failure) {
+        error = this.networkError(method, label, failure, context);
+      }
+      if (error.kind !== 'transient' || attempt >= this.policy.maxAttempts) throw error;
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) throw error;
+      const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
+      this.options.onRetry?.({ method, path: label, attempt, delayMs, error });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private checkedUrl(path: string): string {
+    if (!/^https?:\/\//i.test(path)) return path.replace(/^\/+/, '');
+    const root = new URL(this.companyRoot);
+    const target = new URL(path);
+    if (target.origin !== root.origin || !target.pathname.startsWith(root.pathname)) {
+      throw new ConnectorError('permanent', `Sage 300 returned a link to another server: ${target.origin}`, {
+        code: 'UnexpectedLink',
+        system: 'sage300',
+      });
+    }
+    return path;
+  }
+
+  private responseError(
+    method: Method,
+    label: string,
+    response: AxiosResponse,
+    context: Record<string, unknown>,
+  ): ConnectorError {
+    const status = response.status;
+    const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as SageErrorBody;
+    const rawMessage = body.error?.message;
+    const sageMessage = typeof rawMessage === 'string' ? rawMessage : rawMessage?.value;
+    const code = typeof body.error?.code === 'string' ? body.error.code : `HTTP${status}`;
+    const message = `Sage 300 answered ${status} ${code}${typeof sageMessage === 'string' ? `: ${sageMessage.trim()}` : ''} (${label})`;
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const base = { code, system: 'sage300' as const, status, context };
+    if (status === 429) {
+      return new ConnectorError('transient', message, retryAfterMs === undefined ? base : { ...base, retryAfterMs });
+    }
+    if (status >= 500) {
+      // A POST that got a 5xx may have been committed before the server failed: verify before retrying.
+      const kind = method === 'POST' ? 'in-doubt' : 'transient';
+      return new ConnectorError(kind, message, retryAfterMs === undefined ? base : { ...base, retryAfterMs });
+    }
+    return new ConnectorError('permanent', message, base);
+  }
+
+  private networkError(
+    method: Method,
+    label: string,
+    failure: unknown,
+    context: Record<string, unknown>,
+  ): ConnectorError {
+    if (failure instanceof ConnectorError) return failure;
+    const code =
+      (axios.isAxiosError(failure) ? failure.code : undefined) ?? (failure as { code?: string }).code ?? 'NetworkError';
+    const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+    const what = timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `network failure ${code}`;
+    const notSent = NOT_SENT_CODES.has(code);
+    const kind = method === 'POST' && !notSent ? 'in-doubt' : 'transient';
+    return new ConnectorError(kind, `Sage 300 ${what} (${label})`, {
+      code: timedOut ? 'Timeout' : code,
+      system: 'sage300',
+      context,
+      cause: failure,
+    });
+  }
+}
+
+function describePath(url: string, companyRoot: string): string {
+  const relative = url.startsWith(companyRoot) ? url.slice(companyRoot.length) : url;
+  return relative.split('?')[0] ?? relative;
+}
