@@ -1,0 +1,201 @@
+import { createElement } from 'lwc';
+import SageAccountFinancials from 'c/sageAccountFinancials';
+import getFinancials from '@salesforce/apex/SageAccountController.getFinancials';
+
+jest.mock('@salesforce/apex/SageAccountController.getFinancials', () => ({ default: jest.fn() }), { virtual: true });
+
+const LIVE = {
+  linked: true,
+  accountName: 'Coastal Outfitters',
+  customerNumber: '1200',
+  currencyCode: 'CAD',
+  balance: 9100.25,
+  creditLimit: 10000,
+  availableCredit: 899.75,
+  utilisation: 91,
+  creditStanding: 'approaching-limit',
+  pastDue: 1500,
+  aging: { current: 7600.25, days1to30: 1000, days31to60: 500, days61to90: 0, over90: 0 },
+  onHold: true,
+  lastPaymentDate: '2026-02-20',
+  asOf: '2026-03-03T10:15:00.000Z',
+  stale: false,
+  warningThreshold: 80,
+  invoices: [
+    {
+      documentNumber: 'IN0000202',
+      dueDate: '2026-03-30',
+      amount: 500,
+      balanceDue: 500,
+      daysOverdue: 0,
+      status: 'Open',
+    },
+    {
+      documentNumber: 'IN0000201',
+      dueDate: '2026-02-04',
+      amount: 1000,
+      balanceDue: 1000,
+      daysOverdue: 27,
+      status: 'Overdue',
+      currencyCode: 'CAD',
+    },
+  ],
+};
+
+function flush() {
+  // eslint-disable-next-line @lwc/lwc/no-async-operation
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function mount(answer) {
+  if (answer instanceof Error || (answer && answer.body)) {
+    getFinancials.mockRejectedValue(answer);
+  } else {
+    getFinancials.mockResolvedValue(answer);
+  }
+  const element = createElement('c-sage-account-financials', { is: SageAccountFinancials });
+  element.recordId = '001000000000001AAA';
+  document.body.appendChild(element);
+  await flush();
+  return element;
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+
+describe('c-sage-account-financials', () => {
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+  });
+
+  it('shows live balance, credit, aging, hold and the as-of time', async () => {
+    const element = await mount(LIVE);
+    expect(getFinancials).toHaveBeenCalledWith({ accountId: '001000000000001AAA', fresh: false });
+    const balance = $(element, 'lightning-formatted-number[data-id="balance"]');
+    expect(balance.value).toBe(9100.25);
+    expect(balance.currencyCode).toBe('CAD');
+    expect(balance.formatStyle).toBe('currency');
+    expect($(element, 'lightning-formatted-number[data-id="availableCredit"]').value).toBe(899.75);
+    expect($(element, 'lightning-formatted-number[data-bucket="days31to60"]').value).toBe(500);
+    expect($(element, 'lightning-badge.on-hold').label).toBe('On hold');
+    expect($(element, 'lightning-formatted-date-time.as-of').value).toBe('2026-03-03T10:15:00.000Z');
+    expect($(element, '.stale-notice')).toBeNull();
+    expect($(element, '.past-due')).not.toBeNull();
+    expect($(element, '.last-payment')).not.toBeNull();
+  });
+
+  it('colours the utilisation bar by the threshold and says the same in words', async () => {
+    const element = await mount(LIVE);
+    const bar = $(element, '[role="progressbar"]');
+    expect(bar.getAttribute('aria-valuenow')).toBe('91');
+    expect(bar.getAttribute('aria-valuetext')).toBe('91% of the credit limit used, approaching the limit');
+    const value = $(element, '.utilisation');
+    expect(value.classList).toContain('utilisation_warning');
+    expect(value.style.width).toBe('91%');
+  });
+
+  it('caps the bar at full width and marks it red over the limit', async () => {
+    const element = await mount({ ...LIVE, utilisation: 130, creditStanding: 'over-limit' });
+    const value = $(element, '.utilisation');
+    expect(value.classList).toContain('utilisation_over');
+    expect(value.style.width).toBe('100%');
+  });
+
+  it('marks the bar green within the limit', async () => {
+    const element = await mount({ ...LIVE, utilisation: 20, creditStanding: 'within-limit', onHold: false });
+    expect($(element, '.utilisation').classList).toContain('utilisation_ok');
+    expect($(element, 'lightning-badge.on-hold')).toBeNull();
+  });
+
+  it('says so when the customer has no credit limit', async () => {
+    const element = await mount({ ...LIVE, utilisation: null, availableCredit: null, creditStanding: 'no-limit' });
+    expect($(element, '[role="progressbar"]')).toBeNull();
+    expect($(element, '.utilisation-text').textContent).toBe('This customer has no credit limit in Sage 300.');
+    expect($(element, 'span[data-id="availableCredit"]').textContent).toBe('No limit');
+  });
+
+  it('lists open invoices by due date with overdue rows marked', async () => {
+    const element = await mount(LIVE);
+    const table = $(element, 'lightning-datatable');
+    expect(table.data.map((row) => row.documentNumber)).toEqual(['IN0000201', 'IN0000202']);
+    expect(table.data[0].overdueIcon).toBe('utility:warning');
+    expect(table.data[0].rowClass).toBe('slds-text-color_error');
+    expect(table.data[1].overdueIcon).toBeNull();
+    expect(table.data[1].currencyCode).toBe('CAD');
+    expect($(element, '.invoice-summary').textContent).toBe('2 open invoices, 1 overdue');
+  });
+
+  it('sorts the invoices by the column the user chooses', async () => {
+    const element = await mount(LIVE);
+    const table = $(element, 'lightning-datatable');
+    table.dispatchEvent(new CustomEvent('sort', { detail: { fieldName: 'documentNumber', sortDirection: 'desc' } }));
+    await flush();
+    const sorted = $(element, 'lightning-datatable');
+    expect(sorted.sortedBy).toBe('documentNumber');
+    expect(sorted.sortedDirection).toBe('desc');
+    expect(sorted.data.map((row) => row.documentNumber)).toEqual(['IN0000202', 'IN0000201']);
+  });
+
+  it('says when there are no open invoices', async () => {
+    const element = await mount({ ...LIVE, invoices: [] });
+    expect($(element, 'lightning-datatable')).toBeNull();
+    expect($(element, '.no-invoices').textContent).toBe('No open invoices.');
+  });
+
+  it('shows synced figures with a stale notice and their time', async () => {
+    const element = await mount({
+      ...LIVE,
+      stale: true,
+      staleReason: 'The Sage 300 connector could not be reached: Read timed out. Try again in a few minutes.',
+      asOf: '2026-03-02T09:30:00.000Z',
+    });
+    const notice = $(element, '.stale-notice');
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(notice.textContent).toContain('Showing the figures last synced from Sage 300.');
+    expect(notice.textContent).toContain('could not be reached');
+    expect($(element, 'lightning-formatted-date-time.as-of').value).toBe('2026-03-02T09:30:00.000Z');
+  });
+
+  it('says when synced figures were never synced', async () => {
+    const element = await mount({ ...LIVE, stale: true, staleReason: 'Try again.', asOf: null });
+    expect($(element, '.stale-notice').textContent).toContain('never been synced');
+    expect($(element, 'lightning-formatted-date-time.as-of')).toBeNull();
+  });
+
+  it('explains an account that is not linked to Sage 300', async () => {
+    const element = await mount({ linked: false, message: 'This account is not linked to a Sage 300 customer yet.' });
+    expect($(element, '.unlinked').textContent).toBe('This account is not linked to a Sage 300 customer yet.');
+    expect($(element, '.key-figures')).toBeNull();
+  });
+
+  it('shows the error panel when the figures cannot be loaded', async () => {
+    const element = await mount({ body: { message: 'Sage 300 has no customer 1200.' } });
+    const panel = $(element, 'c-error-panel');
+    expect(panel.friendlyMessage).toBe('Sage 300 financials could not be loaded');
+    expect(panel.errors.body.message).toBe('Sage 300 has no customer 1200.');
+    expect($(element, '.key-figures')).toBeNull();
+  });
+
+  it('shows a spinner while loading', async () => {
+    let answer;
+    getFinancials.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    const element = createElement('c-sage-account-financials', { is: SageAccountFinancials });
+    element.recordId = '001000000000001AAA';
+    document.body.appendChild(element);
+    await Promise.resolve();
+    expect($(element, 'lightning-spinner')).not.toBeNull();
+    expect($(element, 'lightning-button-icon.refresh').disabled).toBe(true);
+    answer(LIVE);
+    await flush();
+    expect($(element, 'lightning-spinner')).toBeNull();
+  });
+
+  it('refreshes past the connector cache when asked', async () => {
+    const element = await mount(LIVE);
+    getFinancials.mockResolvedValue({ ...LIVE, balance: 50 });
+    $(element, 'lightning-button-icon.refresh').click();
+    await flush();
+    expect(getFinancials).toHaveBeenLastCalledWith({ accountId: '001000000000001AAA', fresh: true });
+    expect($(element, 'lightning-formatted-number[data-id="balance"]').value).toBe(50);
+  });
+});
