@@ -1,0 +1,146 @@
+import { LightningElement, api } from 'lwc';
+import { CloseActionScreenEvent } from 'lightning/actions';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+import USER_CURRENCY from '@salesforce/i18n/currency';
+import getPreview from '@salesforce/apex/SageOrderController.getPreview';
+import pushOrder from '@salesforce/apex/SageOrderController.push';
+import { reduceErrors } from 'c/ldsUtils';
+
+const CREDIT_BADGES = {
+  passed: { label: 'Within credit', className: 'credit-badge slds-theme_success' },
+  warned: { label: 'Credit warning', className: 'credit-badge slds-theme_warning' },
+  blocked: { label: 'Credit block', className: 'credit-badge slds-theme_error' },
+};
+
+/** The Opportunity's "Push to Sage 300" screen action: what the order will contain, then the push. */
+export default class SagePushOrder extends LightningElement {
+  preview;
+  loadError;
+  pushError;
+  result;
+  isLoading = false;
+  isPushing = false;
+  _recordId;
+
+  /** The Opportunity's id. Quick actions may set it after the component is connected, so loading starts here. */
+  @api
+  get recordId() {
+    return this._recordId;
+  }
+
+  set recordId(value) {
+    const changed = value && value !== this._recordId;
+    this._recordId = value;
+    if (changed) {
+      this.loadPreview();
+    }
+  }
+
+  async loadPreview() {
+    this.isLoading = true;
+    this.loadError = undefined;
+    try {
+      this.preview = await getPreview({ opportunityId: this._recordId });
+    } catch (error) {
+      this.loadError = error;
+      this.preview = undefined;
+    } finally {
+      this.isLoading = false;
+    }
+  }
+
+  async handlePush() {
+    this.isPushing = true;
+    this.pushError = undefined;
+    try {
+      this.result = await pushOrder({ opportunityId: this._recordId });
+      this.dispatchEvent(
+        new ShowToastEvent({
+          title: 'Pushed to Sage 300',
+          message: `Sage 300 order ${this.result.orderNumber}`,
+          variant: 'success',
+        }),
+      );
+      // The connector wrote the order number back to the opportunity: let the record page show it.
+      await notifyRecordUpdateAvailable([{ recordId: this._recordId }]);
+    } catch (error) {
+      this.pushError = error;
+    } finally {
+      this.isPushing = false;
+    }
+  }
+
+  handleClose() {
+    this.dispatchEvent(new CloseActionScreenEvent());
+  }
+
+  get isBusy() {
+    return this.isLoading || this.isPushing;
+  }
+
+  get busyText() {
+    return this.isPushing ? 'Pushing the order to Sage 300' : 'Loading the order preview';
+  }
+
+  get showPreview() {
+    return !!this.preview && !this.result;
+  }
+
+  get showPushButton() {
+    return !!this.preview && !this.preview.existingOrder && !this.result;
+  }
+
+  get pushDisabled() {
+    return !this.preview.canPush || this.isPushing;
+  }
+
+  get closeLabel() {
+    return this.showPushButton ? 'Cancel' : 'Close';
+  }
+
+  get currencyCode() {
+    return (this.preview && this.preview.currencyCode) || USER_CURRENCY;
+  }
+
+  get hasLines() {
+    return this.preview.lines.length > 0;
+  }
+
+  get lines() {
+    return this.preview.lines.map((line) => ({
+      ...line,
+      key: line.lineId,
+      itemLabel: line.itemNumber || 'No Sage item',
+      itemClass: line.itemNumber ? '' : 'slds-text-color_error',
+    }));
+  }
+
+  get existingOrderText() {
+    const order = this.preview.existingOrder;
+    const status = order.status ? ` (${order.status})` : '';
+    return `Already in Sage 300 as order ${order.orderNumber}${status}.`;
+  }
+
+  get hasBlockers() {
+    return this.preview.blockers.length > 0;
+  }
+
+  get previewCreditBadge() {
+    return CREDIT_BADGES[this.preview.creditCheck && this.preview.creditCheck.outcome];
+  }
+
+  get resultCreditBadge() {
+    return this.result.creditCheck ? CREDIT_BADGES[this.result.creditCheck.outcome] : undefined;
+  }
+
+  get resultHeadline() {
+    return this.result.replayed
+      ? `This opportunity was already pushed: Sage 300 order ${this.result.orderNumber}.`
+      : `Sage 300 order ${this.result.orderNumber} was created.`;
+  }
+
+  get failureReason() {
+    return reduceErrors(this.pushError).join(' ');
+  }
+}
