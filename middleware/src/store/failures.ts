@@ -33,8 +33,11 @@ export interface FailureReport {
   kind: ErrorKind;
   code: string;
   message: string;
-  /** When to retry automatically; null when no automatic retry is left. */
-  nextAttemptAt: Date | null;
+  /**
+   * When to retry automatically; null when no automatic retry is left. A function receives the attempt count the
+   * entry will have (1 for a new one) and decides.
+   */
+  nextAttemptAt: Date | null | ((attempts: number) => Date | null);
 }
 
 export interface FailureRepository {
@@ -82,12 +85,23 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
   return {
     async record(flow, failure) {
       const now = isoTime(clock());
+      let nextAttemptAt = failure.nextAttemptAt;
+      if (typeof nextAttemptAt === 'function') {
+        const existing = await db
+          .selectFrom('sync_failures')
+          .select('attempts')
+          .where('flow', '=', flow)
+          .where('record_key', '=', failure.recordKey)
+          .where('status', 'in', active)
+          .executeTakeFirst();
+        nextAttemptAt = nextAttemptAt(existing ? Number(existing.attempts) + 1 : 1);
+      }
       const fields = {
         payload: failure.payload === undefined ? null : JSON.stringify(failure.payload),
         error_kind: failure.kind,
         error_code: failure.code,
         error_message: failure.message.slice(0, 2000),
-        next_attempt_at: failure.nextAttemptAt && isoTime(failure.nextAttemptAt),
+        next_attempt_at: nextAttemptAt && isoTime(nextAttemptAt),
         status: 'open',
         updated_at: now,
       };

@@ -1,0 +1,442 @@
+/**
+ * The run loop shared by every flow: take the flow's lease → read a page from the cursor → map → compare content
+ * hashes with the links (unchanged records and the connector's own echoes are skipped) → write → commit links,
+ * failures, counts and the checkpoint in one transaction → next page. Error kinds decide what happens: transient →
+ * retried with backoff and jitter; quota → the flow pauses; permanent → the failure queue while the batch continues;
+ * in doubt → re-sent only when the flow's writes are idempotent, else parked for verification.
+ */
+import type { Logger } from 'pino';
+import { ConnectorError, isErrorKind } from '../domain/errors.js';
+import { contentHash } from '../domain/hash.js';
+import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger } from '../store/index.js';
+import type { AnySyncFlow, PreparedRecord, RunOptions, WriteOutcome } from './flow.js';
+import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
+
+export interface EngineOptions {
+  store: Store;
+  logger: Logger;
+  /** This process's name in leases and runs (host:pid:random). */
+  owner: string;
+  /** How long a flow lease lasts without renewal; renewed every third of it. */
+  leaseMs: number;
+  /** Retries of a whole page read or write on transient errors. */
+  backoff?: BackoffPolicy;
+  /** Failure-queue policy: automatic attempts and the delay before the first retry (doubling after). */
+  failureRetry?: { maxAttempts: number; baseMs: number; capMs: number };
+  /** How long a flow pauses after a quota error that names no time. */
+  quotaPauseMs?: number;
+}
+
+export interface Progress extends RunCounts {
+  runId: number;
+  /** Records the run expects to read, when known. */
+  total?: number;
+}
+
+export interface FlowRunRequest extends RunOptions {
+  trigger: RunTrigger;
+  /** The schedule time this run is for; a tick runs once across replicas. */
+  slot?: Date;
+  /** Only retry the failure-queue entries that are due; do not read changes. */
+  failuresOnly?: boolean;
+  /** Honour a quota pause (scheduled runs do; operators may override). */
+  respectPause?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface FlowRunResult extends RunCounts {
+  flow: string;
+  /** Undefined when the run did not start. */
+  runId?: number;
+  outcome: Exclude<RunOutcome, 'running'> | 'skipped';
+  /** Why a run did not start: another process holds the flow, or the tick already ran, or the flow is paused. */
+  skippedBecause?: 'busy' | 'paused';
+  message?: string;
+  durationMs: number;
+}
+
+const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 });
+
+class LeaseLostError extends Error {
+  constructor(flow: string) {
+    super(`Lost the lease of flow ${flow} to another process`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+class StopRequested extends Error {
+  constructor() {
+    super('Stop requested');
+    this.name = 'StopRequested';
+  }
+}
+
+function errorReport(error: unknown): { kind: ConnectorError['kind']; code: string; message: string } {
+  if (error instanceof ConnectorError) return { kind: error.kind, code: error.code, message: error.message };
+  return { kind: 'permanent', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The lease name of a flow. */
+export const flowLease = (flow: string) => `flow:${flow}`;
+
+/** Runs flows against the store. One engine per process; it may run several flows at once. */
+export class SyncEngine {
+  private readonly backoff: BackoffPolicy;
+  private readonly failureRetry: { maxAttempts: number; baseMs: number; capMs: number };
+  private readonly quotaPauseMs: number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.failureRetry = options.failureRetry ?? { maxAttempts: 5, baseMs: 60_000, capMs: 6 * 3_600_000 };
+    this.quotaPauseMs = options.quotaPauseMs ?? 15 * 60_000;
+  }
+
+  /** Runs one flow once: retries its due failures, then reads from its cursor to the end (or until stopped). */
+  async run(flow: AnySyncFlow, request: FlowRunRequest): Promise<FlowRunResult> {
+    const { store, owner, leaseMs, logger } = this.options;
+    const started = Date.now();
+    const skipped = (because: 'busy' | 'paused', message: string): FlowRunResult => ({
+      flow: flow.name,
+      outcome: 'skipped',
+      skippedBecause: because,
+      message,
+      durationMs: Date.now() - started,
+      ...emptyCounts(),
+    });
+
+    if (request.respectPause) {
+      const saved = await store.cursors.get(flow.name);
+      if (saved?.pausedUntil && saved.pausedUntil > store.clock()) {
+        return skipped('paused', `paused until ${saved.pausedUntil.toISOString()}: ${saved.pauseReason ?? 'quota'}`);
+      }
+    }
+    const lease = flowLease(flow.name);
+    const acquired = await store.leases.acquire(lease, owner, leaseMs, request.slot ? { slot: request.slot } : {});
+    if (!acquired) return skipped('busy', 'another process is running this flow or has run this tick');
+
+    const stop = new AbortController();
+    const onOuterAbort = () => stop.abort(new StopRequested());
+    request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (request.signal?.aborted) onOuterAbort();
+    let leaseLost = false;
+    const renewal = setInterval(
+      () => {
+        store.leases.renew(lease, owner, leaseMs).then(
+          (kept) => {
+            if (!kept && !leaseLost) {
+              leaseLost = true;
+              stop.abort(new LeaseLostError(flow.name));
+            }
+          },
+          (error: unknown) => logger.warn({ err: error, flow: flow.name }, 'could not renew the flow lease'),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+
+    const runId = await store.runs.start({
+      flow: flow.name,
+      trigger: request.trigger,
+      owner,
+      scheduledFor: request.slot ?? null,
+    });
+    const counts = emptyCounts();
+    const log = logger.child({ flow: flow.name, runId });
+    let outcome: Exclude<RunOutcome, 'running'> = 'succeeded';
+    let message: string | undefined;
+    try {
+      await store.runs.interruptAbandoned(flow.name, runId);
+      await store.failures.reopenStale(flow.name);
+      const total = await this.retryDueFailures(flow, runId, counts, stop.signal, request, lease);
+      const finished = request.failuresOnly
+        ? !stop.signal.aborted
+        : await this.readChanges(flow, runId, counts, stop.signal, request, lease, total);
+      if (!finished) {
+        outcome = 'interrupted';
+        message = leaseLost
+          ? 'the flow lease passed to another process'
+          : 'stopped before the end; the next run resumes from the checkpoint';
+      } else if (counts.failed > 0) {
+        outcome = 'partial';
+        message = `${counts.failed} record(s) went to the failure queue`;
+      }
+    } catch (error) {
+      if (error instanceof StopRequested || error instanceof LeaseLostError || stop.signal.aborted) {
+        outcome = 'interrupted';
+        message =
+          error instanceof LeaseLostError
+            ? error.message
+            : 'stopped before the end; the next run resumes from the checkpoint';
+      } else if (isErrorKind(error, 'quota')) {
+        const until = new Date(store.clock().getTime() + (error.retryAfterMs ?? this.quotaPauseMs));
+        await store.cursors.pause(flow.name, until, `${error.code}: ${error.message}`);
+        outcome = 'paused';
+        message = `API quota spent (${error.code}); paused until ${until.toISOString()}`;
+        log.warn({ until }, 'flow paused: API quota spent');
+      } else {
+        outcome = 'failed';
+        const report = errorReport(error);
+        message = `${report.code}: ${report.message}`;
+        log.error({ err: error }, 'flow run failed; the next run resumes from the last checkpoint');
+      }
+    } finally {
+      clearInterval(renewal);
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      await store.runs.finish(runId, outcome, message ?? null);
+      await store.leases.release(lease, owner);
+    }
+    log.info({ outcome, ...counts }, 'flow run finished');
+    return {
+      flow: flow.name,
+      runId,
+      outcome,
+      ...(message ? { message } : {}),
+      durationMs: Date.now() - started,
+      ...counts,
+    };
+  }
+
+  /** Re-reads and re-writes the flow's failure-queue entries that are due. Returns the progress total so far. */
+  private async retryDueFailures(
+    flow: AnySyncFlow,
+    runId: number,
+    counts: RunCounts,
+    signal: AbortSignal,
+    request: FlowRunRequest,
+    lease: string,
+  ): Promise<number> {
+    const { store } = this.options;
+    let handled = 0;
+    for (;;) {
+      if (signal.aborted) return handled;
+      const due = await store.failures.claimDue(flow.name, flow.pageSize);
+      if (due.length === 0) return handled;
+      const keys = due.map((failure) => failure.recordKey);
+      const records = await this.withRetries(() => flow.fetch(keys, signal), signal);
+      const found = new Set(records.map((record) => flow.keyOf(record)));
+      const missing = keys.filter((key) => !found.has(key));
+      await this.processPage(flow, runId, records, counts, signal, lease, {
+        extraFailures: missing.map((key) => ({
+          key,
+          error: new ConnectorError('permanent', `Record ${key} no longer exists in the source`, {
+            code: 'SOURCE_RECORD_MISSING',
+            system: 'connector',
+          }),
+          payload: null,
+        })),
+        forceWrite: true,
+      });
+      handled += due.length;
+      request.onProgress?.({ runId, ...counts });
+    }
+  }
+
+  /** Reads pages from the cursor and processes them; false when stopped before the end. */
+  private async readChanges(
+    flow: AnySyncFlow,
+    runId: number,
+    counts: RunCounts,
+    signal: AbortSignal,
+    request: FlowRunRequest,
+    lease: string,
+    retried: number,
+  ): Promise<boolean> {
+    const { store } = this.options;
+    const saved = await store.cursors.get(flow.name);
+    let cursor: unknown = flow.startCursor(saved ? { value: saved.value, inProgress: saved.inProgress } : undefined, {
+      ...(request.full ? { full: true } : {}),
+      ...(request.since ? { since: request.since } : {}),
+    });
+    const expected = flow.count
+      ? await this.withRetries(() => flow.count?.(cursor) ?? Promise.resolve(undefined), signal)
+      : undefined;
+    const total = expected === undefined ? undefined : expected + retried;
+    request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
+
+    const iterator = flow.read(cursor, signal)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        if (signal.aborted) return false;
+        const next = await this.withRetries(() => iterator.next(), signal);
+        if (next.done) break;
+        const records = next.value as unknown[];
+        if (records.length === 0) continue;
+        for (const record of records) cursor = flow.advance(cursor, record);
+        await this.processPage(flow, runId, records, counts, signal, lease, { cursor });
+        request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
+      }
+    } finally {
+      await iterator.return?.();
+    }
+    await store.cursors.save(flow.name, flow.finish(cursor), { inProgress: false });
+    return true;
+  }
+
+  /** Retries `work` on transient errors (and aborts the wait on stop). */
+  private async withRetries<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isErrorKind(error, 'transient') || attempt >= this.backoff.attempts || signal.aborted) throw error;
+        const wait = backoffDelay(attempt, this.backoff, error.retryAfterMs);
+        this.options.logger.warn({ err: error, attempt, wait }, 'transient error; retrying');
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  /** Maps, filters by hash, writes and commits one page. */
+  private async processPage(
+    flow: AnySyncFlow,
+    runId: number,
+    records: readonly unknown[],
+    counts: RunCounts,
+    signal: AbortSignal,
+    lease: string,
+    options: {
+      cursor?: unknown;
+      forceWrite?: boolean;
+      extraFailures?: { key: string; error: ConnectorError; payload: unknown }[];
+    },
+  ): Promise<void> {
+    const { store, owner, leaseMs } = this.options;
+    const failures: { key: string; error: ConnectorError; payload: unknown }[] = [...(options.extraFailures ?? [])];
+    const prepared = new Map<string, PreparedRecord<unknown>>();
+    for (const record of records) {
+      const key = flow.keyOf(record);
+      try {
+        const target = flow.map(record) as unknown;
+        prepared.set(key, { key, target, hash: contentHash(target) });
+      } catch (error) {
+        const report =
+          error instanceof ConnectorError
+            ? error
+            : new ConnectorError('permanent', errorReport(error).message, {
+                code: 'MAPPING_FAILED',
+                system: 'connector',
+              });
+        failures.push({ key, error: report, payload: record });
+        prepared.delete(key);
+      }
+    }
+    const links = await store.links.getMany(flow.entity, [...prepared.keys()]);
+    const toWrite: PreparedRecord<unknown>[] = [];
+    const unchanged: string[] = [];
+    for (const item of prepared.values()) {
+      const link = links.get(item.key);
+      if (!options.forceWrite && link && link.sageHash === item.hash) unchanged.push(item.key);
+      else toWrite.push(item);
+    }
+
+    const outcomes = toWrite.length > 0 ? await this.writeBatch(flow, toWrite, signal) : [];
+    const written: { item: PreparedRecord<unknown>; outcome: Extract<WriteOutcome, { ok: true }> }[] = [];
+    const byKey = new Map(toWrite.map((item) => [item.key, item]));
+    for (const outcome of outcomes) {
+      const item = byKey.get(outcome.key);
+      if (!item) continue;
+      if (outcome.ok) written.push({ item, outcome });
+      else failures.push({ key: outcome.key, error: outcome.error, payload: item.target });
+    }
+
+    const pageCounts: RunCounts = {
+      read: records.length,
+      created: written.filter((entry) => entry.outcome.created).length,
+      updated: written.filter((entry) => !entry.outcome.created).length,
+      unchanged: unchanged.length,
+      failed: failures.length,
+    };
+    await store.transaction(async (tx: Repositories) => {
+      // Fencing: only the lease holder may commit, so a process that lost its lease cannot move the checkpoint.
+      if (!(await tx.leases.renew(lease, owner, leaseMs))) throw new LeaseLostError(flow.name);
+      await tx.links.upsertMany(
+        flow.entity,
+        written.map(({ item, outcome }) => ({
+          sageKey: item.key,
+          salesforceId: outcome.salesforceId,
+          sageHash: item.hash,
+          salesforceHash: item.hash,
+        })),
+      );
+      await tx.failures.resolve(flow.name, [...written.map(({ item }) => item.key), ...unchanged]);
+      for (const failure of failures) {
+        await tx.failures.record(flow.name, {
+          recordKey: failure.key,
+          payload: failure.payload,
+          kind: failure.error.kind,
+          code: failure.error.code,
+          message: failure.error.message,
+          nextAttemptAt: (attempts) => this.nextAttempt(attempts),
+        });
+      }
+      await tx.runs.addCounts(runId, pageCounts);
+      if (options.cursor !== undefined) await tx.cursors.save(flow.name, options.cursor, { inProgress: true });
+    });
+    for (const name of Object.keys(counts) as (keyof RunCounts)[]) counts[name] += pageCounts[name];
+  }
+
+  private nextAttempt(attempts: number): Date | null {
+    if (attempts >= this.failureRetry.maxAttempts) return null;
+    const delay = Math.min(this.failureRetry.capMs, this.failureRetry.baseMs * 2 ** (attempts - 1));
+    return new Date(this.options.store.clock().getTime() + delay);
+  }
+
+  /**
+   * Writes a batch: whole-batch transient errors are retried; records that fail transiently are retried alone;
+   * an in-doubt batch is re-sent only for idempotent writers; a whole-batch permanent error fails every record.
+   */
+  private async writeBatch(
+    flow: AnySyncFlow,
+    batch: PreparedRecord<unknown>[],
+    signal: AbortSignal,
+  ): Promise<WriteOutcome[]> {
+    const settled = new Map<string, WriteOutcome>();
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let outcomes: WriteOutcome[];
+      try {
+        outcomes = await flow.write(pending, signal);
+      } catch (error) {
+        if (isErrorKind(error, 'quota')) throw error;
+        const retryable = isErrorKind(error, 'transient') || (isErrorKind(error, 'in-doubt') && flow.idempotentWrites);
+        if (retryable && attempt < this.backoff.attempts && !signal.aborted) {
+          await sleep(backoffDelay(attempt, this.backoff, (error as ConnectorError).retryAfterMs), signal);
+          continue;
+        }
+        const failure =
+          error instanceof ConnectorError
+            ? error
+            : new ConnectorError('permanent', errorReport(error).message, {
+                code: 'WRITE_FAILED',
+                system: 'connector',
+              });
+        for (const item of pending) settled.set(item.key, { key: item.key, ok: false, error: failure });
+        break;
+      }
+      const retry: PreparedRecord<unknown>[] = [];
+      let retryAfterMs: number | undefined;
+      for (const [index, item] of pending.entries()) {
+        const outcome = outcomes[index];
+        if (!outcome) {
+          settled.set(item.key, {
+            key: item.key,
+            ok: false,
+            error: new ConnectorError('in-doubt', 'The writer returned no result for this record', {
+              code: 'NO_RESULT',
+              system: 'connector',
+            }),
+          });
+        } else if (!outcome.ok && outcome.error.kind === 'transient' && attempt < this.backoff.attempts) {
+          retry.push(item);
+          retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.error.retryAfterMs ?? 0);
+        } else {
+          settled.set(item.key, outcome);
+        }
+      }
+      pending = retry;
+      if (pending.length > 0) await sleep(backoffDelay(attempt, this.backoff, retryAfterMs), signal);
+    }
+    return batch.map((item) => settled.get(item.key) as WriteOutcome);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * What a sync flow declares: its schedule, an incremental paged reader from its cursor, a pure mapper, a batched writer
+ * with one outcome per record, and how a record moves the cursor. The engine (`engine.ts`) does the rest.
+ */
+import type { ConnectorError } from '../domain/errors.js';
+
+/** How a run was asked for. */
+export interface RunOptions {
+  /** Ignore the cursor and read everything. */
+  full?: boolean;
+  /** Read what changed since this day instead of from the cursor. */
+  since?: Date;
+}
+
+/** The stored state a run starts from. */
+export interface SavedCursor<Cursor> {
+  value: Cursor | null;
+  /** True when `value` is the checkpoint of a run that did not finish. */
+  inProgress: boolean;
+}
+
+/** One record ready to write: its key, the mapped fields, and their content hash. */
+export interface PreparedRecord<Target> {
+  key: string;
+  target: Target;
+  hash: string;
+}
+
+/** The outcome of writing one record. */
+export type WriteOutcome =
+  | { key: string; ok: true; created: boolean; salesforceId: string | null }
+  | { key: string; ok: false; error: ConnectorError };
+
+export interface SyncFlow<Source, Target, Cursor> {
+  /** The flow's name in schedules, the CLI and the API (`customers`). */
+  name: string;
+  /** The links entity this flow keeps (`customer`). */
+  entity: string;
+  /** Default cron schedule (overridable by configuration). */
+  schedule: string;
+  /** Records per page: one write batch and one checkpoint. */
+  pageSize: number;
+  /** Where a run starts, from what is stored and how the run was asked for. */
+  startCursor(saved: SavedCursor<Cursor> | undefined, options: RunOptions): Cursor | null;
+  /** Pages of changed records after the cursor, in cursor order. */
+  read(cursor: Cursor | null, signal: AbortSignal): AsyncIterable<Source[]>;
+  /** The cursor just after `record` (records come in cursor order). */
+  advance(cursor: Cursor | null, record: Source): Cursor;
+  /** The cursor to keep once a run has read everything. */
+  finish(cursor: Cursor | null): Cursor | null;
+  /** The record's key (the Sage key of its link). */
+  keyOf(record: Source): string;
+  /** Pure mapping to the other system's fields; throws a permanent ConnectorError for a value it cannot map. */
+  map(record: Source): Target;
+  /** Writes a batch; one outcome per record, in order. Throws a ConnectorError only when the whole batch failed. */
+  write(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<WriteOutcome[]>;
+  /** True when writing a record twice gives the same result (upserts on an External ID), so an in-doubt batch may be re-sent. */
+  idempotentWrites: boolean;
+  /** Re-reads records by key, for failure-queue retries; records that no longer exist are left out. */
+  fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
+  /** How many records the run will read, when the source can say cheaply (for progress bars). */
+  count?(cursor: Cursor | null): Promise<number | undefined>;
+}
+
+/** Any flow, whatever its record types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySyncFlow = SyncFlow<any, any, any>;
