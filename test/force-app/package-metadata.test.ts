@@ -380,13 +380,16 @@ describe('pages, tabs, the app and the quick action', () => {
       actionSubtype: 'ScreenAction',
       lightningWebComponent: 'sagePushOrder',
     });
-    expect(componentTargets('sagePushOrder')).toContain('lightning__RecordAction');
+    expect(exposure('sagePushOrder')).toMatchObject({
+      targets: expect.arrayContaining(['lightning__RecordAction']),
+      actionType: 'ScreenAction',
+    });
   });
 
   it.each(listNames('flexipages', '.flexipage-meta.xml'))(
     '%s places only components the package exposes for its page type',
     (page) => {
-      const flexiPage = readMetadata<{ type: string; flexiPageRegions: Region[] }>(
+      const flexiPage = readMetadata<{ type: string; sobjectType?: string; flexiPageRegions: Region[] }>(
         join(DEFAULT_DIR, 'flexipages', `${page}.flexipage-meta.xml`),
         'FlexiPage',
       );
@@ -397,7 +400,11 @@ describe('pages, tabs, the app and the quick action', () => {
         .filter((component) => !component.includes(':'));
       for (const component of custom) {
         expect(bundles).toContain(component);
-        expect([component, componentTargets(component)]).toEqual([component, expect.arrayContaining([target])]);
+        const { targets, recordPageObjects } = exposure(component);
+        expect([component, targets]).toEqual([component, expect.arrayContaining([target])]);
+        if (flexiPage.sobjectType && recordPageObjects) {
+          expect([component, recordPageObjects]).toEqual([component, expect.arrayContaining([flexiPage.sobjectType])]);
+        }
       }
     },
   );
@@ -488,10 +495,28 @@ function queriedRecord(type: string, record: string): Record<string, unknown> {
   return fields;
 }
 
-/** The page targets a Lightning web component bundle is exposed to. */
-function componentTargets(bundle: string): string[] {
+interface Exposure {
+  targets: string[];
+  /** The objects a record page may show the component on; undefined when it may show on any. */
+  recordPageObjects?: string[];
+  actionType?: string;
+}
+
+/** Where a Lightning web component bundle may be placed, from its js-meta.xml. */
+function exposure(bundle: string): Exposure {
   const path = join(DEFAULT_DIR, 'lwc', bundle, `${bundle}.js-meta.xml`);
-  if (!existsSync(path)) return [];
-  const meta = readMetadata<{ isExposed?: string; targets?: { target?: string[] } }>(path, 'LightningComponentBundle');
-  return meta.isExposed === 'true' ? (meta.targets?.target ?? []) : [];
+  if (!existsSync(path)) return { targets: [] };
+  const meta = readMetadata<{
+    isExposed?: string;
+    targets?: { target?: string[] };
+    targetConfigs?: { targetConfig?: { '@targets': string; objects?: { object: string[] }; actionType?: string }[] };
+  }>(path, 'LightningComponentBundle');
+  if (meta.isExposed !== 'true') return { targets: [] };
+  const configs = meta.targetConfigs?.targetConfig ?? [];
+  const forTarget = (target: string) => configs.find((config) => config['@targets'].split(',').includes(target));
+  return {
+    targets: meta.targets?.target ?? [],
+    recordPageObjects: forTarget('lightning__RecordPage')?.objects?.object,
+    actionType: forTarget('lightning__RecordAction')?.actionType,
+  };
 }
