@@ -29,10 +29,11 @@ interface Package {
 describe('Metadata API conversion', () => {
   let outputDir: string;
   let packageTypes: Map<string, string[]>;
+  let components: ComponentSet;
 
   beforeAll(async () => {
     outputDir = mkdtempSync(join(tmpdir(), 'sage-package-'));
-    const components = ComponentSet.fromSource(FORCE_APP);
+    components = ComponentSet.fromSource(FORCE_APP);
     await new MetadataConverter().convert(components, 'metadata', {
       type: 'directory',
       outputDirectory: outputDir,
@@ -66,7 +67,6 @@ describe('Metadata API conversion', () => {
   });
 
   it('lists every component of the package in package.xml', () => {
-    const components = ComponentSet.fromSource(FORCE_APP);
     for (const component of components.getSourceComponents()) {
       expect(packageTypes.get(component.type.name)).toContain(component.fullName);
     }
@@ -91,7 +91,7 @@ describe('Metadata API conversion', () => {
       sourceApiVersion: string;
     };
     expect(project.sourceApiVersion).toBe('65.0');
-    const versions = ComponentSet.fromSource(FORCE_APP)
+    const versions = components
       .getSourceComponents()
       .toArray()
       .filter((component) => component.xml !== undefined)
