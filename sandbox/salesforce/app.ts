@@ -431,7 +431,9 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
         control,
         records,
         (record) => {
-          const id = typeof record.Id === 'string' ? (normaliseId(record.Id) ?? record.Id) : '';
+          // Field names are case-insensitive; jsforce sends the key as `id`.
+          const given = Object.entries(record).find(([name]) => name.toLowerCase() === 'id')?.[1];
+          const id = typeof given === 'string' ? (normaliseId(given) ?? given) : '';
           if (!id)
             throw new RecordError([
               { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: ['Id'] },

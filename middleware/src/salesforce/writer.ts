@@ -1,0 +1,310 @@
+import type { Connection } from 'jsforce';
+import { stringify } from 'csv-stringify/sync';
+import type { ConnectorError, ErrorKind } from '../domain/errors.js';
+import { recordErrorKind } from './errors.js';
+
+/**
+ * Writes records to Salesforce and reports on every one of them: sObject Collections of 200 (one API request each)
+ * for ordinary batches, one Bulk API 2.0 job above a threshold. Results come back in input order; a record that
+ * fails keeps its Salesforce code, message and fields, and never makes its batch-mates fail.
+ */
+export interface RecordFailure {
+  code: string;
+  message: string;
+  fields: string[];
+}
+
+/** The outcome of writing one input record. `kind` says what a failure means (retry later, park, pause). */
+export interface WriteResult {
+  ok: boolean;
+  id?: string;
+  created?: boolean;
+  errors: RecordFailure[];
+  kind?: ErrorKind;
+}
+
+export type SObjectInput = Record<string, unknown>;
+export type WriteOperation = 'create' | 'update' | 'upsert';
+
+export interface WritePlan {
+  operation: WriteOperation;
+  objectType: string;
+  externalIdField?: string;
+  records: readonly SObjectInput[];
+  allOrNone: boolean;
+  bulkThreshold: number;
+  bulkPollIntervalMs: number;
+  bulkPollTimeoutMs: number;
+}
+
+/** Runs one request with the client's request-level retries; failures come back as ConnectorErrors. */
+export type RequestRunner = <T>(work: () => Promise<T>, idempotent: boolean) => Promise<T>;
+
+export const COLLECTION_SIZE = 200;
+const BULK_NULL = '#N/A';
+/** Record-level refusals worth sending again on their own. */
+const RECORD_RETRY_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED']);
+
+interface JsforceSaveError {
+  statusCode?: string;
+  errorCode?: string;
+  message?: string;
+  fields?: string[];
+}
+interface JsforceSaveResult {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors?: JsforceSaveError[];
+}
+
+const failed = (failures: RecordFailure[], kind?: ErrorKind): WriteResult => {
+  const first = failures[0];
+  return { ok: false, errors: failures, kind: kind ?? recordErrorKind(first?.code ?? '', first?.message) };
+};
+
+/** What a request-level failure means for each record it carried. */
+export function requestFailure(error: ConnectorError): WriteResult {
+  return failed([{ code: error.code, message: error.message, fields: [] }], error.kind);
+}
+
+function fromSaveResult(result: JsforceSaveResult | undefined): WriteResult {
+  if (!result)
+    return failed(
+      [{ code: 'NO_RESULT', message: 'Salesforce returned no result for this record', fields: [] }],
+      'in-doubt',
+    );
+  if (result.success) {
+    return {
+      ok: true,
+      ...(result.id ? { id: result.id } : {}),
+      ...(result.created === undefined ? {} : { created: result.created }),
+      errors: [],
+    };
+  }
+  return failed(
+    (result.errors ?? []).map((error) => ({
+      code: error.statusCode ?? error.errorCode ?? 'UNKNOWN_EXCEPTION',
+      message: error.message ?? '',
+      fields: error.fields ?? [],
+    })),
+  );
+}
+
+/** The value a record carries in a field, matching the API name without regard to case. */
+export function fieldValueOf(record: SObjectInput, field: string): unknown {
+  if (field in record) return record[field];
+  const key = Object.keys(record).find((name) => name.toLowerCase() === field.toLowerCase());
+  return key === undefined ? undefined : record[key];
+}
+
+/** Checks a record before sending it; answers the failure when it cannot be sent. */
+function refuse(plan: WritePlan, record: SObjectInput): WriteResult | undefined {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) {
+    return failed(
+      [{ code: 'INVALID_INPUT', message: 'a record must be an object of field values', fields: [] }],
+      'permanent',
+    );
+  }
+  const key = plan.operation === 'upsert' ? plan.externalIdField : plan.operation === 'update' ? 'Id' : undefined;
+  if (key) {
+    const value = fieldValueOf(record, key);
+    if (value === undefined || value === null || value === '') {
+      return failed(
+        [{ code: 'MISSING_EXTERNAL_ID', message: `${key} is required to ${plan.operation} a record`, fields: [key] }],
+        'permanent',
+      );
+    }
+  }
+  return undefined;
+}
+
+async function collectionPass(
+  connection: Connection,
+  run: RequestRunner,
+  plan: WritePlan,
+  indexes: number[],
+): Promise<Map<number, WriteResult>> {
+  const results = new Map<number, WriteResult>();
+  let stopped: WriteResult | undefined;
+  for (let start = 0; start < indexes.length; start += COLLECTION_SIZE) {
+    const chunk = indexes.slice(start, start + COLLECTION_SIZE);
+    if (stopped) {
+      for (const index of chunk) results.set(index, stopped);
+      continue;
+    }
+    const records = chunk.map((index) => ({ ...plan.records[index] }));
+    const options = { allOrNone: plan.allOrNone, allowRecursive: true };
+    const sobject = connection.sobject(plan.objectType);
+    try {
+      const answer = (await run(
+        () =>
+          plan.operation === 'upsert'
+            ? sobject.upsert(records, plan.externalIdField ?? 'Id', options)
+            : plan.operation === 'update'
+              ? sobject.update(records as ({ Id: string } & SObjectInput)[], options)
+              : sobject.create(records, options),
+        plan.operation !== 'create',
+      )) as unknown as JsforceSaveResult[];
+      chunk.forEach((index, position) => results.set(index, fromSaveResult(answer[position])));
+    } catch (error) {
+      // Later chunks would meet the same refusal (quota, outage, bad request): report them without sending.
+      stopped = requestFailure(error as ConnectorError);
+      for (const index of chunk) results.set(index, stopped);
+    }
+  }
+  return results;
+}
+
+/** Flattens records into CSV columns (`Account__r.Sage_Customer_Number__c` for references by external id). */
+export function toBulkCsv(records: SObjectInput[]): string {
+  const columns: string[] = [];
+  const rows = records.map((record) => {
+    const row: Record<string, string> = {};
+    const put = (column: string, value: unknown) => {
+      if (!columns.includes(column)) columns.push(column);
+      row[column] = bulkValue(value);
+    };
+    for (const [name, value] of Object.entries(record)) {
+      if (name === 'attributes') continue;
+      if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) {
+          if (inner !== 'attributes') put(`${name}.${inner}`, innerValue);
+        }
+      } else {
+        put(name, value);
+      }
+    }
+    return row;
+  });
+  return stringify(rows, { header: true, columns, quoted: true, record_delimiter: 'unix' });
+}
+
+function bulkValue(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null || value === '') return BULK_NULL;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Parses a Bulk API `sf__Error` (`CODE:message:field1,field2 --`). */
+export function parseBulkError(text: string): RecordFailure {
+  const match = /^([A-Z_]+):([\s\S]*?):([^:]*?)\s*--\s*$/.exec(text);
+  if (match) {
+    const fields = (match[3] ?? '')
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean);
+    return { code: match[1] ?? 'UNKNOWN_EXCEPTION', message: match[2] ?? '', fields };
+  }
+  const [code, ...rest] = text.split(':');
+  return /^[A-Z_]+$/.test(code ?? '')
+    ? { code: code ?? '', message: rest.join(':').trim(), fields: [] }
+    : { code: 'UNKNOWN_EXCEPTION', message: text, fields: [] };
+}
+
+async function bulkPass(
+  connection: Connection,
+  run: RequestRunner,
+  plan: WritePlan,
+  indexes: number[],
+): Promise<Map<number, WriteResult>> {
+  const results = new Map<number, WriteResult>();
+  const keyField = plan.operation === 'upsert' ? (plan.externalIdField ?? 'Id') : 'Id';
+  const records = indexes.map((index) => plan.records[index] as SObjectInput);
+  // Results come back in no guaranteed order: match them to inputs by their key.
+  const waiting = new Map<string, number[]>();
+  indexes.forEach((index, position) => {
+    const key = String(fieldValueOf(records[position] as SObjectInput, keyField));
+    waiting.set(key, [...(waiting.get(key) ?? []), index]);
+  });
+  const claim = (row: Record<string, unknown>, id?: string): number | undefined => {
+    const key = fieldValueOf(row, keyField) ?? id;
+    const queue = waiting.get(String(key));
+    return queue?.shift();
+  };
+
+  let answer;
+  try {
+    answer = await run(
+      () =>
+        connection.bulk2.loadAndWaitForResults({
+          object: plan.objectType,
+          operation: plan.operation === 'create' ? 'insert' : plan.operation,
+          ...(plan.operation === 'upsert' ? { externalIdFieldName: keyField } : {}),
+          lineEnding: 'LF',
+          input: toBulkCsv(records),
+          pollInterval: plan.bulkPollIntervalMs,
+          pollTimeout: plan.bulkPollTimeoutMs,
+        }),
+      // A job that was created may have run: resubmitting upserts or updates is harmless.
+      true,
+    );
+  } catch (error) {
+    const failure = error as ConnectorError;
+    const jobFailed = /Ingest job failed to complete due to: (.*)$/s.exec(failure.message);
+    const outcome = jobFailed
+      ? failed(
+          [
+            {
+              code: /Field name not found/i.test(jobFailed[1] ?? '') ? 'INVALID_FIELD' : 'BULK_JOB_FAILED',
+              message: jobFailed[1] ?? failure.message,
+              fields: [],
+            },
+          ],
+          'permanent',
+        )
+      : requestFailure(failure);
+    for (const index of indexes) results.set(index, outcome);
+    return results;
+  }
+  for (const row of answer.successfulResults as Record<string, unknown>[]) {
+    const index = claim(row, String(row.sf__Id));
+    if (index !== undefined)
+      results.set(index, { ok: true, id: String(row.sf__Id), created: row.sf__Created === 'true', errors: [] });
+  }
+  for (const row of answer.failedResults as Record<string, unknown>[]) {
+    const index = claim(row, String(row.sf__Id));
+    if (index !== undefined) results.set(index, failed([parseBulkError(String(row.sf__Error ?? ''))]));
+  }
+  for (const index of indexes) {
+    if (!results.has(index)) {
+      results.set(
+        index,
+        failed([{ code: 'UNPROCESSED', message: 'the bulk job did not process this record', fields: [] }], 'transient'),
+      );
+    }
+  }
+  return results;
+}
+
+/**
+ * Writes the plan's records and answers one result per input record, in order. Records refused with a transient
+ * per-record error (UNABLE_TO_LOCK_ROW) are sent again, alone, with backoff between rounds.
+ */
+export async function writeRecords(
+  connection: Connection,
+  run: RequestRunner,
+  plan: WritePlan,
+  rounds: { attempts: number; wait: (round: number) => Promise<void> },
+): Promise<WriteResult[]> {
+  const results: (WriteResult | undefined)[] = plan.records.map((record) => refuse(plan, record));
+  let pending = results.flatMap((result, index) => (result ? [] : [index]));
+  for (let round = 1; pending.length > 0; round++) {
+    const useBulk = plan.operation !== 'create' && !plan.allOrNone && pending.length > plan.bulkThreshold;
+    const outcome = useBulk
+      ? await bulkPass(connection, run, plan, pending)
+      : await collectionPass(connection, run, plan, pending);
+    for (const [index, result] of outcome) results[index] = result;
+    // Only record-level lock failures are retried here; request-level failures were retried by the runner already.
+    pending = pending.filter((index) => {
+      const result = outcome.get(index);
+      return result && !result.ok && result.errors.every((error) => RECORD_RETRY_CODES.has(error.code));
+    });
+    if (pending.length === 0 || round >= rounds.attempts) break;
+    await rounds.wait(round);
+  }
+  return results.map(
+    (result) => result ?? failed([{ code: 'NO_RESULT', message: 'not written', fields: [] }], 'in-doubt'),
+  );
+}
