@@ -16,4 +16,6 @@ export default {
     ],
   },
   testTimeout: 30000,
+  // Gives each test realm Node's Symbol.dispose, which undici (under jsforce) needs.
+  setupFiles: ['<rootDir>/test/salesforce/realm-symbols.ts'],
 };
