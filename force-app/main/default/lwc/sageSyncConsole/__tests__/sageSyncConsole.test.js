@@ -1,0 +1,217 @@
+import { createElement } from 'lwc';
+import SageSyncConsole from 'c/sageSyncConsole';
+import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
+import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
+import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
+import skipFailure from '@salesforce/apex/SageSyncConsoleController.skipFailure';
+import runFlow from '@salesforce/apex/SageSyncConsoleController.runFlow';
+import testConnection from '@salesforce/apex/SageSyncConsoleController.testConnection';
+
+jest.mock('@salesforce/apex/SageSyncConsoleController.getRuns', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageSyncConsoleController.getFailures', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageSyncConsoleController.retryFailure', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+jest.mock('@salesforce/apex/SageSyncConsoleController.skipFailure', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageSyncConsoleController.runFlow', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageSyncConsoleController.testConnection', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+
+const RUNS = [
+  {
+    id: '42',
+    flow: 'customers',
+    startedAt: '2026-03-03T10:00:00.000Z',
+    finishedAt: '2026-03-03T10:00:07.000Z',
+    outcome: 'partial',
+    counts: { read: 120, created: 3, updated: 10, unchanged: 105, failed: 2 },
+  },
+  {
+    id: '41',
+    flow: 'invoices',
+    startedAt: '2026-03-03T09:45:00.000Z',
+    finishedAt: '2026-03-03T09:45:03.000Z',
+    outcome: 'succeeded',
+    counts: { read: 40, created: 0, updated: 4, unchanged: 36, failed: 0 },
+  },
+];
+
+const FAILURES = [
+  {
+    id: 'f-7',
+    flow: 'orders',
+    recordKey: '006000000000001AAA',
+    kind: 'permanent',
+    code: 'ITEM_NOT_FOUND',
+    message: 'Sage 300 has no item Z9.',
+    attempts: 3,
+    status: 'open',
+  },
+  { id: 'f-8', flow: 'customers', recordKey: '1200', kind: 'transient', message: 'Timed out.', attempts: 1 },
+];
+
+function flush() {
+  // eslint-disable-next-line @lwc/lwc/no-async-operation
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function mount({ runs = RUNS, failures = FAILURES } = {}) {
+  if (runs instanceof Error) getRuns.mockRejectedValue(runs);
+  else getRuns.mockResolvedValue(runs);
+  if (failures instanceof Error) getFailures.mockRejectedValue(failures);
+  else getFailures.mockResolvedValue(failures);
+  const element = createElement('c-sage-sync-console', { is: SageSyncConsole });
+  document.body.appendChild(element);
+  await flush();
+  return element;
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+
+function rowAction(table, name, row) {
+  table.dispatchEvent(new CustomEvent('rowaction', { detail: { action: { name }, row } }));
+}
+
+describe('c-sage-sync-console', () => {
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+  });
+
+  it('lists recent runs with their counts', async () => {
+    const element = await mount();
+    const table = $(element, 'lightning-datatable.runs');
+    expect(table.data).toHaveLength(2);
+    expect(table.data[0]).toMatchObject({ flow: 'customers', read: 120, created: 3, failed: 2 });
+    expect(table.data[0].outcomeClass).toBe('slds-text-color_error');
+    expect(table.data[1].outcomeClass).toBe('');
+    expect(table.columns.map((column) => column.label)).toEqual(
+      expect.arrayContaining(['Read', 'Created', 'Updated', 'Unchanged', 'Failed']),
+    );
+  });
+
+  it('lists failed records with their reasons', async () => {
+    const element = await mount();
+    const table = $(element, 'lightning-datatable.failures');
+    expect(table.data.map((row) => row.reason)).toEqual(['Sage 300 has no item Z9. (ITEM_NOT_FOUND)', 'Timed out.']);
+    expect(element.shadowRoot.querySelectorAll('lightning-card')[2].title).toBe('Failed records (2)');
+  });
+
+  it('says when nothing has run and nothing failed', async () => {
+    const element = await mount({ runs: [], failures: [] });
+    expect($(element, '.no-runs').textContent).toBe('No sync has run yet.');
+    expect($(element, '.no-failures').textContent).toContain('No failed records.');
+    expect($(element, 'lightning-datatable')).toBeNull();
+  });
+
+  it('shows an error panel for each list that cannot be loaded', async () => {
+    const element = await mount({ runs: new Error('runs down'), failures: new Error('failures down') });
+    expect($(element, 'c-error-panel.runs-error').friendlyMessage).toBe('Sync runs could not be loaded');
+    expect($(element, 'c-error-panel.failures-error').friendlyMessage).toBe('Failed records could not be loaded');
+  });
+
+  it('retries a failed record, confirms it and reloads the failures', async () => {
+    const element = await mount();
+    const toasts = jest.fn();
+    element.addEventListener('lightning__showtoast', toasts);
+    retryFailure.mockResolvedValue('The record was sent for another attempt.');
+    getFailures.mockResolvedValue([FAILURES[1]]);
+    rowAction($(element, 'lightning-datatable.failures'), 'retry', FAILURES[0]);
+    await flush();
+    expect(retryFailure).toHaveBeenCalledWith({ failureId: 'f-7' });
+    expect(skipFailure).not.toHaveBeenCalled();
+    expect(toasts.mock.calls[0][0].detail.message).toBe('The record was sent for another attempt.');
+    expect(getFailures).toHaveBeenCalledTimes(2);
+    expect($(element, 'lightning-datatable.failures').data).toHaveLength(1);
+  });
+
+  it('skips a failed record', async () => {
+    const element = await mount();
+    skipFailure.mockResolvedValue('The record was skipped; it will not be retried.');
+    rowAction($(element, 'lightning-datatable.failures'), 'skip', FAILURES[1]);
+    await flush();
+    expect(skipFailure).toHaveBeenCalledWith({ failureId: 'f-8' });
+    expect(retryFailure).not.toHaveBeenCalled();
+  });
+
+  it('runs a flow now from its run row and reloads the runs', async () => {
+    const element = await mount();
+    runFlow.mockResolvedValue('The invoices flow was started.');
+    rowAction($(element, 'lightning-datatable.runs'), 'run', RUNS[1]);
+    await flush();
+    expect(runFlow).toHaveBeenCalledWith({ flow: 'invoices' });
+    expect(getRuns).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows why an action was refused', async () => {
+    const element = await mount();
+    runFlow.mockRejectedValue({ body: { message: 'The customers flow is already running.' } });
+    rowAction($(element, 'lightning-datatable.runs'), 'run', RUNS[0]);
+    await flush();
+    const panel = $(element, 'c-error-panel.action-error');
+    expect(panel.friendlyMessage).toBe('The action was refused');
+    expect(panel.errors.body.message).toBe('The customers flow is already running.');
+    expect(getRuns).toHaveBeenCalledTimes(1);
+  });
+
+  it('reloads each list on its refresh button', async () => {
+    const element = await mount();
+    $(element, 'lightning-button-icon.refresh-runs').click();
+    $(element, 'lightning-button-icon.refresh-failures').click();
+    await Promise.resolve();
+    const spinners = Array.from(element.shadowRoot.querySelectorAll('lightning-spinner'));
+    expect(spinners.map((spinner) => spinner.alternativeText)).toEqual(['Loading sync runs', 'Loading failed records']);
+    expect($(element, 'lightning-button-icon.refresh-runs').disabled).toBe(true);
+    await flush();
+    expect($(element, 'lightning-spinner')).toBeNull();
+    expect(getRuns).toHaveBeenCalledTimes(2);
+    expect(getFailures).toHaveBeenCalledTimes(2);
+  });
+
+  it('reports a working connection', async () => {
+    const element = await mount();
+    testConnection.mockResolvedValue({
+      ok: true,
+      status: 'ok',
+      version: '0.1.0',
+      message: 'Salesforce reached the Sage 300 connector.',
+      elapsedMs: 84,
+    });
+    $(element, 'lightning-button.test-connection').click();
+    await flush();
+    const result = $(element, '.connection-result');
+    expect(result.classList).toContain('slds-theme_success');
+    expect(result.textContent).toBe(
+      'Connected: Salesforce reached the Sage 300 connector. (status ok, version 0.1.0, 84 ms)',
+    );
+  });
+
+  it('reports a failed connection with its reason', async () => {
+    const element = await mount();
+    testConnection.mockResolvedValue({
+      ok: false,
+      status: 'UNAUTHORIZED',
+      message: 'Salesforce is not allowed to call the Sage 300 connector.',
+      elapsedMs: 40,
+    });
+    $(element, 'lightning-button.test-connection').click();
+    await flush();
+    const result = $(element, '.connection-result');
+    expect(result.classList).toContain('slds-theme_error');
+    expect(result.textContent).toBe('Not connected: Salesforce is not allowed to call the Sage 300 connector.');
+  });
+
+  it('shows the error panel when the connection test cannot run', async () => {
+    const element = await mount();
+    let answer;
+    testConnection.mockReturnValue(new Promise((resolve, reject) => (answer = reject)));
+    $(element, 'lightning-button.test-connection').click();
+    await Promise.resolve();
+    expect($(element, 'lightning-button.test-connection').disabled).toBe(true);
+    answer({ body: { message: 'You do not have access to SageSyncConsoleController.' } });
+    await flush();
+    expect($(element, 'c-error-panel.connection-error').friendlyMessage).toBe('The connection test could not run');
+    expect($(element, '.connection-result')).toBeNull();
+  });
+});

@@ -1,0 +1,199 @@
+import { LightningElement } from 'lwc';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
+import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
+import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
+import skipFailure from '@salesforce/apex/SageSyncConsoleController.skipFailure';
+import runFlow from '@salesforce/apex/SageSyncConsoleController.runFlow';
+import testConnection from '@salesforce/apex/SageSyncConsoleController.testConnection';
+
+const DATE_TIME = {
+  type: 'date',
+  typeAttributes: { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' },
+};
+
+const RUN_COLUMNS = [
+  { label: 'Flow', fieldName: 'flow' },
+  { label: 'Started', fieldName: 'startedAt', ...DATE_TIME },
+  { label: 'Finished', fieldName: 'finishedAt', ...DATE_TIME },
+  { label: 'Outcome', fieldName: 'outcome', cellAttributes: { class: { fieldName: 'outcomeClass' } } },
+  { label: 'Read', fieldName: 'read', type: 'number', initialWidth: 80 },
+  { label: 'Created', fieldName: 'created', type: 'number', initialWidth: 90 },
+  { label: 'Updated', fieldName: 'updated', type: 'number', initialWidth: 90 },
+  { label: 'Unchanged', fieldName: 'unchanged', type: 'number', initialWidth: 100 },
+  { label: 'Failed', fieldName: 'failed', type: 'number', initialWidth: 80 },
+  { type: 'action', typeAttributes: { rowActions: [{ label: 'Run this flow now', name: 'run' }] } },
+];
+
+const FAILURE_COLUMNS = [
+  { label: 'Flow', fieldName: 'flow', initialWidth: 110 },
+  { label: 'Record', fieldName: 'recordKey' },
+  { label: 'Kind', fieldName: 'kind', initialWidth: 100 },
+  { label: 'Reason', fieldName: 'reason', wrapText: true },
+  { label: 'Attempts', fieldName: 'attempts', type: 'number', initialWidth: 90 },
+  { label: 'Next attempt', fieldName: 'nextAttemptAt', ...DATE_TIME },
+  {
+    type: 'action',
+    typeAttributes: {
+      rowActions: [
+        { label: 'Retry', name: 'retry' },
+        { label: 'Skip', name: 'skip' },
+      ],
+    },
+  },
+];
+
+const FAILURE_ACTIONS = { retry: retryFailure, skip: skipFailure };
+
+/** The admin's view of the connector: recent sync runs, failed records to retry or skip, and a connection test. */
+export default class SageSyncConsole extends LightningElement {
+  runColumns = RUN_COLUMNS;
+  failureColumns = FAILURE_COLUMNS;
+  runs;
+  runsError;
+  failures;
+  failuresError;
+  actionError;
+  connection;
+  connectionError;
+  isLoadingRuns = false;
+  isLoadingFailures = false;
+  isTesting = false;
+
+  connectedCallback() {
+    this.loadRuns();
+    this.loadFailures();
+  }
+
+  async loadRuns() {
+    this.isLoadingRuns = true;
+    this.runsError = undefined;
+    try {
+      this.runs = await getRuns();
+    } catch (error) {
+      this.runsError = error;
+      this.runs = undefined;
+    } finally {
+      this.isLoadingRuns = false;
+    }
+  }
+
+  async loadFailures() {
+    this.isLoadingFailures = true;
+    this.failuresError = undefined;
+    try {
+      this.failures = await getFailures();
+    } catch (error) {
+      this.failuresError = error;
+      this.failures = undefined;
+    } finally {
+      this.isLoadingFailures = false;
+    }
+  }
+
+  handleRefreshRuns() {
+    this.loadRuns();
+  }
+
+  handleRefreshFailures() {
+    this.loadFailures();
+  }
+
+  async handleTestConnection() {
+    this.isTesting = true;
+    this.connection = undefined;
+    this.connectionError = undefined;
+    try {
+      this.connection = await testConnection();
+    } catch (error) {
+      this.connectionError = error;
+    } finally {
+      this.isTesting = false;
+    }
+  }
+
+  async handleRunAction(event) {
+    const { row } = event.detail;
+    await this.act(
+      () => runFlow({ flow: row.flow }),
+      () => this.loadRuns(),
+    );
+  }
+
+  async handleFailureAction(event) {
+    const { action, row } = event.detail;
+    const perform = FAILURE_ACTIONS[action.name];
+    await this.act(
+      () => perform({ failureId: row.id }),
+      () => this.loadFailures(),
+    );
+  }
+
+  async act(perform, reload) {
+    this.actionError = undefined;
+    try {
+      const message = await perform();
+      this.dispatchEvent(new ShowToastEvent({ title: 'Done', message, variant: 'success' }));
+      await reload();
+    } catch (error) {
+      this.actionError = error;
+    }
+  }
+
+  get runRows() {
+    return (this.runs || []).map((run) => {
+      const counts = run.counts || {};
+      return {
+        ...run,
+        read: counts.read,
+        created: counts.created,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        failed: counts.failed,
+        outcomeClass: run.outcome === 'failed' || counts.failed > 0 ? 'slds-text-color_error' : '',
+      };
+    });
+  }
+
+  get hasRuns() {
+    return this.runRows.length > 0;
+  }
+
+  get noRuns() {
+    return !!this.runs && this.runs.length === 0;
+  }
+
+  get failureRows() {
+    return (this.failures || []).map((failure) => ({
+      ...failure,
+      reason: failure.code ? `${failure.message} (${failure.code})` : failure.message,
+    }));
+  }
+
+  get hasFailures() {
+    return this.failureRows.length > 0;
+  }
+
+  get noFailures() {
+    return !!this.failures && this.failures.length === 0;
+  }
+
+  get failuresTitle() {
+    return this.hasFailures ? `Failed records (${this.failures.length})` : 'Failed records';
+  }
+
+  get connectionClass() {
+    return this.connection.ok
+      ? 'connection-result slds-scoped-notification slds-theme_success slds-m-top_small'
+      : 'connection-result slds-scoped-notification slds-theme_error slds-m-top_small';
+  }
+
+  get connectionText() {
+    const check = this.connection;
+    if (!check.ok) {
+      return `Not connected: ${check.message}`;
+    }
+    const version = check.version ? `, version ${check.version}` : '';
+    return `Connected: ${check.message} (status ${check.status}${version}, ${check.elapsedMs} ms)`;
+  }
+}
