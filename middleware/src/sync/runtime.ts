@@ -116,7 +116,7 @@ export function processOwner(): string {
 }
 
 async function readMetadataMappings(salesforce: SalesforcePort): Promise<FieldMapping[]> {
-  const records = await salesforce.query<Record<string, unknown>>(
+  const records = await salesforce.queryAll<Record<string, unknown>>(
     `SELECT ${fieldMappingMetadataFields.join(', ')} FROM Sage_Field_Mapping__mdt`,
   );
   return mappingsFromMetadata(records);
@@ -222,7 +222,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     owner,
     flows: () => [...flows.values()].map((flow) => ({ name: flow.name, schedule: scheduleOf(flow) })),
 
-    runFlowNow(name, runOptions = {}) {
+    async runFlowNow(name, runOptions = {}) {
       const flow = flowNamed(name);
       const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, shutdown.signal]) : shutdown.signal;
       return track(

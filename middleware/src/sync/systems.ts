@@ -2,10 +2,15 @@
  * The two systems as the sync engine sees them: the Sage 300 client, and the part of the Salesforce client it uses
  * (upserts with one result per record, and queries).
  */
+import type { Logger } from 'pino';
+import { startSage300Sandbox } from '../../../sandbox/sage300/server.js';
+import { startSalesforceSandbox } from '../../../sandbox/salesforce/server.js';
+import type { Config, SalesforceSettings, Sage300Settings } from '../config/env.js';
 import type { ErrorKind } from '../domain/errors.js';
 import { ConnectorError } from '../domain/errors.js';
-import type { createSage300Client } from '../sage300/client.js';
+import { createSage300Client } from '../sage300/client.js';
 import { countRows } from '../sage300/paging.js';
+import { createSalesforceClient, type SalesforceClient } from '../salesforce/index.js';
 import type { CustomerSource } from './flows/customers.js';
 
 export type SageClient = ReturnType<typeof createSage300Client>;
@@ -27,7 +32,7 @@ export interface SalesforcePort {
     records: readonly Record<string, unknown>[],
   ): Promise<SalesforceWriteResult[]>;
   /** Every row of a SOQL query. */
-  query<T extends Record<string, unknown>>(soql: string): Promise<T[]>;
+  queryAll<T = Record<string, unknown>>(soql: string): Promise<T[]>;
 }
 
 /** The upsert side of the port, for flows that only write. */
@@ -55,4 +60,65 @@ export function sageCustomerSource(sage: SageClient): CustomerSource {
     get: (customerNumber) => sage.customers.get(customerNumber),
     count: (filter) => countRows(sage.transport, 'AR/ARCustomers', filter ? { filter } : {}),
   };
+}
+
+export interface ConnectedSystems {
+  sage: SageClient;
+  salesforce: SalesforceClient;
+  /** Which systems run on their embedded sandbox (`sage300`, `salesforce`). */
+  embedded: ('sage300' | 'salesforce')[];
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Sage 300 and Salesforce as configured. A system that is not configured runs on its embedded sandbox,
+ * started in this process on a free port (its data lives as long as the process), as `npm start` does.
+ */
+export async function connectSystems(config: Config, logger: Logger): Promise<ConnectedSystems> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const embedded: ConnectedSystems['embedded'] = [];
+  try {
+    let sageSettings: Sage300Settings | undefined = config.sage300;
+    if (!sageSettings) {
+      const sandbox = await startSage300Sandbox({ port: 0 });
+      closers.push(() => sandbox.close());
+      embedded.push('sage300');
+      sageSettings = {
+        baseUrl: sandbox.apiRoot,
+        company: sandbox.company,
+        user: sandbox.user,
+        password: sandbox.password,
+        timeoutMs: config.env.SAGE300_TIMEOUT_MS,
+        pageSize: config.env.SAGE300_PAGE_SIZE,
+        maxConcurrency: config.env.SAGE300_MAX_CONCURRENCY,
+      };
+      logger.info({ url: sandbox.apiRoot }, 'SAGE300_URL is not set: using the embedded Sage 300 sandbox');
+    }
+    let salesforceSettings: SalesforceSettings | undefined = config.salesforce;
+    if (!salesforceSettings) {
+      const sandbox = await startSalesforceSandbox({ port: 0 });
+      closers.push(() => sandbox.close());
+      embedded.push('salesforce');
+      salesforceSettings = {
+        loginUrl: sandbox.loginUrl,
+        apiVersion: sandbox.apiVersion,
+        auth: { kind: 'client_credentials', clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
+      };
+      logger.info({ url: sandbox.loginUrl }, 'SF_LOGIN_URL is not set: using the embedded Salesforce sandbox');
+    }
+    const sage = createSage300Client(sageSettings);
+    closers.unshift(() => sage.close());
+    const salesforce = createSalesforceClient(salesforceSettings);
+    return {
+      sage,
+      salesforce,
+      embedded,
+      async close() {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close();
+    throw error;
+  }
 }

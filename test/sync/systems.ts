@@ -1,0 +1,88 @@
+// Both sandboxes started in the test process, with the middleware's real clients pointed at them.
+import { pino } from 'pino';
+import { startSage300Sandbox, type Sage300Sandbox, type Sage300SandboxOptions } from '../../sandbox/sage300/server.js';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { loadConfig, type Config } from '../../middleware/src/config/env.js';
+import { createSage300Client } from '../../middleware/src/sage300/client.js';
+import { createSalesforceClient, type SalesforceClient } from '../../middleware/src/salesforce/index.js';
+import type { SageClient } from '../../middleware/src/sync/systems.js';
+import type { SyncSettings } from '../../middleware/src/sync/settings.js';
+
+export const silentLogger = pino({ level: 'silent' });
+
+export interface TestSystems {
+  sageSandbox: Sage300Sandbox;
+  salesforceSandbox: SalesforceSandbox;
+  sage: SageClient;
+  salesforce: SalesforceClient;
+  config: Config;
+  /** Environment variables that point a child process at these sandboxes. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Starts both sandboxes (on the given ports, or free ones) and the clients. */
+export async function startTestSystems(
+  options: { customers?: number; sagePort?: number; salesforcePort?: number; sage?: Sage300SandboxOptions } = {},
+): Promise<TestSystems> {
+  const sageSandbox = await startSage300Sandbox({
+    port: options.sagePort ?? 0,
+    pageSize: 500,
+    ...(options.customers ? { seed: { customers: options.customers } } : {}),
+    ...options.sage,
+  });
+  const salesforceSandbox = await startSalesforceSandbox({ port: options.salesforcePort ?? 0 });
+  const env: Record<string, string> = {
+    SAGE300_URL: sageSandbox.apiRoot,
+    SAGE300_COMPANY: sageSandbox.company,
+    SAGE300_USER: sageSandbox.user,
+    SAGE300_PASSWORD: sageSandbox.password,
+    SAGE300_PAGE_SIZE: '500',
+    SF_LOGIN_URL: salesforceSandbox.loginUrl,
+    SF_CLIENT_ID: salesforceSandbox.clientId,
+    SF_CLIENT_SECRET: salesforceSandbox.clientSecret,
+    SF_API_VERSION: salesforceSandbox.apiVersion,
+  };
+  const config = loadConfig(env);
+  const sage = createSage300Client(config.sage300 as NonNullable<Config['sage300']>);
+  const salesforce = createSalesforceClient(config.salesforce as NonNullable<Config['salesforce']>);
+  return {
+    sageSandbox,
+    salesforceSandbox,
+    sage,
+    salesforce,
+    config,
+    env,
+    async close() {
+      sage.close();
+      await salesforceSandbox.close();
+      await sageSandbox.close();
+    },
+  };
+}
+
+/** Engine settings for tests: small pages, short leases, quick failure retries. */
+export function testSettings(overrides: Partial<SyncSettings> = {}): SyncSettings {
+  return {
+    leaseMs: 5_000,
+    pageSize: 100,
+    failureMaxAttempts: 3,
+    failureRetryMs: 60_000,
+    quotaPauseMs: 60_000,
+    mappingRefreshMs: 0,
+    schedules: {},
+    ...overrides,
+  };
+}
+
+/** Accounts in the Salesforce sandbox by Sage customer number (fails the test on a duplicate number). */
+export function accountsByCustomerNumber(sandbox: SalesforceSandbox): Map<string, Record<string, unknown>> {
+  const accounts = new Map<string, Record<string, unknown>>();
+  for (const account of sandbox.records('Account')) {
+    const number = account.Sage_Customer_Number__c;
+    if (typeof number !== 'string') continue;
+    if (accounts.has(number)) throw new Error(`Two accounts carry Sage customer number ${number}`);
+    accounts.set(number, account as Record<string, unknown>);
+  }
+  return accounts;
+}
