@@ -377,10 +377,10 @@ export class Company {
 
   /** Writes the payment row and reduces the document's amount due; the caller refreshes the customer. */
   applyPayment(document: SageRecord, amount: number, paymentDate: Date, checkNumber?: string): SageRecord {
-    const sequence =
-      this.payments
-        .withFirstKey(document.CustomerNumber as string)
-        .filter((p) => p.DocumentNumber === document.DocumentNumber).length + 1;
+    let sequence = 1;
+    for (const earlier of this.payments.groupOf(document.CustomerNumber as string)) {
+      if (earlier.DocumentNumber === document.DocumentNumber) sequence++;
+    }
     const payment = blankPayment();
     Object.assign(payment, {
       CustomerNumber: document.CustomerNumber,
@@ -420,7 +420,7 @@ export class Company {
     let daysToPay = 0;
     let lastInvoice: SageRecord | undefined;
     let lastActivity: string | null = null;
-    for (const document of this.postedDocuments.withFirstKey(customerNumber)) {
+    for (const document of this.postedDocuments.groupOf(customerNumber)) {
       const due = document.CustomerCurrencyAmountDue as number;
       balance += due;
       if (due !== 0) open++;
@@ -442,7 +442,7 @@ export class Company {
       }
     }
     let lastReceipt: SageRecord | undefined;
-    for (const payment of this.payments.withFirstKey(customerNumber)) {
+    for (const payment of this.payments.groupOf(customerNumber)) {
       if (!lastReceipt || (payment.DocumentDate as string) >= (lastReceipt.DocumentDate as string))
         lastReceipt = payment;
     }

@@ -1,7 +1,16 @@
 /** Sage dates travel as ISO instants at midnight UTC (`2024-05-01T00:00:00Z`); the ledger has day granularity. */
 export function sageDate(date: Date): string {
-  return `${date.toISOString().slice(0, 10)}T00:00:00Z`;
+  // Memoised per day: generating a large company formats the same few hundred days a million times.
+  const day = Math.floor(date.getTime() / 86_400_000);
+  let text = formattedDays.get(day);
+  if (text === undefined) {
+    text = `${date.toISOString().slice(0, 10)}T00:00:00Z`;
+    formattedDays.set(day, text);
+  }
+  return text;
 }
+
+const formattedDays = new Map<number, string>();
 
 /** Midnight UTC of the given instant. */
 export function startOfDay(date: Date): Date {

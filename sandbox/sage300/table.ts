@@ -18,13 +18,14 @@ export class Table {
 
   /** Keys compare like Sage's collation: case-insensitive, trailing spaces ignored. */
   static normalise(value: unknown): string {
-    return String(value ?? '')
-      .trimEnd()
-      .toUpperCase();
+    return (typeof value === 'string' ? value : String(value ?? '')).trimEnd().toUpperCase();
   }
 
   keyOf(record: SageRecord): string {
-    return this.keyFields.map((field) => Table.normalise(record[field])).join('\u0000');
+    let key = Table.normalise(record[this.keyFields[0] as string]);
+    for (let i = 1; i < this.keyFields.length; i++)
+      key += `\u0000${Table.normalise(record[this.keyFields[i] as string])}`;
+    return key;
   }
 
   get size(): number {
@@ -64,6 +65,11 @@ export class Table {
   all(): SageRecord[] {
     this.sorted ??= [...this.rows.values()].sort((a, b) => this.compareKeys(a, b));
     return this.sorted;
+  }
+
+  /** Rows whose first key field equals `value`, in no particular order (for totals). */
+  groupOf(value: string): Iterable<SageRecord> {
+    return this.byFirstKey.get(Table.normalise(value))?.values() ?? [];
   }
 
   /** Rows whose first key field equals `value`, in key order. */

@@ -18,7 +18,7 @@ function transportFor(options: ConstructorParameters<typeof Sage300Transport>[1]
       company: 'SAMINC',
       user: 'WEBAPI',
       password: 'WEBAPI',
-      timeoutMs: 200,
+      timeoutMs: 5_000,
       pageSize: 100,
       maxConcurrency: 2,
       ...overrides,

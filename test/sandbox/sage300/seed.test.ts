@@ -93,12 +93,13 @@ describe('the large-company generator', () => {
     expect(company.customers.size).toBe(20_000);
     expect(company.postedDocuments.size).toBe(100_000);
     expect(company.payments.size).toBeGreaterThan(10_000);
-    expect(elapsed).toBeLessThan(10_000);
+    // A few seconds on an idle machine; the ceiling leaves room for a loaded CI runner.
+    expect(elapsed).toBeLessThan(30_000);
     const sample = company.customers.get(['C000123']) ?? {};
     const documents = company.postedDocuments.withFirstKey('C000123');
     const due = documents.reduce((sum, row) => sum + (row.CustomerCurrencyAmountDue as number), 0);
     expect(Math.round(due * 100) / 100).toBe(sample.BalanceDueInCustomerCurrency);
-  });
+  }, 60_000);
 
   it('gives the same data for the same seed and different data for another', () => {
     const options = { customers: 500, postedDocuments: 3_000 };
