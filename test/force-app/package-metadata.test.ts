@@ -437,6 +437,23 @@ describe('pages, tabs, the app and the quick action', () => {
     for (const override of app.actionOverrides) expect(pages).toContain(override.content);
   });
 
+  it.each(['Sage_Invoice__c', 'Sage_Credit_Alert__c'])('shows every field of %s on its page layout', (object) => {
+    const layoutName = listNames('layouts', '.layout-meta.xml').find((name) => name.startsWith(`${object}-`));
+    expect(layoutName).toBeDefined();
+    const layout = readFileSync(join(DEFAULT_DIR, 'layouts', `${layoutName}.layout-meta.xml`), 'utf8');
+    const placed = [...layout.matchAll(/<field>([^<]+)<\/field>/g)].map((match) => match[1] ?? '');
+    const custom = allFields()
+      .filter((entry) => entry.object === object)
+      .map((entry) => entry.field.fullName);
+    expect(placed.filter((field) => field.endsWith('__c')).sort()).toEqual([...custom].sort());
+    expect(placed.filter((field) => !field.endsWith('__c')).sort()).toEqual([
+      'CreatedById',
+      'LastModifiedById',
+      'Name',
+      'OwnerId',
+    ]);
+  });
+
   it('points each page tab at an app page of the package', () => {
     for (const tab of listNames('tabs', '.tab-meta.xml')) {
       const definition = readMetadata<{ flexiPage?: string; customObject?: string }>(
