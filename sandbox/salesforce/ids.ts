@@ -4,7 +4,7 @@
  */
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/;
+const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[A-Za-z0-5]{3})?$/;
 
 /** The 3-character case-safety suffix for a 15-character id. */
 export function idSuffix(id15: string): string {
@@ -20,13 +20,25 @@ export function idSuffix(id15: string): string {
   return suffix;
 }
 
+/** Restores the case of an 18-character id's first 15 characters from its suffix (ids survive lower-casing). */
+function restoreCase(id18: string): string | undefined {
+  let id15 = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const bits = SUFFIX_ALPHABET.indexOf(id18.charAt(15 + chunk).toUpperCase());
+    if (bits < 0) return undefined;
+    for (let position = 0; position < 5; position++) {
+      const char = id18.charAt(chunk * 5 + position);
+      id15 += bits & (1 << position) ? char.toUpperCase() : char.toLowerCase();
+    }
+  }
+  return id15;
+}
+
 /** The 18-character form of a 15- or 18-character id, or undefined when the text is not shaped like an id. */
 export function normaliseId(value: string): string | undefined {
   if (!ID_SHAPE.test(value)) return undefined;
-  const id15 = value.slice(0, 15);
-  const id18 = id15 + idSuffix(id15);
-  if (value.length === 18 && value.toUpperCase() !== id18.toUpperCase()) return undefined;
-  return id18;
+  const id15 = value.length === 18 ? restoreCase(value) : value;
+  return id15 === undefined ? undefined : id15 + idSuffix(id15);
 }
 
 /** Issues ids for one org: each key prefix counts on its own, so ids read in creation order. */
