@@ -1,0 +1,147 @@
+import { LightningElement } from 'lwc';
+import getReconciliation from '@salesforce/apex/SageReconciliationController.getReconciliation';
+import USER_CURRENCY from '@salesforce/i18n/currency';
+import LOCALE from '@salesforce/i18n/locale';
+
+const SERIES = [
+  { key: 'closedWon', label: 'Closed won', className: 'bar bar_closed-won' },
+  { key: 'invoiced', label: 'Invoiced', className: 'bar bar_invoiced' },
+  { key: 'collected', label: 'Collected', className: 'bar bar_collected' },
+];
+
+const GROUPINGS = [
+  { label: 'Month', value: 'month' },
+  { label: 'Account', value: 'account' },
+];
+
+/** A date as YYYY-MM-DD in the user's calendar, the format lightning-input type="date" uses. */
+function isoDay(date) {
+  const month = String(date.getMonth() + 1).padStart(2, '0');
+  const day = String(date.getDate()).padStart(2, '0');
+  return `${date.getFullYear()}-${month}-${day}`;
+}
+
+function amount(value) {
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Closed-won (Salesforce) against invoiced and collected (Sage 300) revenue for a period, as a chart and a table. */
+export default class SageRevenueReconciliation extends LightningElement {
+  fromDate;
+  toDate;
+  groupBy = 'month';
+  groupings = GROUPINGS;
+  series = SERIES;
+  report;
+  error;
+  isLoading = false;
+
+  connectedCallback() {
+    const today = new Date();
+    this.toDate = isoDay(today);
+    this.fromDate = isoDay(new Date(today.getFullYear(), today.getMonth() - 11, 1));
+    this.load();
+  }
+
+  handleFromChange(event) {
+    this.fromDate = event.detail.value;
+  }
+
+  handleToChange(event) {
+    this.toDate = event.detail.value;
+  }
+
+  handleGroupByChange(event) {
+    this.groupBy = event.detail.value;
+    this.load();
+  }
+
+  handleShow() {
+    const problem =
+      this.fromDate && this.toDate && this.fromDate > this.toDate
+        ? 'The end date must be on or after the start date.'
+        : '';
+    this.template.querySelector('lightning-input.to-date').setCustomValidity(problem);
+    this.template.querySelectorAll('lightning-input').forEach((input) => input.reportValidity());
+    if (this.fromDate && this.toDate && !problem) {
+      this.load();
+    }
+  }
+
+  async load() {
+    this.isLoading = true;
+    this.error = undefined;
+    try {
+      this.report = await getReconciliation({ fromDate: this.fromDate, toDate: this.toDate, groupBy: this.groupBy });
+    } catch (error) {
+      this.error = error;
+      this.report = undefined;
+    } finally {
+      this.isLoading = false;
+    }
+  }
+
+  get currencyCode() {
+    return (this.report && this.report.currencyCode) || USER_CURRENCY;
+  }
+
+  get rows() {
+    return ((this.report && this.report.rows) || []).map((row) => ({
+      ...row,
+      closedWon: amount(row.closedWon),
+      invoiced: amount(row.invoiced),
+      collected: amount(row.collected),
+      notInvoiced: amount(row.closedWon) - amount(row.invoiced),
+      notCollected: amount(row.invoiced) - amount(row.collected),
+    }));
+  }
+
+  get hasRows() {
+    return this.rows.length > 0;
+  }
+
+  get isEmpty() {
+    return !!this.report && this.rows.length === 0;
+  }
+
+  get groupLabel() {
+    return this.groupBy === 'account' ? 'Account' : 'Month';
+  }
+
+  get totals() {
+    return this.rows.reduce(
+      (sum, row) => ({
+        closedWon: sum.closedWon + row.closedWon,
+        invoiced: sum.invoiced + row.invoiced,
+        collected: sum.collected + row.collected,
+        notInvoiced: sum.notInvoiced + row.notInvoiced,
+        notCollected: sum.notCollected + row.notCollected,
+      }),
+      { closedWon: 0, invoiced: 0, collected: 0, notInvoiced: 0, notCollected: 0 },
+    );
+  }
+
+  get chartLabel() {
+    const unit = this.groupBy === 'account' ? 'account' : 'month';
+    return `Bar chart of closed-won, invoiced and collected revenue by ${unit}, ${this.rows.length} ${unit}s. The table below lists the figures.`;
+  }
+
+  get chartGroups() {
+    const rows = this.rows;
+    const largest = Math.max(1, ...rows.map((row) => Math.max(row.closedWon, row.invoiced, row.collected)));
+    const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: this.currencyCode });
+    return rows.map((row) => ({
+      key: row.key,
+      label: row.label,
+      bars: SERIES.map((serie) => {
+        const height = (Math.max(row[serie.key], 0) / largest) * 100;
+        return {
+          key: serie.key,
+          className: serie.className,
+          style: `height: ${Math.round(height * 10) / 10}%`,
+          title: `${row.label}, ${serie.label}: ${money.format(row[serie.key])}`,
+        };
+      }),
+    }));
+  }
+}
