@@ -81,7 +81,13 @@ export class Company {
     const blank = blankOrder();
     const order = blankOrder();
     const { OrderDetails: rawDetails, ...header } = body;
-    assignFields('OEOrder', order, header, blank, new Set(['OrderUniquifier', 'OrderTotal', 'LastInvoiceNumber']));
+    assignFields(
+      'OEOrder',
+      order,
+      header,
+      blank,
+      new Set(['OrderUniquifier', 'OrderTotal', 'LastInvoiceNumber', 'OrderCompleted']),
+    );
     if (rawDetails !== undefined && !Array.isArray(rawDetails)) {
       throw new SageApiError(400, 'InvalidPayload', 'OrderDetails must be an array');
     }

@@ -80,6 +80,43 @@ describe('the Sage 300 transport', () => {
     expect(error).toMatchObject({ kind: 'transient', code: 'ECONNREFUSED' });
   });
 
+  it('sends the JSON content type and Basic credentials with every method', async () => {
+    const seen: { method?: string; contentType?: string; authorization?: string }[] = [];
+    const recorder = http.createServer((req, res) => {
+      seen.push({
+        method: req.method,
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+      });
+      res.writeHead(req.method === 'POST' ? 201 : req.method === 'GET' ? 200 : 204, {
+        'Content-Type': 'application/json',
+      });
+      res.end(req.method === 'GET' || req.method === 'POST' ? '{"value":[]}' : '');
+    });
+    recorder.listen(0, '127.0.0.1');
+    await once(recorder, 'listening');
+    try {
+      const port = (recorder.address() as AddressInfo).port;
+      const transport = transportFor({}, { baseUrl: `http://127.0.0.1:${port}/Sage300WebApi/v1.0/-` });
+      await transport.get('AR/ARCustomers');
+      await transport.post('AR/ARCustomers', { CustomerNumber: 'X' });
+      await transport.patch("AR/ARCustomers('X')", { ShortName: 'X' });
+      await transport.put("AR/ARCustomers('X')", { ShortName: 'X' });
+      await transport.delete("AR/ARCustomers('X')");
+      const basic = `Basic ${Buffer.from('WEBAPI:WEBAPI').toString('base64')}`;
+      expect(seen).toEqual(
+        ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((method) => ({
+          method,
+          contentType: expect.stringMatching(/^application\/json/),
+          authorization: basic,
+        })),
+      );
+    } finally {
+      recorder.close();
+      await once(recorder, 'close');
+    }
+  });
+
   it('never follows a next link to another server', async () => {
     const foreign = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
