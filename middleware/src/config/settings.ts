@@ -46,6 +46,8 @@ export interface ServiceTimings {
   orderClaimMs: number;
   /** How long SIGTERM waits for requests in flight before the process exits anyway. */
   shutdownGraceMs: number;
+  /** After an unconfirmed order POST, how long to wait before the second lookup by OrderReference. */
+  orderVerifyDelayMs: number;
 }
 
 const timings = z.object({
@@ -59,6 +61,11 @@ const timings = z.object({
     .int()
     .min(5)
     .default(180),
+  ORDER_VERIFY_DELAY_MS: z.coerce
+    .number({ message: 'ORDER_VERIFY_DELAY_MS must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .default(2000),
   SHUTDOWN_GRACE_SECONDS: z.coerce
     .number({ message: 'SHUTDOWN_GRACE_SECONDS must be a number of seconds' })
     .int()
@@ -109,5 +116,6 @@ export function serviceTimings(source: NodeJS.ProcessEnv = process.env): Service
     settingsRefreshMs: parsed.data.SETTINGS_REFRESH_SECONDS * 1000,
     orderClaimMs: parsed.data.ORDER_CLAIM_SECONDS * 1000,
     shutdownGraceMs: parsed.data.SHUTDOWN_GRACE_SECONDS * 1000,
+    orderVerifyDelayMs: parsed.data.ORDER_VERIFY_DELAY_MS,
   };
 }

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Request parts shared by several routes, with messages that say what a valid value looks like. */
+
+export const customerNumber = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,11}$/,
+    'must be a Sage customer number: 1 to 12 letters, digits, ".", "_" or "-"',
+  )
+  .transform((value) => value.toUpperCase());
+
+export const itemNumber = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,23}$/,
+    'must be a Sage item number: 1 to 24 letters, digits, spaces, ".", "/", "_" or "-"',
+  )
+  .transform((value) => value.trim().toUpperCase());
+
+const salesforceId = (prefix: string, object: string) =>
+  z
+    .string({ error: `must be a string holding a Salesforce ${object} id` })
+    .regex(
+      new RegExp(`^${prefix}[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$`),
+      `must be a Salesforce ${object} id: 15 or 18 letters and digits starting with ${prefix}`,
+    );
+
+export const opportunityId = salesforceId('006', 'Opportunity');
+export const accountId = salesforceId('001', 'Account');
+
+/** A positive whole number given as query text, within bounds. */
+export const limit = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, `must be a whole number from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(1, `must be from 1 to ${max}`).max(max, `must be from 1 to ${max}`))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+export const flowName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a flow name such as customers or invoices');
+
+export const failureId = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a failure id (a positive whole number)')
+  .transform(Number);
+
+/** A JSON object body with exactly the listed fields. */
+export function jsonObject<T extends z.ZodRawShape>(shape: T, example: string) {
+  return z.strictObject(shape, { error: `the body must be a JSON object such as ${example}` });
+}

@@ -1,0 +1,241 @@
+/**
+ * The middleware process: configuration → store → Sage 300 and Salesforce (the embedded sandboxes for whichever is
+ * not configured) → services → HTTP(S) server and sync scheduler. SIGTERM and SIGINT shut it down gracefully.
+ * `npm start` runs this file; tests call `startMiddleware` with their own environment.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig } from './config/env.js';
+import { serviceTimings, settingsFromEnvironment } from './config/settings.js';
+import { startEmbeddedSystems, type EmbeddedSystems } from './embedded.js';
+import { apiRouter } from './http/api.js';
+import { createApp } from './http/app.js';
+import { openApiDocument } from './http/openapi.js';
+import { listen } from './http/server.js';
+import { instrumentSage300, instrumentSalesforce } from './observability/instrument.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createSage300Client, type Sage300Client } from './sage300/client.js';
+import type { TransportOptions } from './sage300/transport.js';
+import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
+import { createCustomerProvisioning } from './services/customerProvisioning.js';
+import { createFinancialsService } from './services/financials.js';
+import { createItemsService } from './services/items.js';
+import { createOperations } from './services/operations.js';
+import { createOrderPush } from './services/orderPush.js';
+import { createReadiness } from './services/readiness.js';
+import { salesforceRecords } from './services/salesforce-records.js';
+import { createSettingsProvider } from './services/settings.js';
+import { openStore, type Store } from './store/index.js';
+import { startSyncRuntime, type SyncRuntime } from './sync/runtime.js';
+
+export interface StartOptions {
+  /** The environment to configure from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Receives the human-readable start-up lines (URLs, the development key). */
+  announce?: (line: string) => void;
+  /** Sage transport tuning (tests shorten retries). */
+  sage300Transport?: TransportOptions;
+}
+
+/** A running middleware and what tests and the process entry need from it. */
+export interface RunningMiddleware {
+  url: string;
+  apiKeys: string[];
+  /** The key generated for this run when none was configured (embedded mode only). */
+  generatedKey?: string;
+  embedded: EmbeddedSystems;
+  store: Store;
+  sage: Sage300Client;
+  salesforce: SalesforceClient;
+  metrics: Metrics;
+  sync?: SyncRuntime;
+  /** Stops accepting requests, lets those in flight finish, stops the sync, closes everything. */
+  close(): Promise<void>;
+}
+
+/** Starts the middleware; throws ConfigError (one line naming the variable) when the configuration is unusable. */
+export async function startMiddleware(options: StartOptions = {}): Promise<RunningMiddleware> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  const fallbackSettings = settingsFromEnvironment(env);
+  const timings = serviceTimings(env);
+  const fullyEmbedded = !config.sage300 && !config.salesforce;
+  let apiKeys = config.apiKeys;
+  let generatedKey: string | undefined;
+  if (apiKeys.length === 0) {
+    if (!fullyEmbedded) {
+      throw new ConfigError(
+        'MIDDLEWARE_API_KEYS is not set: with a real Sage 300 or Salesforce configured, set one or more keys (comma-separated)',
+      );
+    }
+    generatedKey = `dev-${randomBytes(24).toString('base64url')}`;
+    apiKeys = [generatedKey];
+  }
+  const logger = options.logger ?? createLogger(config.env.LOG_LEVEL);
+  const announce = options.announce ?? (() => undefined);
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while shutting down');
+      }
+    }
+  };
+
+  try {
+    const store = await openStore(config.databaseUrl);
+    closers.push(() => store.close());
+    const embedded = await startEmbeddedSystems(config);
+    closers.push(() => embedded.close());
+    const sageSettings = config.sage300 ?? embedded.sage300?.settings;
+    const salesforceSettings = config.salesforce ?? embedded.salesforce?.settings;
+    if (!sageSettings || !salesforceSettings) throw new Error('Sage 300 and Salesforce settings are both required');
+
+    const metrics = createMetrics({ defaults: true });
+    const sage = instrumentSage300(
+      createSage300Client(sageSettings, {
+        ...options.sage300Transport,
+        onRetry: (event) =>
+          logger.warn(
+            { request: `${event.method} ${event.path}`, attempt: event.attempt, delayMs: event.delayMs },
+            'Sage 300 retry',
+          ),
+      }),
+      metrics,
+    );
+    closers.push(() => sage.close());
+    const salesforce = instrumentSalesforce(createSalesforceClient(salesforceSettings), metrics);
+
+    const settings = createSettingsProvider({
+      query: (soql) => salesforce.queryAll(soql),
+      fallback: fallbackSettings,
+      refreshMs: timings.settingsRefreshMs,
+      logger,
+    });
+    const current = () => settings.current();
+    const financials = createFinancialsService({
+      sage,
+      settings: current,
+      ttlMs: config.env.FINANCIALS_CACHE_TTL_SECONDS * 1000,
+      onLookup: (result) => metrics.cacheLookups.inc({ cache: 'financials', result }),
+    });
+    const records = salesforceRecords(salesforce);
+    const provisioning = createCustomerProvisioning({ sage, salesforce: records, settings: current });
+    const orders = createOrderPush({
+      ledger: store.orderLedger,
+      sage,
+      salesforce: records,
+      customers: provisioning,
+      financials,
+      settings: current,
+      owner,
+      claimMs: timings.orderClaimMs,
+      settleMs: timings.orderVerifyDelayMs,
+      logger,
+      onOutcome: (outcome) => metrics.orderPushes.inc({ outcome }),
+    });
+    const items = createItemsService({ sage });
+
+    const connectorSettings = await settings.current();
+    const sync = await startSyncRuntime({
+      config,
+      store,
+      sage,
+      salesforce,
+      logger,
+      owner,
+      schedules: { ...connectorSettings.schedules },
+    });
+    closers.push(() => sync.stop());
+    const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync });
+
+    const readiness = createReadiness({
+      checks: {
+        store: () => store.ping(),
+        sage300: () => sage.ping(),
+        salesforce: () => salesforce.fetchLimits(),
+      },
+      cacheMs: { sage300: 15_000, salesforce: 60_000 },
+      onDown: (name, error) => logger.warn({ err: error, dependency: name }, 'readiness check failed'),
+    });
+    const app = createApp({
+      api: {
+        keys: apiKeys,
+        router: apiRouter({ financials, provisioning, orders, items, operations }),
+        rateLimitPerMinute: config.env.RATE_LIMIT_PER_MINUTE,
+        openapi: openApiDocument,
+      },
+      readiness,
+      metrics,
+      logger,
+      logError: (err) => logger.error({ err }, 'request failed'),
+    });
+    const server = await listen(app, {
+      port: config.env.PORT,
+      host: config.env.HOST,
+      ...(config.tls ? { tls: config.tls } : {}),
+    });
+    closers.push(() => server.close(timings.shutdownGraceMs));
+
+    announce(`Sage 300 ⇄ Salesforce connector listening on ${server.url}`);
+    if (embedded.sage300) announce(`  Sage 300:   embedded sandbox at ${embedded.sage300.sandbox.apiRoot}`);
+    if (embedded.salesforce) announce(`  Salesforce: embedded sandbox at ${embedded.salesforce.sandbox.loginUrl}`);
+    announce(`  Store:      ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+    if (generatedKey) announce(`  API key (development only, new each start): ${generatedKey}`);
+    logger.info(
+      { url: server.url, embedded: Object.keys(embedded).filter((k) => k !== 'close') },
+      'middleware started',
+    );
+
+    return {
+      url: server.url,
+      apiKeys,
+      ...(generatedKey ? { generatedKey } : {}),
+      embedded,
+      store,
+      sage,
+      salesforce,
+      metrics,
+      sync,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** The process entry: one line and exit code 1 for a configuration problem; graceful shutdown on signals. */
+async function main(): Promise<void> {
+  let running: RunningMiddleware;
+  try {
+    running = await startMiddleware({ announce: (line) => console.log(line) });
+  } catch (error) {
+    const message =
+      error instanceof ConfigError
+        ? `Configuration error: ${error.message}`
+        : `The middleware could not start: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(message);
+    process.exit(1);
+  }
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal} received: finishing requests in flight and shutting down`);
+      void running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

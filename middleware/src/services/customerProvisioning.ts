@@ -1,0 +1,204 @@
+import {
+  nameBasedCustomerNumbers,
+  normaliseCustomerNumber,
+  sageCustomerBody,
+  sameNameAndPostalCode,
+  sequentialCustomerNumbers,
+  type AccountForCustomer,
+} from '../domain/customers.js';
+import { isErrorKind } from '../domain/errors.js';
+import type { ConnectorSettings } from '../domain/settings.js';
+import type { CustomersApi } from '../sage300/customers.js';
+import { eq } from '../sage300/odata.js';
+import type { ArCustomer } from '../sage300/types.js';
+import { ServiceError } from './errors.js';
+
+/** The Salesforce side of provisioning: read an account, write the customer number back. */
+export interface AccountRecords {
+  readAccount(accountId: string): Promise<AccountForCustomer | undefined>;
+  /** Writes `Sage_Customer_Number__c`; throws ServiceError `CUSTOMER_ALREADY_LINKED` when another account has it. */
+  linkAccount(accountId: string, customerNumber: string): Promise<void>;
+}
+
+export interface ProvisioningResult {
+  accountId: string;
+  customerNumber: string;
+  /** linked: the account already named its customer; matched: an existing Sage customer; created: a new one. */
+  outcome: 'linked' | 'matched' | 'created';
+  matchedBy?: 'Name And Postal Code' | 'Email';
+}
+
+export interface CustomerProvisioning {
+  /** Creates or matches the Sage customer of an account by id and links the account to it. */
+  provision(accountId: string): Promise<ProvisioningResult>;
+  /** The same for an account already read (the order push reads it with the opportunity). */
+  ensureCustomer(account: AccountForCustomer): Promise<ProvisioningResult>;
+}
+
+export interface CustomerProvisioningOptions {
+  sage: { customers: Pick<CustomersApi, 'get' | 'list' | 'findByEmail' | 'create'> };
+  salesforce: AccountRecords;
+  settings: () => Promise<ConnectorSettings>;
+  /** Candidate numbers tried before giving up (numbers taken in the meantime are skipped). */
+  maxCandidates?: number;
+}
+
+/**
+ * Create-or-match of Sage customers from Salesforce accounts: the account's own `Sage_Customer_Number__c` first, then
+ * the configured match (name and postal code, or e-mail), else a new customer numbered by the configured strategy.
+ * Provisioning runs one at a time in this process, and one account's concurrent requests share one result.
+ */
+export function createCustomerProvisioning(options: CustomerProvisioningOptions): CustomerProvisioning {
+  const { customers } = options.sage;
+  const maxCandidates = options.maxCandidates ?? 50;
+  const inFlight = new Map<string, Promise<ProvisioningResult>>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Serialises work, so two accounts created at once cannot be given the same new number by this process. */
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function findMatch(
+    account: AccountForCustomer,
+    settings: ConnectorSettings,
+  ): Promise<{ customer: ArCustomer; by: 'Name And Postal Code' | 'Email' } | undefined> {
+    let candidates: ArCustomer[] = [];
+    let by: 'Name And Postal Code' | 'Email';
+    if (settings.customerMatch === 'Name And Postal Code') {
+      const postal = account.BillingPostalCode?.trim();
+      if (!postal) return undefined;
+      by = 'Name And Postal Code';
+      const inPostalCode: ArCustomer[] = [];
+      for await (const customer of customers.list({
+        filter: eq('ZipPostalCode', postal),
+        select: ['CustomerNumber', 'CustomerName', 'ZipPostalCode'],
+      })) {
+        inPostalCode.push(customer);
+      }
+      candidates = inPostalCode.filter((customer) => sameNameAndPostalCode(account, customer));
+    } else if (settings.customerMatch === 'Email') {
+      const email = account.contactEmail?.trim();
+      if (!email) return undefined;
+      by = 'Email';
+      candidates = await customers.findByEmail(email);
+    } else {
+      return undefined;
+    }
+    if (candidates.length > 1) {
+      throw new ServiceError(
+        'rejected',
+        'AMBIGUOUS_CUSTOMER_MATCH',
+        `Several Sage 300 customers match account "${account.Name}" by ${by.toLowerCase()} ` +
+          `(${candidates.map((c) => c.CustomerNumber).join(', ')}); set Sage_Customer_Number__c on the account.`,
+        { customerNumbers: candidates.map((c) => c.CustomerNumber), matchedBy: by },
+      );
+    }
+    const [customer] = candidates;
+    return customer ? { customer, by } : undefined;
+  }
+
+  async function candidateNumbers(account: AccountForCustomer, settings: ConnectorSettings): Promise<Iterator<string>> {
+    if (settings.customerNumberStrategy === 'Name Based') return nameBasedCustomerNumbers(account.Name);
+    const existing: string[] = [];
+    for await (const customer of customers.list({ select: ['CustomerNumber'] })) existing.push(customer.CustomerNumber);
+    return sequentialCustomerNumbers(existing);
+  }
+
+  async function create(account: AccountForCustomer, settings: ConnectorSettings): Promise<string> {
+    const numbers = await candidateNumbers(account, settings);
+    for (let tried = 0; tried < maxCandidates; tried += 1) {
+      const next = numbers.next();
+      if (next.done) break;
+      const number = next.value;
+      if (await customers.get(number, ['CustomerNumber'])) continue;
+      try {
+        const created = await customers.create(sageCustomerBody(account, number, settings));
+        return created.CustomerNumber || number;
+      } catch (error) {
+        // Someone else took the number between our check and our create: try the next one.
+        if (isErrorKind(error, 'permanent') && error.status === 409 && error.code === 'RecordDuplicate') continue;
+        if (isErrorKind(error, 'permanent')) {
+          throw new ServiceError(
+            'rejected',
+            'SAGE_REJECTED_CUSTOMER',
+            `Sage 300 refused to create a customer for "${account.Name}": ${error.message} (${error.code})`,
+            { sageCode: error.code, sageMessage: error.message },
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    }
+    throw new ServiceError(
+      'rejected',
+      'NO_FREE_CUSTOMER_NUMBER',
+      `No free Sage customer number was found for "${account.Name}" after ${maxCandidates} tries`,
+    );
+  }
+
+  async function ensure(account: AccountForCustomer): Promise<ProvisioningResult> {
+    const own = account.Sage_Customer_Number__c?.trim();
+    if (own) {
+      const number = normaliseCustomerNumber(own);
+      const customer = number ? await customers.get(number, ['CustomerNumber']) : undefined;
+      if (!number || !customer) {
+        throw new ServiceError(
+          'rejected',
+          'LINKED_CUSTOMER_MISSING',
+          `Account "${account.Name}" names Sage customer ${own}, which Sage 300 does not have. ` +
+            'Correct or clear Sage_Customer_Number__c on the account.',
+          { customerNumber: own },
+        );
+      }
+      return { accountId: account.Id, customerNumber: customer.CustomerNumber, outcome: 'linked' };
+    }
+    return oneAtATime(async () => {
+      // Read the account again inside the queue: another request may have linked it meanwhile, and the order push's
+      // query does not carry the contact e-mail the match may need.
+      const current = (await options.salesforce.readAccount(account.Id)) ?? account;
+      if (current.Sage_Customer_Number__c?.trim()) return ensure(current);
+      const settings = await options.settings();
+      const match = await findMatch(current, settings);
+      if (match) {
+        await options.salesforce.linkAccount(account.Id, match.customer.CustomerNumber);
+        return {
+          accountId: account.Id,
+          customerNumber: match.customer.CustomerNumber,
+          outcome: 'matched',
+          matchedBy: match.by,
+        };
+      }
+      const number = await create(current, settings);
+      await options.salesforce.linkAccount(account.Id, number);
+      return { accountId: account.Id, customerNumber: number, outcome: 'created' };
+    });
+  }
+
+  function shared(accountId: string, work: () => Promise<ProvisioningResult>): Promise<ProvisioningResult> {
+    const pending = inFlight.get(accountId);
+    if (pending) return pending;
+    const started = work().finally(() => inFlight.delete(accountId));
+    inFlight.set(accountId, started);
+    return started;
+  }
+
+  return {
+    provision(accountId) {
+      return shared(accountId, async () => {
+        const account = await options.salesforce.readAccount(accountId);
+        if (!account) {
+          throw new ServiceError('not-found', 'ACCOUNT_NOT_FOUND', `Salesforce has no account ${accountId}`, {
+            accountId,
+          });
+        }
+        return ensure(account);
+      });
+    },
+    ensureCustomer(account) {
+      return shared(account.Id, () => ensure(account));
+    },
+  };
+}

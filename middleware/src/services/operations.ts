@@ -1,0 +1,134 @@
+import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
+import type { RunRepository, SyncRun } from '../store/runs.js';
+import { SyncOperationError, type SyncRuntime } from '../sync/runtime.js';
+import { ServiceError } from './errors.js';
+
+/** A sync run as the operations API shows it. */
+export interface RunView {
+  id: number;
+  flow: string;
+  trigger: string;
+  outcome: SyncRun['outcome'];
+  startedAt: string;
+  finishedAt: string | null;
+  counts: { read: number; created: number; updated: number; unchanged: number; failed: number };
+  message: string | null;
+}
+
+/** A failure-queue entry as the operations API shows it (the payload stays in the store). */
+export interface FailureView {
+  id: number;
+  flow: string;
+  recordKey: string;
+  kind: SyncFailure['errorKind'];
+  code: string;
+  message: string;
+  attempts: number;
+  status: FailureStatus;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the sync runtime offers the operations API. */
+export type FlowRuntime = Pick<SyncRuntime, 'flows' | 'runFlowNow' | 'retryFailure' | 'skipFailure'>;
+
+export interface OperationsService {
+  runs(query: { flow?: string; limit: number }): Promise<RunView[]>;
+  failures(query: { flow?: string; status: FailureStatus | 'active'; limit: number }): Promise<FailureView[]>;
+  retryFailure(id: number): Promise<{ id: number; status: FailureStatus }>;
+  skipFailure(id: number): Promise<{ id: number; status: FailureStatus }>;
+  runFlow(flow: string): Promise<{ flow: string; run: RunView | null }>;
+}
+
+/** The run as shown. */
+export function runView(run: SyncRun): RunView {
+  return {
+    id: run.id,
+    flow: run.flow,
+    trigger: run.trigger,
+    outcome: run.outcome,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    counts: {
+      read: run.read,
+      created: run.created,
+      updated: run.updated,
+      unchanged: run.unchanged,
+      failed: run.failed,
+    },
+    message: run.message,
+  };
+}
+
+function failureView(failure: SyncFailure): FailureView {
+  return {
+    id: failure.id,
+    flow: failure.flow,
+    recordKey: failure.recordKey,
+    kind: failure.errorKind,
+    code: failure.errorCode,
+    message: failure.errorMessage,
+    attempts: failure.attempts,
+    status: failure.status,
+    nextAttemptAt: failure.nextAttemptAt?.toISOString() ?? null,
+    createdAt: failure.createdAt.toISOString(),
+    updatedAt: failure.updatedAt.toISOString(),
+  };
+}
+
+/** The runtime's refusals in the services' words. */
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SyncOperationError) {
+      throw new ServiceError(error.status === 404 ? 'not-found' : 'conflict', error.code, error.message);
+    }
+    throw error;
+  }
+}
+
+/** Sync runs, the failure queue and manual runs, for operators and the Salesforce console component. */
+export function createOperations(options: {
+  runs: Pick<RunRepository, 'list' | 'get'>;
+  failures: Pick<FailureRepository, 'list'>;
+  /** The sync runtime; without it, runs and failures can be read but nothing can be run. */
+  runtime?: FlowRuntime;
+}): OperationsService {
+  const runtime = (): FlowRuntime => {
+    if (!options.runtime) {
+      throw new ServiceError('unavailable', 'SYNC_NOT_RUNNING', 'The sync engine is not running in this process');
+    }
+    return options.runtime;
+  };
+
+  return {
+    async runs({ flow, limit }) {
+      return (await options.runs.list({ ...(flow ? { flow } : {}), limit })).map(runView);
+    },
+    async failures({ flow, status, limit }) {
+      return (await options.failures.list({ ...(flow ? { flow } : {}), status, limit })).map(failureView);
+    },
+    async retryFailure(id) {
+      const { failure } = await translated(() => runtime().retryFailure(id));
+      return { id, status: failure.status };
+    },
+    async skipFailure(id) {
+      const failure = await translated(() => runtime().skipFailure(id));
+      return { id, status: failure.status };
+    },
+    async runFlow(flow) {
+      const result = await translated(() => runtime().runFlowNow(flow));
+      if (result.outcome === 'skipped') {
+        throw new ServiceError(
+          'conflict',
+          result.skippedBecause === 'paused' ? 'FLOW_PAUSED' : 'FLOW_BUSY',
+          `Flow "${flow}" did not run: ${result.message ?? 'another process is running it'}`,
+        );
+      }
+      const run = result.runId === undefined ? undefined : await options.runs.get(result.runId);
+      return { flow, run: run ? runView(run) : null };
+    },
+  };
+}

@@ -1,0 +1,431 @@
+import { checkCredit, type CreditCheck } from '../domain/credit.js';
+import type { AccountForCustomer } from '../domain/customers.js';
+import { ConnectorError, isErrorKind } from '../domain/errors.js';
+import {
+  canonicalSalesforceId,
+  describeOrderProblem,
+  orderLines,
+  orderProblems,
+  orderTotal,
+  sageOrderBody,
+  syncMessage,
+  type OpportunityForOrder,
+  type OpportunityOrderStatus,
+} from '../domain/orders.js';
+import type { ConnectorSettings } from '../domain/settings.js';
+import type { Logger } from '../observability/logger.js';
+import type { OrdersApi } from '../sage300/orders.js';
+import type { OeOrder } from '../sage300/types.js';
+import type { OrderLedgerEntry, OrderLedgerRepository } from '../store/order-ledger.js';
+import type { CustomerProvisioning } from './customerProvisioning.js';
+import { ServiceError } from './errors.js';
+import type { FinancialsService } from './financials.js';
+
+/** An opportunity as the push reads it: header, lines with products, and its account. */
+export interface OpportunityRecord extends OpportunityForOrder {
+  account: AccountForCustomer | null;
+  /** What the opportunity already shows (`Sage_Order_Number__c`, `Sage_Order_Status__c`). */
+  sageOrderNumber?: string | null;
+  sageOrderStatus?: string | null;
+}
+
+/** The fields the push writes back to the opportunity. */
+export interface OpportunityWriteBack {
+  Sage_Order_Status__c: OpportunityOrderStatus;
+  Sage_Sync_Message__c: string;
+  Sage_Order_Number__c?: string;
+  Sage_Pushed_At__c?: string;
+}
+
+/** The Salesforce side of the push: one read of the opportunity, and the write-back. */
+export interface OpportunityRecords {
+  readOpportunity(opportunityId: string): Promise<OpportunityRecord | undefined>;
+  updateOpportunity(opportunityId: string, fields: OpportunityWriteBack): Promise<void>;
+}
+
+/** The answer of a push, stored in the ledger and replayed to later callers. */
+export interface OrderPushResult {
+  opportunityId: string;
+  orderNumber: string;
+  status: 'Pushed';
+  replayed: boolean;
+  creditCheck: CreditCheck | null;
+  customerNumber: string | null;
+  orderTotal: number;
+  pushedAt: string;
+  message?: string;
+}
+
+/** The ledger entry as the API shows it, with the order as Sage has it when asked for. */
+export interface OrderLedgerView {
+  opportunityId: string;
+  state: OrderLedgerEntry['state'];
+  orderNumber: string | null;
+  attempts: number;
+  lastError: { code: string; message: string } | null;
+  result: OrderPushResult | null;
+  sageOrder?: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderPushService {
+  /** Pushes an opportunity; `created` is true only for the call that created the Sage order. */
+  push(opportunityId: string): Promise<{ result: OrderPushResult; created: boolean }>;
+  /** The ledger entry of an opportunity (and its Sage order when `withSageOrder`); undefined when never pushed. */
+  entry(opportunityId: string, options?: { withSageOrder?: boolean }): Promise<OrderLedgerView | undefined>;
+}
+
+export interface OrderPushOptions {
+  ledger: OrderLedgerRepository;
+  sage: { orders: Pick<OrdersApi, 'create' | 'findByReference' | 'findByNumber'> };
+  salesforce: OpportunityRecords;
+  customers: Pick<CustomerProvisioning, 'ensureCustomer'>;
+  financials: Pick<FinancialsService, 'financials'>;
+  settings: () => Promise<ConnectorSettings>;
+  /** This process's name in ledger claims (unique per replica). */
+  owner: string;
+  /** How long a claim holds before another replica may take over (default 3 minutes). */
+  claimMs?: number;
+  /** Pause between an unconfirmed order POST and the lookup that decides whether to post again (default 2 s). */
+  settleMs?: number;
+  /** How often a caller waiting on another replica's claim polls the ledger (default 250 ms). */
+  pollMs?: number;
+  now?: () => Date;
+  logger?: Logger;
+  onOutcome?: (outcome: 'created' | 'replayed' | 'blocked' | 'rejected' | 'failed') => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The order push: at most one Sage order per opportunity, however many callers, replicas and failures.
+ *
+ * 1. Callers in this process for one opportunity share one attempt.
+ * 2. A `created` ledger entry is final: its stored answer is replayed.
+ * 3. The ledger claim lets one replica work while the others wait for its outcome.
+ * 4. Every order carries `OrderReference` = the opportunity id; whenever an earlier attempt may have reached Sage
+ *    (the ledger counted an attempt, or the POST's answer was lost) the order is looked up by that reference before
+ *    anything is posted again.
+ */
+export function createOrderPush(options: OrderPushOptions): OrderPushService {
+  const claimMs = options.claimMs ?? 180_000;
+  const settleMs = options.settleMs ?? 2_000;
+  const pollMs = options.pollMs ?? 250;
+  const now = options.now ?? (() => new Date());
+  const inFlight = new Map<string, Promise<OrderPushResult>>();
+  const { ledger } = options;
+
+  function replay(entry: OrderLedgerEntry): OrderPushResult {
+    const stored = entry.result as OrderPushResult | null;
+    if (stored && typeof stored === 'object' && stored.orderNumber) return { ...stored, replayed: true };
+    return {
+      opportunityId: entry.opportunityId,
+      orderNumber: entry.sageOrderNumber ?? '',
+      status: 'Pushed',
+      replayed: true,
+      creditCheck: null,
+      customerNumber: null,
+      orderTotal: 0,
+      pushedAt: entry.updatedAt.toISOString(),
+    };
+  }
+
+  /** Writes the outcome to the opportunity; a failed write is logged, never allowed to hide the outcome. */
+  async function writeBack(opportunityId: string, fields: OpportunityWriteBack): Promise<boolean> {
+    try {
+      await options.salesforce.updateOpportunity(opportunityId, {
+        ...fields,
+        Sage_Sync_Message__c: syncMessage(fields.Sage_Sync_Message__c),
+      });
+      return true;
+    } catch (error) {
+      options.logger?.warn({ err: error, opportunityId }, 'Could not write the push outcome to the opportunity');
+      return false;
+    }
+  }
+
+  async function readOpportunity(opportunityId: string): Promise<OpportunityRecord> {
+    const opportunity = await options.salesforce.readOpportunity(opportunityId);
+    if (!opportunity) {
+      throw new ServiceError('not-found', 'OPPORTUNITY_NOT_FOUND', `Salesforce has no opportunity ${opportunityId}`, {
+        opportunityId,
+      });
+    }
+    return opportunity;
+  }
+
+  async function refuse(
+    opportunity: OpportunityRecord,
+    error: ServiceError,
+    status: OpportunityOrderStatus,
+    outcome: 'blocked' | 'rejected',
+  ): Promise<never> {
+    options.onOutcome?.(outcome);
+    await writeBack(opportunity.Id, { Sage_Order_Status__c: status, Sage_Sync_Message__c: error.message });
+    throw error;
+  }
+
+  /** Records an order found in Sage (created now or earlier) as the ledger's final answer and reports it. */
+  async function settle(
+    opportunity: OpportunityRecord,
+    order: OeOrder,
+    details: { creditCheck: CreditCheck | null; customerNumber: string | null; total: number; replayed: boolean },
+  ): Promise<OrderPushResult> {
+    const pushedAt = now().toISOString();
+    const warning = details.creditCheck?.outcome === 'warned' ? ` Credit warning: ${details.creditCheck.message}` : '';
+    const result: OrderPushResult = {
+      opportunityId: opportunity.Id,
+      orderNumber: order.OrderNumber,
+      status: 'Pushed',
+      replayed: details.replayed,
+      creditCheck: details.creditCheck,
+      customerNumber: order.CustomerNumber || details.customerNumber,
+      orderTotal: details.total,
+      pushedAt,
+    };
+    await ledger.recordCreated(opportunity.Id, {
+      orderNumber: order.OrderNumber,
+      uniquifier: order.OrderUniquifier,
+      result: { ...result, replayed: false },
+    });
+    const written = await writeBack(opportunity.Id, {
+      Sage_Order_Number__c: order.OrderNumber,
+      Sage_Order_Status__c: 'Pushed',
+      Sage_Sync_Message__c: `Sage 300 order ${order.OrderNumber} for customer ${result.customerNumber ?? ''}.${warning}`,
+      Sage_Pushed_At__c: pushedAt,
+    });
+    if (!written) result.message = 'The order exists in Sage 300, but the opportunity could not be updated yet.';
+    options.onOutcome?.(details.replayed ? 'replayed' : 'created');
+    return result;
+  }
+
+  async function findExisting(opportunityId: string): Promise<OeOrder | undefined> {
+    const found = await options.sage.orders.findByReference(opportunityId);
+    if (found.length > 1) {
+      options.logger?.error(
+        { opportunityId, orders: found.map((order) => order.OrderNumber) },
+        'Sage 300 holds several orders for one opportunity',
+      );
+    }
+    return found.sort((a, b) => a.OrderUniquifier - b.OrderUniquifier)[0];
+  }
+
+  function sageRefusal(opportunity: OpportunityRecord, error: ConnectorError): ServiceError {
+    return new ServiceError(
+      'rejected',
+      'SAGE_REJECTED',
+      `Sage 300 refused the order: ${error.message} (${error.code})`,
+      { sageCode: error.code, sageMessage: error.message, opportunityId: opportunity.Id },
+      { cause: error },
+    );
+  }
+
+  /** Posts the order, verifying by OrderReference after an unconfirmed POST; at most two POSTs per claim. */
+  async function createOnce(
+    opportunity: OpportunityRecord,
+    owner: string,
+    body: ReturnType<typeof sageOrderBody>,
+  ): Promise<OeOrder> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (!(await ledger.markCreating(opportunity.Id, owner))) {
+        throw new ServiceError('conflict', 'PUSH_IN_PROGRESS', 'Another push of this opportunity took over; try again');
+      }
+      try {
+        return await options.sage.orders.create(body);
+      } catch (error) {
+        if (isErrorKind(error, 'permanent')) {
+          await ledger.recordFailure(opportunity.Id, 'failed', error.code, error.message);
+          throw sageRefusal(opportunity, error);
+        }
+        const code = error instanceof ConnectorError ? error.code : 'UNKNOWN';
+        const message = error instanceof Error ? error.message : String(error);
+        await ledger.recordFailure(opportunity.Id, 'in_doubt', code, message);
+        options.logger?.warn({ err: error, opportunityId: opportunity.Id }, 'Order POST unconfirmed; verifying');
+        const found =
+          (await findExisting(opportunity.Id)) ?? (await sleep(settleMs), await findExisting(opportunity.Id));
+        if (found) return found;
+        if (attempt >= 2 || isErrorKind(error, 'quota')) {
+          throw new ServiceError(
+            'in-doubt',
+            'ORDER_OUTCOME_UNKNOWN',
+            'Sage 300 did not confirm the order and it cannot be found yet. Push again in a minute: the order is ' +
+              'looked up first and never created twice.',
+            { opportunityId: opportunity.Id, cause: code },
+            { cause: error },
+          );
+        }
+      }
+    }
+  }
+
+  async function pushWithClaim(opportunity: OpportunityRecord, entry: OrderLedgerEntry): Promise<OrderPushResult> {
+    // An earlier attempt may have reached Sage (its process died, or its answer was lost), or the opportunity says it
+    // was pushed before this ledger knew it: look the order up before posting.
+    const mayExist =
+      entry.attempts > 0 || Boolean(opportunity.sageOrderNumber) || opportunity.sageOrderStatus === 'Pushing';
+    if (mayExist) {
+      const existing = await findExisting(opportunity.Id);
+      if (existing) {
+        return settle(opportunity, existing, {
+          creditCheck: null,
+          customerNumber: existing.CustomerNumber,
+          total: existing.OrderTotal,
+          replayed: true,
+        });
+      }
+    }
+    if (!opportunity.account) {
+      throw new ServiceError(
+        'rejected',
+        'NO_ACCOUNT',
+        'The opportunity has no account, so there is no customer to order for.',
+      );
+    }
+    const lines = orderLines(opportunity);
+    const total = orderTotal(lines);
+    const customer = await options.customers.ensureCustomer(opportunity.account);
+    const [settings, figures] = await Promise.all([
+      options.settings(),
+      options.financials.financials(customer.customerNumber, { fresh: true }),
+    ]);
+    const creditCheck = checkCredit({
+      policy: settings.creditPolicy,
+      balance: figures.balance,
+      creditLimit: figures.creditLimit,
+      orderTotal: total,
+      onHold: figures.onHold,
+      currency: figures.currency,
+    });
+    if (creditCheck.outcome === 'blocked') {
+      await ledger.recordFailure(opportunity.Id, 'failed', 'CREDIT_BLOCKED', creditCheck.message);
+      return refuse(
+        opportunity,
+        new ServiceError('conflict', 'CREDIT_BLOCKED', `Blocked by the credit policy: ${creditCheck.message}`, {
+          creditCheck,
+        }),
+        'Blocked',
+        'blocked',
+      );
+    }
+    const body = sageOrderBody(opportunity, customer.customerNumber, lines, now());
+    try {
+      const order = await createOnce(opportunity, options.owner, body);
+      return await settle(opportunity, order, {
+        creditCheck,
+        customerNumber: customer.customerNumber,
+        total,
+        replayed: false,
+      });
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'SAGE_REJECTED') {
+        return refuse(opportunity, error, 'Failed', 'rejected');
+      }
+      if (error instanceof ServiceError && error.reason === 'in-doubt') {
+        await writeBack(opportunity.Id, { Sage_Order_Status__c: 'Pushing', Sage_Sync_Message__c: error.message });
+      }
+      throw error;
+    }
+  }
+
+  async function attempt(opportunityId: string): Promise<OrderPushResult> {
+    const before = await ledger.get(opportunityId);
+    if (before?.state === 'created') {
+      options.onOutcome?.('replayed');
+      return replay(before);
+    }
+    const opportunity = await readOpportunity(opportunityId);
+    const problems = orderProblems(opportunity);
+    const [problem] = problems;
+    if (problem?.code === 'NOT_CLOSED_WON') {
+      throw new ServiceError('conflict', 'NOT_CLOSED_WON', describeOrderProblem(problem), { stage: problem.stage });
+    }
+    if (problem) {
+      const message = problems.map(describeOrderProblem).join(' ');
+      const products = problems.flatMap((p) => ('products' in p ? p.products : []));
+      return refuse(
+        opportunity,
+        new ServiceError('rejected', problem.code, message, { problems, products }),
+        'Failed',
+        'rejected',
+      );
+    }
+    const deadline = Date.now() + claimMs + 5_000;
+    for (;;) {
+      const { claimed, entry } = await ledger.claim(opportunity.Id, options.owner, claimMs);
+      if (entry.state === 'created') {
+        options.onOutcome?.('replayed');
+        return replay(entry);
+      }
+      if (claimed) {
+        try {
+          return await pushWithClaim(opportunity, entry);
+        } finally {
+          await ledger.release(opportunity.Id, options.owner);
+        }
+      }
+      // Another replica holds the claim: wait for its outcome, or for its claim to lapse.
+      if (Date.now() > deadline) {
+        throw new ServiceError(
+          'conflict',
+          'PUSH_IN_PROGRESS',
+          'Another push of this opportunity is still running; try again in a minute.',
+        );
+      }
+      await sleep(pollMs);
+    }
+  }
+
+  function toView(entry: OrderLedgerEntry): OrderLedgerView {
+    return {
+      opportunityId: entry.opportunityId,
+      state: entry.state,
+      orderNumber: entry.sageOrderNumber,
+      attempts: entry.attempts,
+      lastError:
+        entry.lastErrorCode === null
+          ? null
+          : { code: entry.lastErrorCode, message: entry.lastErrorMessage ?? entry.lastErrorCode },
+      result: entry.state === 'created' ? replay(entry) : null,
+      createdAt: entry.createdAt.toISOString(),
+      updatedAt: entry.updatedAt.toISOString(),
+    };
+  }
+
+  return {
+    async push(rawId) {
+      const opportunityId = canonicalSalesforceId(rawId);
+      const pending = inFlight.get(opportunityId);
+      if (pending) {
+        const shared = await pending;
+        return { result: { ...shared, replayed: true }, created: false };
+      }
+      const started = attempt(opportunityId).finally(() => inFlight.delete(opportunityId));
+      inFlight.set(opportunityId, started);
+      const result = await started;
+      return { result, created: !result.replayed };
+    },
+
+    async entry(rawId, { withSageOrder = false } = {}) {
+      const entry = await ledger.get(canonicalSalesforceId(rawId));
+      if (!entry) return undefined;
+      const view = toView(entry);
+      if (withSageOrder) {
+        const order = entry.sageOrderNumber ? await options.sage.orders.findByNumber(entry.sageOrderNumber) : undefined;
+        view.sageOrder = order
+          ? {
+              OrderNumber: order.OrderNumber,
+              OrderUniquifier: order.OrderUniquifier,
+              CustomerNumber: order.CustomerNumber,
+              OrderDate: order.OrderDate,
+              OrderReference: order.OrderReference,
+              OrderTotal: order.OrderTotal,
+              OnHold: order.OnHold,
+              Lines: order.OrderDetails?.length ?? 0,
+            }
+          : null;
+      }
+      return view;
+    },
+  };
+}
