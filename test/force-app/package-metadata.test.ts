@@ -469,6 +469,31 @@ describe('pages, tabs, the app and the quick action', () => {
   });
 });
 
+describe('the middleware credential', () => {
+  it('sends the API key as exactly "Bearer <key>", with no whitespace a formatter could add', () => {
+    const raw = readFileSync(
+      join(DEFAULT_DIR, 'externalCredentials', 'Sage300_Middleware.externalCredential-meta.xml'),
+      'utf8',
+    );
+    const values = [...raw.matchAll(/<parameterValue>([^<]*)<\/parameterValue>/g)].map((match) =>
+      (match[1] ?? '').replace(/&apos;/g, "'").replace(/&amp;/g, '&'),
+    );
+    expect(values).toEqual(["{!'Bearer ' & $Credential.Sage300_Middleware.ApiKey}"]);
+  });
+
+  it('authenticates the Named Credential, whose URL placeholder the deploy replaces from SAGE_MIDDLEWARE_URL', () => {
+    const path = 'force-app/main/default/namedCredentials/Sage300_Middleware.namedCredential-meta.xml';
+    const namedCredential = readFileSync(join(REPO_ROOT, path), 'utf8');
+    expect(namedCredential).toContain('<externalCredential>Sage300_Middleware</externalCredential>');
+    const project = JSON.parse(readFileSync(join(REPO_ROOT, 'sfdx-project.json'), 'utf8')) as {
+      replacements: { filename: string; stringToReplace: string; replaceWithEnv: string }[];
+    };
+    const replacement = project.replacements.find((candidate) => candidate.filename === path);
+    expect(replacement?.replaceWithEnv).toBe('SAGE_MIDDLEWARE_URL');
+    expect(namedCredential).toContain(`<parameterValue>${replacement?.stringToReplace}</parameterValue>`);
+  });
+});
+
 interface Region {
   itemInstances?: { componentInstance?: { componentName: string } }[];
 }
