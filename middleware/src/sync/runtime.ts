@@ -18,7 +18,9 @@ import {
 import { isErrorKind } from '../domain/errors.js';
 import type { FieldMapping } from '../domain/mapping.js';
 import type { FailureStatus, Store, SyncFailure, SyncRun, FlowCursor, Lease } from '../store/index.js';
-import { SyncEngine, flowLease, type FlowRunResult, type Progress } from './engine.js';
+import { SyncEngine, type FlowRunResult, type Progress } from './engine.js';
+import { SyncOperationError, builtInFlowSchedules, skipFailure } from './operations.js';
+import { flowStatuses } from './status.js';
 import type { AnySyncFlow, RunOptions } from './flow.js';
 import { customersFlow } from './flows/customers.js';
 import { parseSchedule, startScheduler, type Scheduler } from './scheduler.js';
@@ -86,17 +88,7 @@ export interface SyncRuntime {
   stop(): Promise<void>;
 }
 
-/** An operation on something that does not exist or cannot take it; `status` is the HTTP status that fits. */
-export class SyncOperationError extends Error {
-  constructor(
-    readonly status: 404 | 409,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SyncOperationError';
-  }
-}
+export { SyncOperationError, builtInFlowSchedules, skipFailure };
 
 /** The built-in flows. */
 export function defaultFlows(context: FlowContext): AnySyncFlow[] {
@@ -236,25 +228,12 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
       );
     },
 
-    async status() {
-      const [cursors, runs, leases] = await Promise.all([
-        store.cursors.list(),
-        store.runs.latestPerFlow(),
-        store.leases.list(),
-      ]);
-      const next = scheduler?.nextRuns() ?? {};
-      return Promise.all(
-        [...flows.values()].map(async (flow) => ({
-          name: flow.name,
-          schedule: scheduleOf(flow),
-          nextRun: next[flow.name] ?? null,
-          cursor: cursors.find((cursor) => cursor.flow === flow.name) ?? null,
-          lastRun: runs.find((run) => run.flow === flow.name) ?? null,
-          lease: leases.find((lease) => lease.name === flowLease(flow.name) && lease.owner !== null) ?? null,
-          failures: await store.failures.countByStatus(flow.name),
-        })),
-      );
-    },
+    status: () =>
+      flowStatuses(
+        store,
+        [...flows.values()].map((flow) => ({ name: flow.name, schedule: scheduleOf(flow) })),
+        scheduler?.nextRuns() ?? {},
+      ),
 
     listRuns: (query = {}) => store.runs.list(query),
     listFailures: (query = {}) => store.failures.list(query),
@@ -274,18 +253,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
       return { failure: (await store.failures.get(id)) as SyncFailure, run };
     },
 
-    async skipFailure(id) {
-      const failure = await store.failures.get(id);
-      if (!failure) throw new SyncOperationError(404, 'FAILURE_NOT_FOUND', `There is no failure ${id}`);
-      if (!(await store.failures.skip(id))) {
-        throw new SyncOperationError(
-          409,
-          'FAILURE_CLOSED',
-          `Failure ${id} is ${failure.status}; only open failures can be skipped`,
-        );
-      }
-      return (await store.failures.get(id)) as SyncFailure;
-    },
+    skipFailure: (id) => skipFailure(store, id),
 
     mappings: () => mappings,
     refreshMappings,

@@ -3,8 +3,6 @@
  * (upserts with one result per record, and queries).
  */
 import type { Logger } from 'pino';
-import { startSage300Sandbox } from '../../../sandbox/sage300/server.js';
-import { startSalesforceSandbox } from '../../../sandbox/salesforce/server.js';
 import type { Config, SalesforceSettings, Sage300Settings } from '../config/env.js';
 import type { ErrorKind } from '../domain/errors.js';
 import { ConnectorError } from '../domain/errors.js';
@@ -80,6 +78,8 @@ export async function connectSystems(config: Config, logger: Logger): Promise<Co
   try {
     let sageSettings: Sage300Settings | undefined = config.sage300;
     if (!sageSettings) {
+      // Loaded only in embedded mode, so a configured production process never loads the sandboxes.
+      const { startSage300Sandbox } = await import('../../../sandbox/sage300/server.js');
       const sandbox = await startSage300Sandbox({ port: 0 });
       closers.push(() => sandbox.close());
       embedded.push('sage300');
@@ -96,6 +96,7 @@ export async function connectSystems(config: Config, logger: Logger): Promise<Co
     }
     let salesforceSettings: SalesforceSettings | undefined = config.salesforce;
     if (!salesforceSettings) {
+      const { startSalesforceSandbox } = await import('../../../sandbox/salesforce/server.js');
       const sandbox = await startSalesforceSandbox({ port: 0 });
       closers.push(() => sandbox.close());
       embedded.push('salesforce');

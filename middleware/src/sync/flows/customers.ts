@@ -9,6 +9,7 @@
 import { ConnectorError } from '../../domain/errors.js';
 import type { MappingConfiguration } from '../../config/mapping.js';
 import { mapToSalesforce, sageFieldsToRead } from '../../domain/mapping.js';
+import { defaultSettings } from '../../domain/settings.js';
 import { and, ge, gt, type Filter } from '../../sage300/odata.js';
 import type { ArCustomer } from '../../sage300/types.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
@@ -86,7 +87,7 @@ export function customersFlow(
   return {
     name: 'customers',
     entity: 'customer',
-    schedule: options.schedule ?? '*/15 * * * *',
+    schedule: options.schedule ?? defaultSettings.schedules.customers,
     pageSize: options.pageSize ?? 200,
     idempotentWrites: true,
 

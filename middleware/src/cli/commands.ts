@@ -1,0 +1,229 @@
+/** The `sage-sf` commands. */
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../config/env.js';
+import type { FailureStatus } from '../store/index.js';
+import { builtInFlowSchedules, skipFailure, SyncOperationError } from '../sync/operations.js';
+import { flowStatuses } from '../sync/status.js';
+import { openContext } from './context.js';
+import { failuresText, runSummary, statusText } from './format.js';
+
+function parseDay(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError('must be a date such as 2026-05-01');
+  }
+  return new Date(`${value}T00:00:00Z`);
+}
+
+function parseId(value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentError('must be a failure id (a number from `sage-sf failures list`)');
+  return Number(value);
+}
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive number');
+  return Number(value);
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+/** Exit code of a run: 0 when everything was written, 1 otherwise. */
+function exitCodeOf(outcome: string): number {
+  return outcome === 'succeeded' ? 0 : 1;
+}
+
+async function status(): Promise<void> {
+  const context = await openContext();
+  try {
+    const flows = builtInFlowSchedules(context.settings);
+    const known = new Set(flows.map((flow) => flow.name));
+    for (const cursor of await context.store.cursors.list()) {
+      if (!known.has(cursor.flow)) flows.push({ name: cursor.flow, schedule: '-' });
+    }
+    const statuses = await flowStatuses(context.store, flows);
+    const runs = await context.store.runs.list({ limit: 10 });
+    out(statusText(statuses, runs, context.store.clock()));
+  } finally {
+    await context.close();
+  }
+}
+
+async function run(flow: string, options: { full?: boolean; since?: Date }): Promise<void> {
+  if (options.full && options.since) throw new ConfigError('Use either --full or --since, not both');
+  const context = await (await import('./runtime-context.js')).openRuntime();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${flow} [{bar}] {value}/{total} records | created {created} updated {updated} unchanged {unchanged} failed {failed}`,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const stop = () => void context.runtime.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const result = await context.runtime.runFlowNow(flow, {
+      ...(options.full ? { full: true } : {}),
+      ...(options.since ? { since: options.since } : {}),
+      onProgress: (progress) => {
+        const payload = {
+          created: progress.created,
+          updated: progress.updated,
+          unchanged: progress.unchanged,
+          failed: progress.failed,
+        };
+        const total = Math.max(progress.total ?? 0, progress.read);
+        if (!started) {
+          bar.start(total, progress.read, payload);
+          started = true;
+        } else {
+          bar.setTotal(total);
+          bar.update(progress.read, payload);
+        }
+      },
+    });
+    if (started) bar.stop();
+    out(runSummary(result));
+    process.exitCode = exitCodeOf(result.outcome);
+  } finally {
+    if (started) bar.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await context.close();
+  }
+}
+
+async function listFailures(options: {
+  flow?: string;
+  status: FailureStatus | 'active' | 'all';
+  limit: number;
+}): Promise<void> {
+  const context = await openContext();
+  try {
+    const failures = await context.store.failures.list({
+      ...(options.flow ? { flow: options.flow } : {}),
+      ...(options.status === 'all' ? {} : { status: options.status }),
+      limit: options.limit,
+    });
+    out(failuresText(failures));
+  } finally {
+    await context.close();
+  }
+}
+
+async function retryFailure(id: number): Promise<void> {
+  const context = await (await import('./runtime-context.js')).openRuntime();
+  try {
+    const { failure, run: result } = await context.runtime.retryFailure(id);
+    out(
+      failure.status === 'resolved'
+        ? `Failure ${id} (${failure.flow} ${failure.recordKey}) is resolved: the record was written.`
+        : `Failure ${id} (${failure.flow} ${failure.recordKey}) failed again: ${failure.errorCode}: ${failure.errorMessage}`,
+    );
+    if (result.outcome === 'skipped') out(`  not retried now: ${result.message ?? ''}`);
+    process.exitCode = failure.status === 'resolved' ? 0 : 1;
+  } finally {
+    await context.close();
+  }
+}
+
+async function skip(id: number): Promise<void> {
+  const context = await openContext();
+  try {
+    const failure = await skipFailure(context.store, id);
+    out(`Failure ${id} (${failure.flow} ${failure.recordKey}) is skipped; it will not be retried.`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function resetCursor(flow: string): Promise<void> {
+  const context = await openContext();
+  try {
+    const known = builtInFlowSchedules(context.settings).map((entry) => entry.name);
+    if (!known.includes(flow))
+      throw new SyncOperationError(404, 'UNKNOWN_FLOW', `There is no flow named "${flow}"; flows: ${known.join(', ')}`);
+    const before = await context.store.cursors.get(flow);
+    await context.store.cursors.reset(flow);
+    out(
+      `${flow}: cursor reset (was ${before?.value ? JSON.stringify(before.value) : 'empty'}); the next run reads every record.`,
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+async function migrate(): Promise<void> {
+  const context = await openContext({ migrate: false });
+  try {
+    const applied = await context.store.migrate();
+    out(
+      applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : `The ${context.store.engine} database is up to date.`,
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+/** Builds the command line program. */
+export function buildProgram(): Command {
+  const program = new Command('sage-sf')
+    .description('Operate the Sage 300 ⇄ Salesforce connector: flows, runs, failures, cursors and the database.')
+    .showHelpAfterError('(run sage-sf --help for usage)');
+
+  program
+    .command('status')
+    .description('flows with their schedule, cursor, last run and counts, lease and failures; recent runs')
+    .action(status);
+
+  program
+    .command('run')
+    .description('run a flow now (with a progress bar and a closing summary)')
+    .argument('<flow>', 'the flow, e.g. customers')
+    .option('--full', 'ignore the cursor and read every record')
+    .option('--since <date>', 'read what changed since this day (YYYY-MM-DD)', parseDay)
+    .action(run);
+
+  const failures = program.command('failures').description('the failure queue');
+  failures
+    .command('list')
+    .description('failed records with their reason')
+    .option('--flow <flow>', 'only this flow')
+    .addOption(
+      new Option('--status <status>', 'which entries')
+        .choices(['active', 'open', 'retrying', 'resolved', 'skipped', 'all'])
+        .default('active'),
+    )
+    .option('--limit <n>', 'at most this many', parseLimit, 100)
+    .action(listFailures);
+  failures
+    .command('retry')
+    .description('retry one failed record now')
+    .argument('<id>', 'the failure id', parseId)
+    .action(retryFailure);
+  failures
+    .command('skip')
+    .description('give up on one failed record')
+    .argument('<id>', 'the failure id', parseId)
+    .action(skip);
+
+  program
+    .command('reset-cursor')
+    .description("forget a flow's cursor: its next run reads every record")
+    .argument('<flow>', 'the flow, e.g. customers')
+    .action(resetCursor);
+
+  program
+    .command('db')
+    .description('the state database')
+    .command('migrate')
+    .description('apply pending migrations')
+    .action(migrate);
+  return program;
+}
