@@ -123,6 +123,10 @@ export default class SageAccountFinancials extends LightningElement {
       : 'Showing the synced figures, but this customer has never been synced from Sage 300.';
   }
 
+  get hasLastPaymentAmount() {
+    return this.financials.lastPaymentAmount !== null && this.financials.lastPaymentAmount !== undefined;
+  }
+
   get hasLimit() {
     return this.financials.utilisation !== null && this.financials.utilisation !== undefined;
   }

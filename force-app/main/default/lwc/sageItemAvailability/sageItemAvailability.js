@@ -47,6 +47,10 @@ export default class SageItemAvailability extends LightningElement {
     return !!this.availability && this.availability.linked === true;
   }
 
+  get isInactive() {
+    return this.availability.active === false;
+  }
+
   get quantities() {
     return QUANTITIES.map((quantity) => {
       const value = this.availability[quantity.key];

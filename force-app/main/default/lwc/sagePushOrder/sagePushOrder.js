@@ -7,6 +7,13 @@ import getPreview from '@salesforce/apex/SageOrderController.getPreview';
 import pushOrder from '@salesforce/apex/SageOrderController.push';
 import { reduceErrors } from 'c/ldsUtils';
 
+const ORDER_STATES = {
+  created: 'created',
+  in_doubt: 'being verified with Sage 300',
+  creating: 'being created',
+  pending: 'waiting to be created',
+};
+
 const CREDIT_BADGES = {
   passed: { label: 'Within credit', className: 'credit-badge slds-theme_success' },
   warned: { label: 'Credit warning', className: 'credit-badge slds-theme_warning' },
@@ -118,7 +125,8 @@ export default class SagePushOrder extends LightningElement {
 
   get existingOrderText() {
     const order = this.preview.existingOrder;
-    const status = order.status ? ` (${order.status})` : '';
+    const state = ORDER_STATES[order.status] || order.status;
+    const status = state ? ` (${state})` : '';
     return `Already in Sage 300 as order ${order.orderNumber}${status}.`;
   }
 
@@ -138,6 +146,10 @@ export default class SagePushOrder extends LightningElement {
     return this.result.replayed
       ? `This opportunity was already pushed: Sage 300 order ${this.result.orderNumber}.`
       : `Sage 300 order ${this.result.orderNumber} was created.`;
+  }
+
+  get resultCustomer() {
+    return this.result.customerNumber ? `Customer ${this.result.customerNumber}` : '';
   }
 
   get failureReason() {

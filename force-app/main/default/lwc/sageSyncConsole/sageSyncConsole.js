@@ -14,6 +14,7 @@ const DATE_TIME = {
 
 const RUN_COLUMNS = [
   { label: 'Flow', fieldName: 'flow' },
+  { label: 'Trigger', fieldName: 'triggeredBy', initialWidth: 100 },
   { label: 'Started', fieldName: 'startedAt', ...DATE_TIME },
   { label: 'Finished', fieldName: 'finishedAt', ...DATE_TIME },
   { label: 'Outcome', fieldName: 'outcome', cellAttributes: { class: { fieldName: 'outcomeClass' } } },
@@ -193,7 +194,6 @@ export default class SageSyncConsole extends LightningElement {
     if (!check.ok) {
       return `Not connected: ${check.message}`;
     }
-    const version = check.version ? `, version ${check.version}` : '';
-    return `Connected: ${check.message} (status ${check.status}${version}, ${check.elapsedMs} ms)`;
+    return `Connected: ${check.message} (status ${check.status}, ${check.elapsedMs} ms)`;
   }
 }

@@ -18,6 +18,7 @@ const LIVE = {
   aging: { current: 7600.25, days1to30: 1000, days31to60: 500, days61to90: 0, over90: 0 },
   onHold: true,
   lastPaymentDate: '2026-02-20',
+  lastPaymentAmount: 2500,
   asOf: '2026-03-03T10:15:00.000Z',
   stale: false,
   warningThreshold: 80,
@@ -81,7 +82,8 @@ describe('c-sage-account-financials', () => {
     expect($(element, 'lightning-formatted-date-time.as-of').value).toBe('2026-03-03T10:15:00.000Z');
     expect($(element, '.stale-notice')).toBeNull();
     expect($(element, '.past-due')).not.toBeNull();
-    expect($(element, '.last-payment')).not.toBeNull();
+    expect($(element, '.last-payment lightning-formatted-date-time').value).toBe('2026-02-20');
+    expect($(element, '.last-payment-amount').value).toBe(2500);
   });
 
   it('colours the utilisation bar by the threshold and says the same in words', async () => {

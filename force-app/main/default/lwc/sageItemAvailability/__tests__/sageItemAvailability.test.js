@@ -59,6 +59,12 @@ describe('c-sage-item-availability', () => {
     expect(price.currencyCode).toBe('CAD');
     expect($(element, 'lightning-formatted-date-time.as-of').value).toBe('2026-03-03T10:15:00.000Z');
     expect($(element, '.stale-notice')).toBeNull();
+    expect($(element, 'lightning-badge.inactive')).toBeNull();
+  });
+
+  it('marks an item that is inactive in Sage 300', async () => {
+    const element = await mount({ ...LIVE, active: false });
+    expect($(element, 'lightning-badge.inactive').label).toBe('Inactive in Sage 300');
   });
 
   it('says when the item has no prices', async () => {

@@ -111,6 +111,18 @@ describe('c-sage-push-order', () => {
     expect($(element, 'lightning-button.close').label).toBe('Close');
   });
 
+  it('says in words that an earlier push is being verified', async () => {
+    const element = await mount({
+      ...PREVIEW,
+      canPush: false,
+      existingOrder: { orderNumber: 'ORD000901', status: 'in_doubt' },
+    });
+    expect($(element, '.existing-order-text').textContent).toBe(
+      'Already in Sage 300 as order ORD000901 (being verified with Sage 300).',
+    );
+    expect($(element, '.existing-order lightning-formatted-date-time')).toBeNull();
+  });
+
   it('shows a notice that does not stop the push', async () => {
     const element = await mount({ ...PREVIEW, notice: 'Sage 300 could not be checked for an earlier order.' });
     expect($(element, '.notice').textContent).toBe('Sage 300 could not be checked for an earlier order.');
@@ -127,11 +139,20 @@ describe('c-sage-push-order', () => {
     const element = await mount(PREVIEW);
     const toasts = jest.fn();
     element.addEventListener('lightning__showtoast', toasts);
-    pushOrder.mockResolvedValue({ orderNumber: 'ORD000123', status: 'Pushed', replayed: false, creditCheck: null });
+    pushOrder.mockResolvedValue({
+      orderNumber: 'ORD000123',
+      status: 'Pushed',
+      replayed: false,
+      creditCheck: null,
+      customerNumber: '1300',
+      message: 'Customer 1300 was created in Sage 300.',
+    });
     $(element, 'lightning-button.push').click();
     await flush();
     expect(pushOrder).toHaveBeenCalledWith({ opportunityId: OPPORTUNITY_ID });
     expect($(element, '.result-headline').textContent).toBe('Sage 300 order ORD000123 was created.');
+    expect($(element, '.result-customer').textContent).toBe('Customer 1300');
+    expect($(element, '.result-message').textContent).toBe('Customer 1300 was created in Sage 300.');
     expect(toasts).toHaveBeenCalledTimes(1);
     expect(toasts.mock.calls[0][0].detail).toEqual({
       title: 'Pushed to Sage 300',

@@ -20,7 +20,8 @@ jest.mock('@salesforce/apex/SageSyncConsoleController.testConnection', () => ({ 
 
 const RUNS = [
   {
-    id: '42',
+    id: 42,
+    triggeredBy: 'schedule',
     flow: 'customers',
     startedAt: '2026-03-03T10:00:00.000Z',
     finishedAt: '2026-03-03T10:00:07.000Z',
@@ -28,7 +29,8 @@ const RUNS = [
     counts: { read: 120, created: 3, updated: 10, unchanged: 105, failed: 2 },
   },
   {
-    id: '41',
+    id: 41,
+    triggeredBy: 'manual',
     flow: 'invoices',
     startedAt: '2026-03-03T09:45:00.000Z',
     finishedAt: '2026-03-03T09:45:03.000Z',
@@ -39,7 +41,7 @@ const RUNS = [
 
 const FAILURES = [
   {
-    id: 'f-7',
+    id: 7,
     flow: 'orders',
     recordKey: '006000000000001AAA',
     kind: 'permanent',
@@ -48,7 +50,7 @@ const FAILURES = [
     attempts: 3,
     status: 'open',
   },
-  { id: 'f-8', flow: 'customers', recordKey: '1200', kind: 'transient', message: 'Timed out.', attempts: 1 },
+  { id: 8, flow: 'customers', recordKey: '1200', kind: 'transient', message: 'Timed out.', attempts: 1 },
 ];
 
 function flush() {
@@ -83,7 +85,13 @@ describe('c-sage-sync-console', () => {
     const element = await mount();
     const table = $(element, 'lightning-datatable.runs');
     expect(table.data).toHaveLength(2);
-    expect(table.data[0]).toMatchObject({ flow: 'customers', read: 120, created: 3, failed: 2 });
+    expect(table.data[0]).toMatchObject({
+      flow: 'customers',
+      triggeredBy: 'schedule',
+      read: 120,
+      created: 3,
+      failed: 2,
+    });
     expect(table.data[0].outcomeClass).toBe('slds-text-color_error');
     expect(table.data[1].outcomeClass).toBe('');
     expect(table.columns.map((column) => column.label)).toEqual(
@@ -119,7 +127,7 @@ describe('c-sage-sync-console', () => {
     getFailures.mockResolvedValue([FAILURES[1]]);
     rowAction($(element, 'lightning-datatable.failures'), 'retry', FAILURES[0]);
     await flush();
-    expect(retryFailure).toHaveBeenCalledWith({ failureId: 'f-7' });
+    expect(retryFailure).toHaveBeenCalledWith({ failureId: 7 });
     expect(skipFailure).not.toHaveBeenCalled();
     expect(toasts.mock.calls[0][0].detail.message).toBe('The record was sent for another attempt.');
     expect(getFailures).toHaveBeenCalledTimes(2);
@@ -131,16 +139,21 @@ describe('c-sage-sync-console', () => {
     skipFailure.mockResolvedValue('The record was skipped; it will not be retried.');
     rowAction($(element, 'lightning-datatable.failures'), 'skip', FAILURES[1]);
     await flush();
-    expect(skipFailure).toHaveBeenCalledWith({ failureId: 'f-8' });
+    expect(skipFailure).toHaveBeenCalledWith({ failureId: 8 });
     expect(retryFailure).not.toHaveBeenCalled();
   });
 
-  it('runs a flow now from its run row and reloads the runs', async () => {
+  it('runs a flow now from its run row, reports it and reloads the runs', async () => {
     const element = await mount();
-    runFlow.mockResolvedValue('The invoices flow was started.');
+    const toasts = jest.fn();
+    element.addEventListener('lightning__showtoast', toasts);
+    runFlow.mockResolvedValue(
+      'The invoices flow ran (succeeded): 40 read, 0 created, 4 updated, 36 unchanged, 0 failed.',
+    );
     rowAction($(element, 'lightning-datatable.runs'), 'run', RUNS[1]);
     await flush();
     expect(runFlow).toHaveBeenCalledWith({ flow: 'invoices' });
+    expect(toasts.mock.calls[0][0].detail.message).toContain('The invoices flow ran (succeeded)');
     expect(getRuns).toHaveBeenCalledTimes(2);
   });
 
@@ -174,8 +187,7 @@ describe('c-sage-sync-console', () => {
     testConnection.mockResolvedValue({
       ok: true,
       status: 'ok',
-      version: '0.1.0',
-      message: 'Salesforce reached the Sage 300 connector.',
+      message: 'Salesforce reached the Sage 300 connector and its API key was accepted.',
       elapsedMs: 84,
     });
     $(element, 'lightning-button.test-connection').click();
@@ -183,7 +195,7 @@ describe('c-sage-sync-console', () => {
     const result = $(element, '.connection-result');
     expect(result.classList).toContain('slds-theme_success');
     expect(result.textContent).toBe(
-      'Connected: Salesforce reached the Sage 300 connector. (status ok, version 0.1.0, 84 ms)',
+      'Connected: Salesforce reached the Sage 300 connector and its API key was accepted. (status ok, 84 ms)',
     );
   });
 
