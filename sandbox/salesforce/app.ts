@@ -35,7 +35,10 @@ interface Cursor {
   expiresAt: number;
 }
 
-type Locals = { userId: string; version: string };
+interface Locals {
+  userId: string;
+  version: string;
+}
 
 /** The request's API kind, for the per-kind counters. */
 function kindOf(method: string, path: string): RequestKind {

@@ -143,7 +143,11 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       audiences: ['https://login.salesforce.com', 'https://test.salesforce.com'],
       tokenLifetimeMs: options.tokenLifetimeMs ?? 2 * 60 * 60_000,
     },
-    (username) => store.findByField(store.object('User'), store.object('User').fields.get('username')!, username)[0],
+    (username) => {
+      const users = store.object('User');
+      const field = fieldOf(users, 'Username');
+      return field ? store.findByField(users, field, username)[0] : undefined;
+    },
     () => integrationUserId,
   );
   const bulk = new BulkIngest(store, control);

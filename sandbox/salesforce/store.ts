@@ -34,7 +34,11 @@ const fail = (statusCode: string, message: string, fields: string[] = []): never
   throw new RecordError([{ statusCode, message, fields }]);
 };
 
-type UndoEntry = { type: string; id: string; before: SObjectRecord | undefined };
+interface UndoEntry {
+  type: string;
+  id: string;
+  before: SObjectRecord | undefined;
+}
 
 export class OrgStore {
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
@@ -335,7 +339,7 @@ export class OrgStore {
       ? { ...existing, ...changes }
       : { ...this.defaults(object, context), ...changes, Id: id };
     this.checkReferences(object, changes);
-    this.derive(object, record, existing, context);
+    this.derive(object, record, existing);
     this.checkRequired(object, record);
     this.checkUnique(object, record);
 
@@ -454,12 +458,7 @@ export class OrgStore {
   }
 
   /** Values Salesforce computes on save. */
-  private derive(
-    object: ObjectDef,
-    record: SObjectRecord,
-    existing: SObjectRecord | undefined,
-    context: WriteContext,
-  ): void {
+  private derive(object: ObjectDef, record: SObjectRecord, existing: SObjectRecord | undefined): void {
     const name = object.name;
     if (name === 'Contact' || name === 'Lead' || name === 'User') {
       record.Name = [record.FirstName, record.LastName].filter((part) => part).join(' ');

@@ -25,16 +25,30 @@ export interface Harness {
 export async function tokenFor(sandbox: SalesforceSandbox): Promise<string> {
   const response = await fetch(`${sandbox.loginUrl}/services/oauth2/token`, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+    }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-export async function startHarness(options: { forceAppDir?: string; seed?: boolean } = {}): Promise<Harness> {
-  const sandbox = await startSalesforceSandbox({ forceAppDir: options.forceAppDir ?? FIXTURE_FORCE_APP, seed: options.seed ?? false });
+/** `repositoryPackage` uses the repository's own force-app (and its seed) instead of the fixture package. */
+export async function startHarness(options: { repositoryPackage?: boolean } = {}): Promise<Harness> {
+  const sandbox = options.repositoryPackage
+    ? await startSalesforceSandbox()
+    : await startSalesforceSandbox({ forceAppDir: FIXTURE_FORCE_APP, seed: false });
   const token = await tokenFor(sandbox);
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
-    const url = path.startsWith('/services/') ? `${sandbox.instanceUrl}${path}` : `${sandbox.instanceUrl}/services/data/v65.0${path}`;
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const url = path.startsWith('/services/')
+      ? `${sandbox.instanceUrl}${path}`
+      : `${sandbox.instanceUrl}/services/data/v65.0${path}`;
     const isText = typeof body === 'string';
     const response = await fetch(url, {
       method,

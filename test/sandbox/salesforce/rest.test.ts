@@ -20,16 +20,30 @@ beforeEach(() => {
 });
 
 type Errors = { errorCode: string; message: string; fields?: string[] }[];
-type Save = { id?: string; success: boolean; created?: boolean; errors: { statusCode: string; message: string; fields: string[] }[] };
+interface Save {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors: { statusCode: string; message: string; fields: string[] }[];
+}
 
-const widget = (code: string, extra: Record<string, unknown> = {}) => ({ Name: `Widget ${code}`, Code__c: code, Account__c: accountId, ...extra });
+const widget = (code: string, extra: Record<string, unknown> = {}) => ({
+  Name: `Widget ${code}`,
+  Code__c: code,
+  Account__c: accountId,
+  ...extra,
+});
 
 describe('OAuth token endpoint', () => {
   const token = (form: Record<string, string>) =>
     fetch(`${h.sandbox.loginUrl}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams(form) });
 
   test('client credentials answer an access token, the instance URL and an identity URL naming the integration user', async () => {
-    const response = await token({ grant_type: 'client_credentials', client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+    const response = await token({
+      grant_type: 'client_credentials',
+      client_id: 'sandbox-client',
+      client_secret: 'sandbox-secret',
+    });
     const body = (await response.json()) as Record<string, string>;
 
     expect(response.status).toBe(200);
@@ -39,7 +53,11 @@ describe('OAuth token endpoint', () => {
   });
 
   test('a wrong secret is refused with invalid_client', async () => {
-    const response = await token({ grant_type: 'client_credentials', client_id: 'sandbox-client', client_secret: 'guess' });
+    const response = await token({
+      grant_type: 'client_credentials',
+      client_id: 'sandbox-client',
+      client_secret: 'guess',
+    });
 
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'invalid client credentials' });
@@ -59,11 +77,19 @@ describe('OAuth token endpoint', () => {
         const unsigned = `${encode({ alg: 'RS256' })}.${encode(claims)}`;
         return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(key, 'base64url')}`;
       };
-      const good = { iss: 'sandbox-client', sub: sandbox.integrationUsername, aud: sandbox.loginUrl, exp: Math.floor(Date.now() / 1000) + 120 };
+      const good = {
+        iss: 'sandbox-client',
+        sub: sandbox.integrationUsername,
+        aud: sandbox.loginUrl,
+        exp: Math.floor(Date.now() / 1000) + 120,
+      };
       const grant = async (claims: Record<string, unknown>, key = privateKey) => {
         const response = await fetch(`${sandbox.loginUrl}/services/oauth2/token`, {
           method: 'POST',
-          body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion(claims, key) }),
+          body: new URLSearchParams({
+            grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+            assertion: assertion(claims, key),
+          }),
         });
         return { status: response.status, body: (await response.json()) as Record<string, string> };
       };
@@ -73,7 +99,9 @@ describe('OAuth token endpoint', () => {
       expect((await grant(good, other.privateKey)).body.error_description).toBe('invalid assertion signature');
       expect((await grant({ ...good, iss: 'someone-else' })).body.error).toBe('invalid_client_id');
       expect((await grant({ ...good, aud: 'https://example.com' })).body.error_description).toBe('audience is invalid');
-      expect((await grant({ ...good, exp: Math.floor(Date.now() / 1000) - 5 })).body.error_description).toBe('expired authorization code');
+      expect((await grant({ ...good, exp: Math.floor(Date.now() / 1000) - 5 })).body.error_description).toBe(
+        'expired authorization code',
+      );
       expect((await grant({ ...good, sub: 'nobody@example.com' })).status).toBe(400);
     } finally {
       await sandbox.close();
@@ -81,18 +109,29 @@ describe('OAuth token endpoint', () => {
   });
 
   test('API calls without a valid token answer 401 INVALID_SESSION_ID', async () => {
-    const response = await fetch(`${h.sandbox.instanceUrl}/services/data/v65.0/limits`, { headers: { Authorization: 'Bearer nope' } });
+    const response = await fetch(`${h.sandbox.instanceUrl}/services/data/v65.0/limits`, {
+      headers: { Authorization: 'Bearer nope' },
+    });
 
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
   });
 
   test('a revoked token stops working', async () => {
-    const response = await token({ grant_type: 'client_credentials', client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+    const response = await token({
+      grant_type: 'client_credentials',
+      client_id: 'sandbox-client',
+      client_secret: 'sandbox-secret',
+    });
     const accessToken = ((await response.json()) as { access_token: string }).access_token;
-    await fetch(`${h.sandbox.loginUrl}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: accessToken }) });
+    await fetch(`${h.sandbox.loginUrl}/services/oauth2/revoke`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: accessToken }),
+    });
 
-    const after = await fetch(`${h.sandbox.instanceUrl}/services/data/v65.0/limits`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const after = await fetch(`${h.sandbox.instanceUrl}/services/data/v65.0/limits`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
 
     expect(after.status).toBe(401);
   });
@@ -107,7 +146,15 @@ describe('sObject rows', () => {
 
     expect(created.status).toBe(201);
     expect(id.startsWith('a01')).toBe(true);
-    expect(record).toMatchObject({ Code__c: 'W-1', Price__c: 12.5, Double_Price__c: 25, Active__c: true, Colour__c: 'Red', Due__c: '2030-01-31', Days_Late__c: 0 });
+    expect(record).toMatchObject({
+      Code__c: 'W-1',
+      Price__c: 12.5,
+      Double_Price__c: 25,
+      Active__c: true,
+      Colour__c: 'Red',
+      Due__c: '2030-01-31',
+      Days_Late__c: 0,
+    });
     expect(record.CreatedById).toBe(h.sandbox.integrationUserId);
     expect(record.OwnerId).toBe(h.sandbox.integrationUserId);
     expect(record.SystemModstamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000$/);
@@ -122,7 +169,10 @@ describe('sObject rows', () => {
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
     const id = h.sandbox.insert('Widget__c', widget('W-late', { Price__c: 5, Due__c: tenDaysAgo }));
 
-    const record = (await h.api('GET', `/sobjects/Widget__c/${id}?fields=Days_Late__c,Double_Price__c`)).body as Record<string, unknown>;
+    const record = (await h.api('GET', `/sobjects/Widget__c/${id}?fields=Days_Late__c,Double_Price__c`)).body as Record<
+      string,
+      unknown
+    >;
 
     expect(record.Days_Late__c).toBe(10);
     expect(record.Double_Price__c).toBe(10);
@@ -146,7 +196,12 @@ describe('sObject rows', () => {
     ['a date that is not a date', { Due__c: '31/01/2030' }, 'INVALID_TYPE_ON_FIELD_IN_RECORD', ['Due__c']],
     ['text longer than the field', { Code__c: 'X'.repeat(21) }, 'STRING_TOO_LONG', ['Code__c']],
     ['a bad e-mail address', { Contact_Email__c: 'not-an-address' }, 'INVALID_EMAIL_ADDRESS', ['Contact_Email__c']],
-    ['a value outside a restricted picklist', { Colour__c: 'Blue' }, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', ['Colour__c']],
+    [
+      'a value outside a restricted picklist',
+      { Colour__c: 'Blue' },
+      'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      ['Colour__c'],
+    ],
     ['a formula field', { Double_Price__c: 1 }, 'INVALID_FIELD_FOR_INSERT_UPDATE', ['Double_Price__c']],
     ['a system field', { CreatedDate: '2020-01-01T00:00:00Z' }, 'INVALID_FIELD_FOR_INSERT_UPDATE', ['CreatedDate']],
     ['a malformed id', { Account__c: 'banana' }, 'MALFORMED_ID', ['Account__c']],
@@ -178,26 +233,41 @@ describe('sObject rows', () => {
   });
 
   test('a lookup to a record of the wrong type or to no record is refused', async () => {
-    const wrongType = await h.api('POST', '/sobjects/Widget__c', widget('W-wt', { Account__c: h.sandbox.integrationUserId }));
+    const wrongType = await h.api(
+      'POST',
+      '/sobjects/Widget__c',
+      widget('W-wt', { Account__c: h.sandbox.integrationUserId }),
+    );
     const missing = await h.api('POST', '/sobjects/Widget__c', widget('W-nf', { Account__c: '001A0000006Vm9rIAC' }));
 
     expect((wrongType.body as Errors)[0]?.errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
     expect((missing.body as Errors)[0]?.errorCode).toBe('INVALID_CROSS_REFERENCE_KEY');
   });
 
-  test("a parent can be named by its external id (Account__r: { Fixture_Number__c })", async () => {
-    const answer = await h.api('PATCH', '/sobjects/Widget__c/Code__c/W-ref', { Name: 'By ref', Account__r: { Fixture_Number__c: 'F-1' } });
-    const unknown = await h.api('PATCH', '/sobjects/Widget__c/Code__c/W-ref2', { Name: 'By ref', Account__r: { Fixture_Number__c: 'F-404' } });
+  test('a parent can be named by its external id (Account__r: { Fixture_Number__c })', async () => {
+    const answer = await h.api('PATCH', '/sobjects/Widget__c/Code__c/W-ref', {
+      Name: 'By ref',
+      Account__r: { Fixture_Number__c: 'F-1' },
+    });
+    const unknown = await h.api('PATCH', '/sobjects/Widget__c/Code__c/W-ref2', {
+      Name: 'By ref',
+      Account__r: { Fixture_Number__c: 'F-404' },
+    });
 
     expect(h.sandbox.get('Widget__c', (answer.body as Save).id ?? '')?.Account__c).toBe(accountId);
-    expect((unknown.body as Errors)[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: expect.stringContaining('Foreign key external ID: F-404 not found') });
+    expect((unknown.body as Errors)[0]).toMatchObject({
+      errorCode: 'INVALID_FIELD',
+      message: expect.stringContaining('Foreign key external ID: F-404 not found'),
+    });
   });
 
   test('auto-number names are issued in sequence and master-detail children go with their parent', async () => {
     const parent = h.sandbox.insert('Widget__c', widget('W-parent'));
     const first = await h.api('POST', '/sobjects/Gadget__c', { Widget__c: parent, Weight__c: 12.5 });
     const second = await h.api('POST', '/sobjects/Gadget__c', { Widget__c: parent });
-    const names = [first, second].map((answer) => h.sandbox.get('Gadget__c', (answer.body as Save).id ?? '')?.Name);
+    const names = [first, second].map((answer) =>
+      String(h.sandbox.get('Gadget__c', (answer.body as Save).id ?? '')?.Name),
+    );
 
     expect(names[0]).toMatch(/^G-\d{4}$/);
     expect(Number(names[1]?.slice(2))).toBe(Number(names[0]?.slice(2)) + 1);
@@ -213,7 +283,9 @@ describe('sObject rows', () => {
   });
 
   test('custom metadata records are readable but cannot be written', async () => {
-    const list = await h.query("SELECT DeveloperName, Threshold__c, Enabled__c, Mode__c FROM Fixture_Setting__mdt ORDER BY DeveloperName");
+    const list = await h.query(
+      'SELECT DeveloperName, Threshold__c, Enabled__c, Mode__c FROM Fixture_Setting__mdt ORDER BY DeveloperName',
+    );
     const write = await h.api('POST', '/sobjects/Fixture_Setting__mdt', { DeveloperName: 'New' });
 
     expect((list.body as { records: unknown[] }).records).toEqual([
@@ -226,11 +298,24 @@ describe('sObject rows', () => {
 
   test('describe lists fields with their types, external ids and picklist values', async () => {
     const answer = await h.api('GET', '/sobjects/Widget__c/describe');
-    const fields = (answer.body as { fields: { name: string; type: string; externalId: boolean; calculated: boolean; picklistValues: { value: string }[] }[] }).fields;
+    const fields = (
+      answer.body as {
+        fields: {
+          name: string;
+          type: string;
+          externalId: boolean;
+          calculated: boolean;
+          picklistValues: { value: string }[];
+        }[];
+      }
+    ).fields;
 
     expect(fields.find((field) => field.name === 'Code__c')).toMatchObject({ type: 'string', externalId: true });
     expect(fields.find((field) => field.name === 'Double_Price__c')).toMatchObject({ calculated: true });
-    expect(fields.find((field) => field.name === 'Colour__c')?.picklistValues.map((value) => value.value)).toEqual(['Red', 'Green']);
+    expect(fields.find((field) => field.name === 'Colour__c')?.picklistValues.map((value) => value.value)).toEqual([
+      'Red',
+      'Green',
+    ]);
   });
 });
 
@@ -248,8 +333,15 @@ describe('sObject Collections', () => {
 
     expect(answer.status).toBe(200);
     expect(results.map((result) => result.success)).toEqual([true, false, true]);
-    expect(results[1]?.errors[0]).toMatchObject({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['Colour__c'] });
-    expect(h.sandbox.get('Task', results[2]?.id ?? '')).toMatchObject({ AccountId: accountId, Status: 'Not Started', Priority: 'Normal' });
+    expect(results[1]?.errors[0]).toMatchObject({
+      statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      fields: ['Colour__c'],
+    });
+    expect(h.sandbox.get('Task', results[2]?.id ?? '')).toMatchObject({
+      AccountId: accountId,
+      Status: 'Not Started',
+      Priority: 'Normal',
+    });
   });
 
   test('allOrNone rolls every record back when one fails', async () => {
@@ -268,7 +360,10 @@ describe('sObject Collections', () => {
   });
 
   test('more than 200 records in one request are refused', async () => {
-    const records = Array.from({ length: 201 }, (_, index) => ({ attributes: { type: 'Widget__c' }, ...widget(`MAX-${index}`) }));
+    const records = Array.from({ length: 201 }, (_, index) => ({
+      attributes: { type: 'Widget__c' },
+      ...widget(`MAX-${index}`),
+    }));
 
     const answer = await h.api('POST', '/composite/sobjects', { records });
 
@@ -347,7 +442,9 @@ describe('limits, counters and faults', () => {
 
     await h.query('SELECT Id FROM Account');
     await h.api('POST', '/sobjects/Widget__c', widget('CNT-1'));
-    await h.api('POST', '/composite/sobjects', { records: [{ attributes: { type: 'Widget__c' }, ...widget('CNT-2') }] });
+    await h.api('POST', '/composite/sobjects', {
+      records: [{ attributes: { type: 'Widget__c' }, ...widget('CNT-2') }],
+    });
     await h.api('GET', '/sobjects/Widget__c/describe');
 
     expect(h.sandbox.counts()).toMatchObject({ query: 1, singleWrite: 1, collectionWrite: 1, describe: 1, total: 4 });
@@ -364,7 +461,10 @@ describe('limits, counters and faults', () => {
 
   test('row locks fail single records of a collection with UNABLE_TO_LOCK_ROW', async () => {
     h.sandbox.setFaults({ unableToLockRow: 0.5, seed: 7 });
-    const records = Array.from({ length: 40 }, (_, index) => ({ attributes: { type: 'Widget__c' }, ...widget(`LOCK-${index}`) }));
+    const records = Array.from({ length: 40 }, (_, index) => ({
+      attributes: { type: 'Widget__c' },
+      ...widget(`LOCK-${index}`),
+    }));
 
     const results = (await h.api('POST', '/composite/sobjects', { records })).body as Save[];
     const locked = results.filter((result) => result.errors[0]?.statusCode === 'UNABLE_TO_LOCK_ROW').length;
