@@ -1,0 +1,6 @@
+/** Every benchmark, in the order `npm run bench` runs them. */
+import type { Benchmark } from './measure.js';
+import { sageReads } from './sage-reads.js';
+import { salesforceWrites } from './salesforce-writes.js';
+
+export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites];
