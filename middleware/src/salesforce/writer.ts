@@ -98,6 +98,15 @@ export function fieldValueOf(record: SObjectInput, field: string): unknown {
   return key === undefined ? undefined : record[key];
 }
 
+/** A copy of the record whose key field is spelled as jsforce expects (it reads `Id` and the external id verbatim). */
+function withKeyNamed(record: SObjectInput, keyField: string | undefined): SObjectInput {
+  if (!keyField || keyField in record) return { ...record };
+  const copy: SObjectInput = {};
+  for (const [name, value] of Object.entries(record))
+    copy[name.toLowerCase() === keyField.toLowerCase() ? keyField : name] = value;
+  return copy;
+}
+
 /** Checks a record before sending it; answers the failure when it cannot be sent. */
 function refuse(plan: WritePlan, record: SObjectInput): WriteResult | undefined {
   if (!record || typeof record !== 'object' || Array.isArray(record)) {
@@ -133,7 +142,9 @@ async function collectionPass(
       for (const index of chunk) results.set(index, stopped);
       continue;
     }
-    const records = chunk.map((index) => ({ ...plan.records[index] }));
+    const keyField =
+      plan.operation === 'upsert' ? plan.externalIdField : plan.operation === 'update' ? 'Id' : undefined;
+    const records = chunk.map((index) => withKeyNamed(plan.records[index] as SObjectInput, keyField));
     const options = { allOrNone: plan.allOrNone, allowRecursive: true };
     const sobject = connection.sobject(plan.objectType);
     try {
