@@ -2,5 +2,6 @@
 import type { Benchmark } from './measure.js';
 import { sageReads } from './sage-reads.js';
 import { salesforceWrites } from './salesforce-writes.js';
+import { customersFlowBenchmark } from './customers-flow.js';
 
-export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites];
+export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites, customersFlowBenchmark];
