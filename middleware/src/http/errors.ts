@@ -101,7 +101,11 @@ function bodyParserAnswer(err: BodyParserError): HttpError | undefined {
     case 'charset.unsupported':
       return new HttpError(415, 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported');
     default:
-      // Other client errors raised by Express itself, such as a path segment that is not valid percent-encoding.
+      // A path segment that is not valid percent-encoding (Express marks the URIError 400).
+      if (err instanceof URIError && (err as BodyParserError).status === 400) {
+        return new HttpError(400, 'MALFORMED_PATH', 'The request path is not valid percent-encoding');
+      }
+      // Other client errors raised by Express's own middleware.
       if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
         return new HttpError(err.status, 'BAD_REQUEST', err.message ?? 'The request is malformed');
       }
