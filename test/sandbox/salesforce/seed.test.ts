@@ -114,4 +114,19 @@ describe('sandbox seed', () => {
 
     expect(setting).toMatchObject({ DeveloperName: 'Default', Credit_Warning_Threshold__c: 80 });
   });
+
+  test("the package's credit formulas are computed from the Sage balance and limit", async () => {
+    const account = h.sandbox.findOne('Account', (record) => record.Sage_Customer_Number__c === '1105');
+    h.sandbox.update('Account', String(account?.Id), { Sage_Balance__c: 24581.25, Sage_Credit_Limit__c: 20000 });
+
+    const [bayside] = await rows(
+      "SELECT Sage_Available_Credit__c, Sage_Credit_Utilisation__c FROM Account WHERE Sage_Customer_Number__c = '1105'",
+    );
+    const [northwind] = await rows(
+      "SELECT Sage_Credit_Utilisation__c FROM Account WHERE Sage_Customer_Number__c = '1500'",
+    );
+
+    expect(bayside).toMatchObject({ Sage_Available_Credit__c: -4581.25, Sage_Credit_Utilisation__c: 122.91 });
+    expect(northwind?.Sage_Credit_Utilisation__c).toBeNull();
+  });
 });
