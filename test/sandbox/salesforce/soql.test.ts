@@ -192,4 +192,26 @@ describe('SOQL in the sandbox', () => {
       'INVALID_QUERY_FILTER_OPERATOR',
     );
   });
+
+  test('polymorphic parents resolve per record (Task.What)', async () => {
+    h.sandbox.insert('Task', { Subject: 'Follow up', WhatId: ids.acme, Fixture_Key__c: 'poly' });
+
+    const [task] = await rows("SELECT Subject, What.Name, Account.Name FROM Task WHERE Fixture_Key__c = 'poly'");
+
+    expect(task).toMatchObject({ What: { attributes: { type: 'Account' }, Name: 'Acme' }, Account: { Name: 'Acme' } });
+  });
+
+  test('the (SystemModstamp, Id) cursor filter pages through records that share a timestamp', async () => {
+    const stamp = '2031-03-01T10:00:00.000+0000';
+    const made = ['P1', 'P2', 'P3'].map((code) =>
+      h.sandbox.insert('Widget__c', { Name: code, Code__c: code, Account__c: ids.acme, SystemModstamp: stamp }),
+    );
+    const sorted = [...made].sort();
+
+    const after = await rows(
+      `SELECT Id FROM Widget__c WHERE (SystemModstamp = 2031-03-01T10:00:00Z AND Id > '${sorted[0]}') OR SystemModstamp > 2031-03-01T10:00:00Z ORDER BY SystemModstamp, Id`,
+    );
+
+    expect(after.map((row) => row.Id)).toEqual(sorted.slice(1));
+  });
 });
