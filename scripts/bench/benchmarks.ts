@@ -3,5 +3,7 @@ import type { Benchmark } from './measure.js';
 import { sageReads } from './sage-reads.js';
 import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
+import { financialsApi } from './financials-api.js';
+import { orderPush } from './order-push.js';
 
-export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites, customersFlowBenchmark];
+export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites, customersFlowBenchmark, financialsApi, orderPush];

@@ -1,0 +1,103 @@
+/**
+ * Live reads through the HTTP API: many reps open one account at once. `GET /customers/{n}/financials` reads the
+ * customer and its open documents from Sage in one shared snapshot, so a burst of callers costs two Sage requests,
+ * and callers within the cache's lifetime cost none. Sage answers with a small injected latency.
+ */
+import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { describeCounts, type Benchmark, type BenchmarkReport, type Measurement } from './measure.js';
+import { burst, describeStatuses, type Burst } from './api-callers.js';
+import { startBenchMiddleware, watchSage, watchSalesforce, type BenchMiddleware } from './systems.js';
+
+/** Injected on every Sage route: a nearby server's round trip. */
+export const SAGE_LATENCY_MS = 20;
+/** A named sample customer with open and overdue documents. */
+const CUSTOMER = '1200';
+const WARM_UP_CUSTOMER = '1100';
+/** A snapshot is the customer record and its open documents: two requests, read in parallel. */
+const SNAPSHOT_REQUESTS = 2;
+
+export const financialsApi: Benchmark = {
+  name: 'financials-api',
+  title: 'concurrent live financials through the HTTP API',
+  defaultSizes: [100],
+
+  async run(options): Promise<BenchmarkReport> {
+    const sizes = options.sizes ?? this.defaultSizes;
+    const measurements: Measurement[] = [];
+    let sage: Sage300Sandbox | undefined;
+    let salesforce: SalesforceSandbox | undefined;
+    let api: BenchMiddleware | undefined;
+    try {
+      sage = await startSage300Sandbox({});
+      salesforce = await startSalesforceSandbox({});
+      api = await startBenchMiddleware(sage, salesforce, { FINANCIALS_CACHE_TTL_SECONDS: '60' });
+      sage.setFaults('*', { latencyMs: SAGE_LATENCY_MS });
+      // One call for another customer first, so connection set-up and first-call compilation are not measured.
+      await api.call('GET', `/api/v1/customers/${WARM_UP_CUSTOMER}/financials`);
+      const path = `/api/v1/customers/${CUSTOMER}/financials`;
+      for (const [index, size] of sizes.entries()) {
+        // Every size starts cold: after the first, `fresh=true` makes the burst read Sage again (and share that read).
+        const phases = [
+          {
+            scenario: `${size} concurrent callers, cold cache`,
+            path: index === 0 ? path : `${path}?fresh=true`,
+            bound: SNAPSHOT_REQUESTS,
+          },
+          { scenario: `${size} concurrent callers, cached`, path, bound: 0 },
+        ];
+        for (const phase of phases) {
+          options.log?.(`financials-api: ${phase.scenario}`);
+          const sageWatch = watchSage(sage);
+          const salesforceWatch = watchSalesforce(salesforce);
+          const answers: Burst = await burst(api, size, 'GET', phase.path);
+          const sageSeen = sageWatch.stop();
+          const salesforceSeen = salesforceWatch.stop();
+          if ((answers.statuses[200] ?? 0) !== size) {
+            throw new Error(`${phase.scenario}: answers ${describeStatuses(answers.statuses)}`);
+          }
+          const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
+          const scenario = `${phase.scenario} (${describeStatuses(answers.statuses)})`;
+          measurements.push({
+            scenario,
+            system: 'Sage 300',
+            records: size,
+            requests: sageSeen.requests,
+            bound: phase.bound,
+            boundRule: phase.bound === 0 ? 'cached' : 'customer + open documents',
+            excess: [],
+            wallMs: answers.wallMs,
+            detail: describeCounts(sageSeen.byRoute),
+            latency,
+          });
+          measurements.push({
+            scenario,
+            system: 'Salesforce',
+            records: size,
+            requests: salesforceSeen.requests,
+            bound: 0,
+            boundRule: 'settings cached',
+            excess: [],
+            wallMs: answers.wallMs,
+            detail: describeCounts(salesforceSeen.byRoute),
+            latency,
+          });
+        }
+      }
+    } finally {
+      await api?.close();
+      await salesforce?.close();
+      await sage?.close();
+    }
+    return {
+      name: this.name,
+      title: this.title,
+      settings: [
+        `Middleware: startMiddleware on both sandboxes, FINANCIALS_CACHE_TTL_SECONDS 60, SQLite store; callers use fetch over HTTP with the API key.`,
+        `Sage latency: ${SAGE_LATENCY_MS} ms injected on every Sage route; customer ${CUSTOMER} of the sample company.`,
+        'Records: API calls; calls/record = Sage (or Salesforce) requests per API call; p50/p95 are per API call.',
+      ],
+      measurements,
+    };
+  },
+};

@@ -1,0 +1,115 @@
+/**
+ * Order push through the HTTP API: many concurrent pushes of one Closed Won opportunity create one Sage order.
+ * Fewest requests for the push that creates it: Salesforce — read the opportunity with its lines and account (one
+ * query) and write the outcome back (one Collections request); Sage — the credit check's customer and open documents
+ * and the order POST. Pushes after the order exists are answered from the ledger with no requests at all.
+ */
+import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import { SEED_OPPORTUNITIES, startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { describeCounts, type Benchmark, type BenchmarkReport, type Excess, type Measurement } from './measure.js';
+import { burst, describeStatuses } from './api-callers.js';
+import { SAGE_LATENCY_MS } from './financials-api.js';
+import { startBenchMiddleware, watchSage, watchSalesforce, type BenchMiddleware } from './systems.js';
+
+const ORDER_POST = 'POST OE/OEOrders';
+/** Sage requests the creating push cannot do without: customer and open documents (credit check), the order POST. */
+const SAGE_MINIMUM = 3;
+/** Salesforce requests the creating push cannot do without: the opportunity query and the write-back. */
+const SALESFORCE_MINIMUM = 2;
+
+/** Sage requests above the minimum that the push is known to make, read from the routes the sandbox counted. */
+export function knownSageExcess(byRoute: Record<string, number>): Excess[] {
+  const customerReads = byRoute['GET AR/ARCustomers'] ?? 0;
+  return customerReads === 2
+    ? [{ reason: 'customer read twice: to confirm the account’s customer, then for the credit check', requests: 1 }]
+    : [];
+}
+
+export const orderPush: Benchmark = {
+  name: 'order-push',
+  title: 'concurrent pushes of one opportunity through the HTTP API',
+  defaultSizes: [50],
+
+  async run(options): Promise<BenchmarkReport> {
+    const sizes = options.sizes ?? this.defaultSizes;
+    const measurements: Measurement[] = [];
+    for (const size of sizes) {
+      let sage: Sage300Sandbox | undefined;
+      let salesforce: SalesforceSandbox | undefined;
+      let api: BenchMiddleware | undefined;
+      try {
+        sage = await startSage300Sandbox({});
+        salesforce = await startSalesforceSandbox({});
+        api = await startBenchMiddleware(sage, salesforce, { ORDER_VERIFY_DELAY_MS: '50' });
+        sage.setFaults('*', { latencyMs: SAGE_LATENCY_MS });
+        const opportunity = salesforce.findOne(
+          'Opportunity',
+          (record) => record.Name === SEED_OPPORTUNITIES.blackRockClosedWon,
+        );
+        if (!opportunity) throw new Error('The Salesforce sandbox has no Closed Won Black Rock opportunity');
+        // One read first, so connection set-up and first-call compilation are not measured.
+        await api.call('GET', `/api/v1/orders/${String(opportunity.Id)}`);
+
+        const phases = [
+          { scenario: `${size} concurrent pushes of one opportunity`, creates: true },
+          { scenario: `${size} more pushes after the order exists`, creates: false },
+        ];
+        for (const phase of phases) {
+          options.log?.(`order-push: ${phase.scenario}`);
+          const sageWatch = watchSage(sage);
+          const salesforceWatch = watchSalesforce(salesforce);
+          const answers = await burst(api, size, 'POST', '/api/v1/orders', { opportunityId: opportunity.Id });
+          const sageSeen = sageWatch.stop();
+          const salesforceSeen = salesforceWatch.stop();
+          const ok = (answers.statuses[200] ?? 0) + (answers.statuses[201] ?? 0);
+          if (ok !== size || (answers.statuses[201] ?? 0) !== (phase.creates ? 1 : 0)) {
+            throw new Error(`${phase.scenario}: answers ${describeStatuses(answers.statuses)}`);
+          }
+          const orderNumbers = new Set(answers.bodies.map((body) => (body as { orderNumber?: string }).orderNumber));
+          if (orderNumbers.size !== 1) throw new Error(`${phase.scenario}: ${orderNumbers.size} different orders`);
+          const orderPosts = sageSeen.byRoute[ORDER_POST] ?? 0;
+          const scenario = `${phase.scenario} (${describeStatuses(answers.statuses)}; ${orderPosts} order POST)`;
+          const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
+          measurements.push({
+            scenario,
+            system: 'Sage 300',
+            records: size,
+            requests: sageSeen.requests,
+            bound: phase.creates ? SAGE_MINIMUM : 0,
+            boundRule: phase.creates ? 'customer + open documents + 1 order POST' : 'replayed from the ledger',
+            excess: phase.creates ? knownSageExcess(sageSeen.byRoute) : [],
+            wallMs: answers.wallMs,
+            detail: describeCounts(sageSeen.byRoute),
+            latency,
+          });
+          measurements.push({
+            scenario,
+            system: 'Salesforce',
+            records: size,
+            requests: salesforceSeen.requests,
+            bound: phase.creates ? SALESFORCE_MINIMUM : 0,
+            boundRule: phase.creates ? 'opportunity query + write-back' : 'replayed from the ledger',
+            excess: [],
+            wallMs: answers.wallMs,
+            detail: describeCounts(salesforceSeen.byRoute),
+            latency,
+          });
+        }
+      } finally {
+        await api?.close();
+        await salesforce?.close();
+        await sage?.close();
+      }
+    }
+    return {
+      name: this.name,
+      title: this.title,
+      settings: [
+        'Middleware: startMiddleware on both sandboxes, SQLite store; callers POST /api/v1/orders over HTTP at once.',
+        `Sage latency: ${SAGE_LATENCY_MS} ms injected on every Sage route; the sample Closed Won opportunity of Black Rock Retail (customer 1200).`,
+        'Records: pushes (API calls); calls/record = requests per push; p50/p95 are per push.',
+      ],
+      measurements,
+    };
+  },
+};
