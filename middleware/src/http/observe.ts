@@ -11,7 +11,7 @@ declare module 'express-serve-static-core' {
 
 /**
  * Counts and times every answer by route pattern (never the raw path, so ids do not explode the label set) and logs
- * one line per request. Headers are not logged at all; the API key appears only as its fingerprint.
+ * one line per request. Headers are not logged at all; the API key appears only as its fingerprint (`keyId`).
  */
 export function observeRequests(options: { logger?: Logger; metrics?: Metrics }): RequestHandler {
   return (req, res, next) => {
@@ -30,7 +30,7 @@ export function observeRequests(options: { logger?: Logger; metrics?: Metrics })
           route,
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
-          ...(req.apiKeyId ? { apiKey: req.apiKeyId } : {}),
+          ...(req.apiKeyId ? { keyId: req.apiKeyId } : {}),
         },
         'request',
       );

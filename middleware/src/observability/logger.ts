@@ -6,37 +6,35 @@ export type { Logger } from 'pino';
  * Paths whose values never reach a log line: credentials in headers, bodies and configuration objects.
  * pino replaces them with `[redacted]` before serialising.
  */
-export const redactedPaths = [
-  'authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.cookie',
-  'res.headers["set-cookie"]',
+const secretNames = [
   'password',
-  '*.password',
   'clientSecret',
-  '*.clientSecret',
-  '*.*.clientSecret',
+  'client_secret',
   'privateKey',
-  '*.privateKey',
-  '*.*.privateKey',
   'apiKey',
-  '*.apiKey',
   'apiKeys',
-  '*.apiKeys',
   'accessToken',
-  '*.accessToken',
   'access_token',
-  '*.access_token',
-  'config.auth',
-  'config.headers.Authorization',
-  'config.headers.authorization',
-  '*.config.auth',
-  '*.config.headers.Authorization',
+  'refreshToken',
+  'refresh_token',
   'SAGE300_PASSWORD',
   'SF_CLIENT_SECRET',
   'MIDDLEWARE_API_KEYS',
+];
+
+export const redactedPaths = [
+  // Secrets by name at the top level and up to three levels down (pino has no recursive wildcard).
+  ...secretNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`]),
+  'authorization',
+  'cookie',
+  '*.authorization',
+  '*.cookie',
+  '*.*.authorization',
+  '*.*.Authorization',
+  '*.*.cookie',
+  'res.headers["set-cookie"]',
+  'config.auth',
+  '*.config.auth',
 ];
 
 /** Creates the process logger: JSON lines, ISO times, secrets redacted. */
