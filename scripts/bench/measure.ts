@@ -90,7 +90,7 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; wall
 const perRecord = (requests: number, records: number) => (records === 0 ? '—' : (requests / records).toFixed(4));
 
 function formatRatio(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : '∞';
+  return Number.isFinite(value) ? value.toFixed(3) : '∞';
 }
 
 /** The printed columns of one measurement, in table order. */

@@ -38,7 +38,7 @@ function expectAtTheBound(report: BenchmarkReport): void {
     });
     if (m.excess.length === 0) {
       expect(cells[column('Calls/record')]).toBe(cells[column('Bound/record')]);
-      expect(cells[column('Ratio')]).toBe('1.00');
+      expect(cells[column('Ratio')]).toBe('1.000');
     }
   }
 }
