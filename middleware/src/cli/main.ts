@@ -9,7 +9,14 @@ export function describeError(error: unknown): { line: string; exitCode: number 
   if (error instanceof ConfigError) return { line: error.message, exitCode: 2 };
   if (error instanceof SyncOperationError) return { line: error.message, exitCode: 1 };
   if (error instanceof ConnectorError) return { line: `${error.system} ${error.code}: ${error.message}`, exitCode: 1 };
-  const code = (error as { code?: unknown } | null)?.code;
+  let code = (error as { code?: unknown } | null)?.code;
+  for (
+    let cause = (error as { cause?: unknown } | null)?.cause;
+    code === undefined && cause;
+    cause = (cause as { cause?: unknown }).cause
+  ) {
+    code = (cause as { code?: unknown }).code;
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|28P01|28000|3D000)$/.test(code)) {
     return { line: `Cannot reach the database named by DATABASE_URL: ${message}`, exitCode: 2 };

@@ -130,6 +130,8 @@ export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Prom
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(engine) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
+  // Without results the migrator never reached the database (connection refused, bad credentials): say that as is.
+  if (error && !results) throw error;
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
