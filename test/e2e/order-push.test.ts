@@ -109,6 +109,7 @@ describe('pushing an opportunity to Sage 300', () => {
     expect(sageCode).toMatch(/^Record(Invalid|NotFound)$|^FieldInvalid$|^General$/);
     expect(answer.body.error.message).toContain(sageCode);
     expect(answer.body.error.message).toContain('ZZ-404');
+    expect(answer.body.error.message).not.toContain('POST OE/OEOrders');
     expect(sageOrdersFor(system.sage, opportunityId)).toHaveLength(0);
     const opportunity = system.salesforce.get('Opportunity', opportunityId);
     expect(opportunity?.Sage_Order_Status__c).toBe('Failed');

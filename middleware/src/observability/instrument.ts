@@ -50,8 +50,9 @@ export function instrumentSalesforce(client: SalesforceClient, metrics: Metrics)
       throw error;
     }
   };
+  // The main object: the FROM left once parenthesised subqueries are removed.
   const queryObject = (soql: string) =>
-    /\bFROM\s+([A-Za-z0-9_]+)\s*(?:WHERE|ORDER|LIMIT|$)/i.exec(soql)?.[1] ?? 'other';
+    /\bFROM\s+([A-Za-z0-9_]+)/i.exec(soql.replace(/\((?:[^()]|\([^()]*\))*\)/g, ''))?.[1] ?? 'other';
   return {
     ...client,
     connection: client.connection,

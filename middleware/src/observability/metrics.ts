@@ -11,7 +11,7 @@ export interface Metrics {
   externalCalls: Counter<'system' | 'operation' | 'outcome'>;
   /** Cache lookups by cache and result (hit, miss, coalesced). */
   cacheLookups: Counter<'cache' | 'result'>;
-  /** Order pushes by outcome (created, replayed, blocked, rejected, failed). */
+  /** Order pushes by outcome (created, replayed, blocked, rejected). */
   orderPushes: Counter<'outcome'>;
 }
 

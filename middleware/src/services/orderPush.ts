@@ -93,7 +93,16 @@ export interface OrderPushOptions {
   pollMs?: number;
   now?: () => Date;
   logger?: Logger;
-  onOutcome?: (outcome: 'created' | 'replayed' | 'blocked' | 'rejected' | 'failed') => void;
+  onOutcome?: (outcome: 'created' | 'replayed' | 'blocked' | 'rejected') => void;
+}
+
+/**
+ * Sage's own words from a client error (`Sage 300 answered 409 RecordInvalid: Item ZZ-404 does not exist. (POST …)`
+ * → `Item ZZ-404 does not exist.`), which is what a rep should read; the whole message when it has another shape.
+ */
+export function sageOwnMessage(error: ConnectorError): string {
+  const match = /^Sage 300 answered \d+ \S+: ([\s\S]+?) \((?:GET|POST|PATCH|PUT|DELETE) [^)]*\)$/.exec(error.message);
+  return match?.[1] ?? error.message;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -212,11 +221,12 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   }
 
   function sageRefusal(opportunity: OpportunityRecord, error: ConnectorError): ServiceError {
+    const sageMessage = sageOwnMessage(error);
     return new ServiceError(
       'rejected',
       'SAGE_REJECTED',
-      `Sage 300 refused the order: ${error.message} (${error.code})`,
-      { sageCode: error.code, sageMessage: error.message, opportunityId: opportunity.Id },
+      `Sage 300 refused the order: ${sageMessage} (${error.code})`,
+      { sageCode: error.code, sageMessage, opportunityId: opportunity.Id },
       { cause: error },
     );
   }
