@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../middleware/src/observability/logger.js';
 import { loadConfig } from '../../middleware/src/config/env.js';
+import type { Sage300Client } from '../../middleware/src/sage300/client.js';
 import { COLLECTION_SIZE } from '../../middleware/src/salesforce/writer.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { startSyncRuntime, type SyncRuntime } from '../../middleware/src/sync/runtime.js';
@@ -95,12 +96,11 @@ export const customersFlowBenchmark: Benchmark = {
       let salesforce: SalesforceSandbox | undefined;
       let store: Store | undefined;
       let runtime: SyncRuntime | undefined;
-      const sageClient = () => sageClientFor(sage as Sage300Sandbox, SAGE_PAGE_SIZE);
-      let client: ReturnType<typeof sageClient> | undefined;
+      let client: Sage300Client | undefined;
       try {
         sage = await startSage300Sandbox({ pageSize: SAGE_PAGE_SIZE, seed: { customers: size } });
         salesforce = await startSalesforceSandbox({ dailyLimit: 10_000_000 });
-        client = sageClient();
+        client = sageClientFor(sage, SAGE_PAGE_SIZE);
         store = await openStore(`sqlite://${join(folder, 'connector.db')}`);
         const config = loadConfig({});
         runtime = await startSyncRuntime({
