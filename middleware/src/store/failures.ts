@@ -46,9 +46,14 @@ export interface FailureRepository {
   /** Marks the active entries of these records resolved (they were written since). Returns how many. */
   resolve(flow: string, recordKeys: readonly string[]): Promise<number>;
   get(id: number): Promise<SyncFailure | undefined>;
+  /** The active (open or retrying) entries of these records, by record key. */
+  activeFor(flow: string, recordKeys: readonly string[]): Promise<Map<string, SyncFailure>>;
   list(options?: { flow?: string; status?: FailureStatus | 'active'; limit?: number }): Promise<SyncFailure[]>;
-  /** Claims up to `limit` open entries of the flow that are due, moving them to `retrying` (skips entries others hold). */
-  claimDue(flow: string, limit: number): Promise<SyncFailure[]>;
+  /**
+   * Claims up to `limit` open entries of the flow due by `dueBy` (default now), moving them to `retrying`; on
+   * PostgreSQL entries another runner is claiming are skipped.
+   */
+  claimDue(flow: string, limit: number, dueBy?: Date): Promise<SyncFailure[]>;
   /** Puts an entry back in the queue for an immediate retry; false when it is not open or retrying. */
   requestRetry(id: number): Promise<boolean>;
   /** Gives up on an entry; false when it is already resolved or skipped. */
@@ -141,6 +146,20 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
       const row = await db.selectFrom('sync_failures').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toFailure(row);
     },
+    async activeFor(flow, recordKeys) {
+      const found = new Map<string, SyncFailure>();
+      for (let start = 0; start < recordKeys.length; start += 200) {
+        const rows = await db
+          .selectFrom('sync_failures')
+          .selectAll()
+          .where('flow', '=', flow)
+          .where('record_key', 'in', recordKeys.slice(start, start + 200))
+          .where('status', 'in', active)
+          .execute();
+        for (const row of rows) found.set(row.record_key, toFailure(row));
+      }
+      return found;
+    },
     async list(options = {}) {
       let query = db
         .selectFrom('sync_failures')
@@ -152,21 +171,22 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
       else if (options.status) query = query.where('status', '=', options.status);
       return (await query.execute()).map(toFailure);
     },
-    async claimDue(flow, limit) {
+    async claimDue(flow, limit, dueBy) {
       const now = isoTime(clock());
-      const due = db
+      const due = isoTime(dueBy ?? clock());
+      const candidates = db
         .selectFrom('sync_failures')
         .select('id')
         .where('flow', '=', flow)
         .where('status', '=', 'open')
         .where('next_attempt_at', 'is not', null)
-        .where('next_attempt_at', '<=', now)
+        .where('next_attempt_at', '<=', due)
         .orderBy('id')
         .limit(limit);
       const rows = await db
         .updateTable('sync_failures')
         .set({ status: 'retrying', updated_at: now })
-        .where('id', 'in', engine === 'postgres' ? due.forUpdate().skipLocked() : due)
+        .where('id', 'in', engine === 'postgres' ? candidates.forUpdate().skipLocked() : candidates)
         .where('status', '=', 'open')
         .returningAll()
         .execute();

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { ConnectorError, isErrorKind } from '../domain/errors.js';
 import { contentHash } from '../domain/hash.js';
-import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger } from '../store/index.js';
+import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger, SyncFailure } from '../store/index.js';
 import type { AnySyncFlow, PreparedRecord, RunOptions, WriteOutcome } from './flow.js';
 import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
 
@@ -207,10 +207,12 @@ export class SyncEngine {
     lease: string,
   ): Promise<number> {
     const { store } = this.options;
+    // Entries that fail again in this run are due later than its start, so each is tried once per run.
+    const runStart = store.clock();
     let handled = 0;
     for (;;) {
       if (signal.aborted) return handled;
-      const due = await store.failures.claimDue(flow.name, flow.pageSize);
+      const due = await store.failures.claimDue(flow.name, flow.pageSize, runStart);
       if (due.length === 0) return handled;
       const keys = due.map((failure) => failure.recordKey);
       const records = await this.withRetries(() => flow.fetch(keys, signal), signal);
@@ -322,12 +324,30 @@ export class SyncEngine {
       }
     }
     const links = await store.links.getMany(flow.entity, [...prepared.keys()]);
+    // A record whose same content already failed waits for the failure queue's schedule instead of failing every run.
+    const parked = options.forceWrite
+      ? new Map<string, SyncFailure>()
+      : await store.failures.activeFor(
+          flow.name,
+          records.map((record) => flow.keyOf(record)),
+        );
     const toWrite: PreparedRecord<unknown>[] = [];
     const unchanged: string[] = [];
+    const waiting: string[] = [];
     for (const item of prepared.values()) {
       const link = links.get(item.key);
+      const failure = parked.get(item.key);
       if (!options.forceWrite && link && link.sageHash === item.hash) unchanged.push(item.key);
+      else if (failure && contentHash(failure.payload) === item.hash) waiting.push(item.key);
       else toWrite.push(item);
+    }
+    for (let index = failures.length - 1; index >= 0; index--) {
+      const failure = failures[index];
+      const earlier = failure && parked.get(failure.key);
+      if (failure && earlier && contentHash(earlier.payload) === contentHash(failure.payload)) {
+        waiting.push(failure.key);
+        failures.splice(index, 1);
+      }
     }
 
     const outcomes = toWrite.length > 0 ? await this.writeBatch(flow, toWrite, signal) : [];
@@ -344,7 +364,7 @@ export class SyncEngine {
       read: records.length,
       created: written.filter((entry) => entry.outcome.created).length,
       updated: written.filter((entry) => !entry.outcome.created).length,
-      unchanged: unchanged.length,
+      unchanged: unchanged.length + waiting.length,
       failed: failures.length,
     };
     await store.transaction(async (tx: Repositories) => {
@@ -427,7 +447,14 @@ export class SyncEngine {
               system: 'connector',
             }),
           });
-        } else if (!outcome.ok && outcome.error.kind === 'transient' && attempt < this.backoff.attempts) {
+        } else if (!outcome.ok && outcome.error.kind === 'quota') {
+          // The allowance is spent: nothing of this page is committed, and the flow pauses.
+          throw outcome.error;
+        } else if (
+          !outcome.ok &&
+          (outcome.error.kind === 'transient' || (outcome.error.kind === 'in-doubt' && flow.idempotentWrites)) &&
+          attempt < this.backoff.attempts
+        ) {
           retry.push(item);
           retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.error.retryAfterMs ?? 0);
         } else {
