@@ -53,7 +53,10 @@ export const financialsApi: Benchmark = {
           const answers: Burst = await burst(api, size, 'GET', phase.path);
           const sageSeen = sageWatch.stop();
           const salesforceSeen = salesforceWatch.stop();
-          if ((answers.statuses[200] ?? 0) !== size) {
+          const forTheCustomer = answers.bodies.filter(
+            (body) => (body as { customerNumber?: string } | undefined)?.customerNumber === CUSTOMER,
+          );
+          if ((answers.statuses[200] ?? 0) !== size || forTheCustomer.length !== size) {
             throw new Error(`${phase.scenario}: answers ${describeStatuses(answers.statuses)}`);
           }
           const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };

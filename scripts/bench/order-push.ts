@@ -56,6 +56,7 @@ export const orderPush: Benchmark = {
         ];
         for (const phase of phases) {
           options.log?.(`order-push: ${phase.scenario}`);
+          const ordersBefore = sage.state.orders.size;
           const sageWatch = watchSage(sage);
           const salesforceWatch = watchSalesforce(salesforce);
           const answers = await burst(api, size, 'POST', '/api/v1/orders', { opportunityId: opportunity.Id });
@@ -67,6 +68,11 @@ export const orderPush: Benchmark = {
           }
           const orderNumbers = new Set(answers.bodies.map((body) => (body as { orderNumber?: string }).orderNumber));
           if (orderNumbers.size !== 1) throw new Error(`${phase.scenario}: ${orderNumbers.size} different orders`);
+          const [orderNumber] = orderNumbers;
+          const writtenBack = salesforce.get('Opportunity', String(opportunity.Id))?.Sage_Order_Number__c;
+          if (sage.state.orders.size - ordersBefore !== (phase.creates ? 1 : 0) || writtenBack !== orderNumber) {
+            throw new Error(`${phase.scenario}: Sage holds the wrong orders, or the opportunity shows ${writtenBack}`);
+          }
           const orderPosts = sageSeen.byRoute[ORDER_POST] ?? 0;
           const scenario = `${phase.scenario} (${describeStatuses(answers.statuses)}; ${orderPosts} order POST)`;
           const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
