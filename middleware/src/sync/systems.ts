@@ -3,7 +3,8 @@
  * (upserts with one result per record, and queries).
  */
 import type { Logger } from 'pino';
-import type { Config, SalesforceSettings, Sage300Settings } from '../config/env.js';
+import type { Config } from '../config/env.js';
+import type { EmbeddedSystems } from '../embedded.js';
 import type { ErrorKind } from '../domain/errors.js';
 import { ConnectorError } from '../domain/errors.js';
 import { createSage300Client } from '../sage300/client.js';
@@ -73,53 +74,38 @@ export interface ConnectedSystems {
  * started in this process on a free port (its data lives as long as the process), as `npm start` does.
  */
 export async function connectSystems(config: Config, logger: Logger): Promise<ConnectedSystems> {
-  const closers: (() => Promise<void> | void)[] = [];
-  const embedded: ConnectedSystems['embedded'] = [];
-  try {
-    let sageSettings: Sage300Settings | undefined = config.sage300;
-    if (!sageSettings) {
-      // Loaded only in embedded mode, so a configured production process never loads the sandboxes.
-      const { startSage300Sandbox } = await import('../../../sandbox/sage300/server.js');
-      const sandbox = await startSage300Sandbox({ port: 0 });
-      closers.push(() => sandbox.close());
-      embedded.push('sage300');
-      sageSettings = {
-        baseUrl: sandbox.apiRoot,
-        company: sandbox.company,
-        user: sandbox.user,
-        password: sandbox.password,
-        timeoutMs: config.env.SAGE300_TIMEOUT_MS,
-        pageSize: config.env.SAGE300_PAGE_SIZE,
-        maxConcurrency: config.env.SAGE300_MAX_CONCURRENCY,
-      };
-      logger.info({ url: sandbox.apiRoot }, 'SAGE300_URL is not set: using the embedded Sage 300 sandbox');
-    }
-    let salesforceSettings: SalesforceSettings | undefined = config.salesforce;
-    if (!salesforceSettings) {
-      const { startSalesforceSandbox } = await import('../../../sandbox/salesforce/server.js');
-      const sandbox = await startSalesforceSandbox({ port: 0 });
-      closers.push(() => sandbox.close());
-      embedded.push('salesforce');
-      salesforceSettings = {
-        loginUrl: sandbox.loginUrl,
-        apiVersion: sandbox.apiVersion,
-        auth: { kind: 'client_credentials', clientId: sandbox.clientId, clientSecret: sandbox.clientSecret },
-      };
-      logger.info({ url: sandbox.loginUrl }, 'SF_LOGIN_URL is not set: using the embedded Salesforce sandbox');
-    }
-    const sage = createSage300Client(sageSettings);
-    closers.unshift(() => sage.close());
-    const salesforce = createSalesforceClient(salesforceSettings);
-    return {
-      sage,
-      salesforce,
-      embedded,
-      async close() {
-        for (const close of closers) await close();
-      },
-    };
-  } catch (error) {
-    for (const close of closers) await close();
-    throw error;
+  const needsSandbox = !config.sage300 || !config.salesforce;
+  // Loaded only when a system is not configured, so a configured process never loads the sandboxes.
+  const embedded: EmbeddedSystems | undefined = needsSandbox
+    ? await (await import('../embedded.js')).startEmbeddedSystems(config)
+    : undefined;
+  const sageSettings = config.sage300 ?? embedded?.sage300?.settings;
+  const salesforceSettings = config.salesforce ?? embedded?.salesforce?.settings;
+  if (!sageSettings || !salesforceSettings) {
+    await embedded?.close();
+    throw new Error('Sage 300 and Salesforce settings are both required');
   }
+  if (embedded?.sage300)
+    logger.info(
+      { url: embedded.sage300.sandbox.apiRoot },
+      'SAGE300_URL is not set: using the embedded Sage 300 sandbox',
+    );
+  if (embedded?.salesforce)
+    logger.info(
+      { url: embedded.salesforce.sandbox.loginUrl },
+      'SF_LOGIN_URL is not set: using the embedded Salesforce sandbox',
+    );
+  const sage = createSage300Client(sageSettings);
+  return {
+    sage,
+    salesforce: createSalesforceClient(salesforceSettings),
+    embedded: [
+      ...(embedded?.sage300 ? ['sage300' as const] : []),
+      ...(embedded?.salesforce ? ['salesforce' as const] : []),
+    ],
+    async close() {
+      sage.close();
+      await embedded?.close();
+    },
+  };
 }
