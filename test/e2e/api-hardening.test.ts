@@ -232,6 +232,18 @@ describe('hostile and malformed requests', () => {
   });
 });
 
+describe('HTTPS', () => {
+  it('serves the API over TLS when TLS_CERT_FILE and TLS_KEY_FILE are set', async () => {
+    const secure = await system.replica({
+      TLS_CERT_FILE: 'test/http/fixtures/localhost.crt',
+      TLS_KEY_FILE: 'test/http/fixtures/localhost.key',
+    });
+    expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const answer = await apiClient(secure.url, testKey)('GET', '/api/v1/sync/runs');
+    expect(answer.status).toBe(200);
+  });
+});
+
 describe('rate limiting', () => {
   it('limits each key separately and answers 429 in the error envelope', async () => {
     const limited = await system.replica({ RATE_LIMIT_PER_MINUTE: '5' });
