@@ -59,6 +59,7 @@ export interface FinancialsService {
   invalidate(customerNumber: string): void;
 }
 
+// `LastReceiptCustomerCurrency` is an ARCustomers field (in Sage's $metadata) that the client's record type leaves out.
 const customerFields = [
   'CustomerNumber',
   'CustomerName',
