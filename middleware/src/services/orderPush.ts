@@ -408,6 +408,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       const pending = inFlight.get(opportunityId);
       if (pending) {
         const shared = await pending;
+        options.onOutcome?.('replayed');
         return { result: { ...shared, replayed: true }, created: false };
       }
       const started = attempt(opportunityId).finally(() => inFlight.delete(opportunityId));
