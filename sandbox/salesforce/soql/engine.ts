@@ -309,14 +309,29 @@ class Compiler {
         }
         const child = this.object(relationship.childObject);
         const field = fieldOf(child, relationship.field) as FieldDef;
+        const filter = subquery.where ? this.condition(child, subquery.where) : () => true;
+        let grouped: Map<string, SObjectRecord[]> | undefined;
         return {
           name: relationship.name,
           child,
           field,
-          filter: subquery.where ? this.condition(child, subquery.where) : () => true,
           sorter: this.sorter(child, subquery.orderBy),
           renderers: subquery.fields.map((path) => this.renderer(child, path)),
           limit: subquery.limit,
+          /** Matching children grouped by parent id, built once per query. */
+          byParent: () => {
+            if (!grouped) {
+              grouped = new Map();
+              for (const row of this.store.scan(child.name)) {
+                const parentId = row[field.name];
+                if (typeof parentId !== 'string' || !filter(row)) continue;
+                const siblings = grouped.get(parentId);
+                if (siblings) siblings.push(row);
+                else grouped.set(parentId, [row]);
+              }
+            }
+            return grouped;
+          },
         };
       });
 
@@ -338,9 +353,7 @@ class Compiler {
       const out: Rendered = { attributes: this.attributes(object, record) };
       for (const render of renderers) render(record, out);
       for (const relation of children) {
-        let rows = [...this.store.scan(relation.child.name)].filter(
-          (row) => row[relation.field.name] === record.Id && relation.filter(row),
-        );
+        let rows = relation.byParent().get(String(record.Id)) ?? [];
         if (relation.sorter) rows.sort(relation.sorter);
         if (relation.limit !== undefined) rows = rows.slice(0, relation.limit);
         out[relation.name] =
