@@ -189,7 +189,7 @@ export class OrgStore {
 
   /** Updates a record by id. */
   update(type: string, id: string, input: Record<string, unknown>, context: WriteContext): void {
-    const object = this.writable(type);
+    const object = this.writable(type, context);
     const normalised = normaliseId(id);
     const existing = normalised ? this.table(object).get(normalised) : undefined;
     if (!existing) fail('ENTITY_IS_DELETED', 'entity is deleted', []);
@@ -204,7 +204,7 @@ export class OrgStore {
     input: Record<string, unknown>,
     context: WriteContext,
   ): { id: string; created: boolean } {
-    const object = this.writable(type);
+    const object = this.writable(type, context);
     const field = fieldOf(object, externalIdField);
     if (!field || (!field.externalId && field.type !== 'id')) {
       return fail(
@@ -245,7 +245,7 @@ export class OrgStore {
 
   /** Deletes a record and what depends on it (line items, master-detail children). */
   delete(type: string, id: string, context: WriteContext): void {
-    const object = this.writable(type);
+    const object = this.writable(type, context);
     const normalised = normaliseId(id);
     const existing = normalised ? this.table(object).get(normalised) : undefined;
     if (!existing || !normalised) return fail('ENTITY_IS_DELETED', 'entity is deleted');

@@ -296,6 +296,18 @@ describe('sObject rows', () => {
     expect((write.body as Errors)[0]?.errorCode).toBe('INVALID_TYPE');
   });
 
+  test('tests can change a custom metadata record directly while the API still cannot', async () => {
+    const strict = h.sandbox.findOne('Fixture_Setting__mdt', (record) => record.DeveloperName === 'Strict');
+    const id = String(strict?.Id);
+    const refused = await h.api('PATCH', `/sobjects/Fixture_Setting__mdt/${id}`, { Threshold__c: 50 });
+    h.sandbox.update('Fixture_Setting__mdt', id, { Threshold__c: 70 });
+    const list = await h.query("SELECT Threshold__c FROM Fixture_Setting__mdt WHERE DeveloperName = 'Strict'");
+
+    expect(refused.status).toBe(400);
+    expect((list.body as { records: { Threshold__c: number }[] }).records[0]?.Threshold__c).toBe(70);
+    h.sandbox.update('Fixture_Setting__mdt', id, { Threshold__c: 95.5 });
+  });
+
   test('describe lists fields with their types, external ids and picklist values', async () => {
     const answer = await h.api('GET', '/sobjects/Widget__c/describe');
     const fields = (
