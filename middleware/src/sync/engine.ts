@@ -350,7 +350,33 @@ export class SyncEngine {
       }
     }
 
-    const outcomes = toWrite.length > 0 ? await this.writeBatch(flow, toWrite, signal) : [];
+    // A record parked in doubt by a writer that is not idempotent is looked up before it is written again.
+    const active = options.forceWrite ? await store.failures.activeFor(flow.name, [...prepared.keys()]) : parked;
+    const inDoubt = flow.idempotentWrites
+      ? []
+      : toWrite.filter((item) => active.get(item.key)?.errorKind === 'in-doubt');
+    const found = await this.verifyInDoubt(flow, inDoubt, signal);
+    const unverifiable = new Set(flow.verify ? [] : inDoubt.map((item) => item.key));
+    const sending = toWrite.filter((item) => !found.has(item.key) && !unverifiable.has(item.key));
+    const sentOutcomes = sending.length > 0 ? await this.writeBatch(flow, sending, signal) : [];
+    const outcomes: WriteOutcome[] = [
+      ...sentOutcomes,
+      ...[...found.values()],
+      ...inDoubt
+        .filter((item) => unverifiable.has(item.key))
+        .map((item): WriteOutcome => ({
+          key: item.key,
+          ok: false,
+          error: new ConnectorError(
+            'in-doubt',
+            'An earlier write of this record has an unknown outcome and cannot be verified',
+            {
+              code: 'UNVERIFIED_WRITE',
+              system: 'connector',
+            },
+          ),
+        })),
+    ];
     const written: { item: PreparedRecord<unknown>; outcome: Extract<WriteOutcome, { ok: true }> }[] = [];
     const byKey = new Map(toWrite.map((item) => [item.key, item]));
     for (const outcome of outcomes) {
@@ -402,9 +428,21 @@ export class SyncEngine {
     return new Date(this.options.store.clock().getTime() + delay);
   }
 
+  /** Asks a non-idempotent flow which in-doubt records were stored after all (empty when it cannot tell). */
+  private async verifyInDoubt(
+    flow: AnySyncFlow,
+    records: PreparedRecord<unknown>[],
+    signal: AbortSignal,
+  ): Promise<Map<string, WriteOutcome>> {
+    if (records.length === 0 || flow.idempotentWrites || !flow.verify) return new Map();
+    const verify = flow.verify.bind(flow);
+    return this.withRetries(() => verify(records, signal), signal);
+  }
+
   /**
-   * Writes a batch: whole-batch transient errors are retried; records that fail transiently are retried alone;
-   * an in-doubt batch is re-sent only for idempotent writers; a whole-batch permanent error fails every record.
+   * Writes a batch and settles every record: transient failures (of the batch or of single records) are retried with
+   * backoff; in-doubt records are re-sent only when writing twice is harmless, or after the flow's `verify` found them
+   * unwritten; a quota failure stops the page; anything else is the record's failure.
    */
   private async writeBatch(
     flow: AnySyncFlow,
@@ -419,11 +457,6 @@ export class SyncEngine {
         outcomes = await flow.write(pending, signal);
       } catch (error) {
         if (isErrorKind(error, 'quota')) throw error;
-        const retryable = isErrorKind(error, 'transient') || (isErrorKind(error, 'in-doubt') && flow.idempotentWrites);
-        if (retryable && attempt < this.backoff.attempts && !signal.aborted) {
-          await sleep(backoffDelay(attempt, this.backoff, (error as ConnectorError).retryAfterMs), signal);
-          continue;
-        }
         const failure =
           error instanceof ConnectorError
             ? error
@@ -431,29 +464,39 @@ export class SyncEngine {
                 code: 'WRITE_FAILED',
                 system: 'connector',
               });
-        for (const item of pending) settled.set(item.key, { key: item.key, ok: false, error: failure });
-        break;
+        outcomes = pending.map((item) => ({ key: item.key, ok: false, error: failure }));
       }
+      const settle = (item: PreparedRecord<unknown>, index: number): WriteOutcome =>
+        outcomes[index] ?? {
+          key: item.key,
+          ok: false,
+          error: new ConnectorError('in-doubt', 'The writer returned no result for this record', {
+            code: 'NO_RESULT',
+            system: 'connector',
+          }),
+        };
+      const doubtful = pending.filter((item, index) => {
+        const outcome = settle(item, index);
+        return !outcome.ok && outcome.error.kind === 'in-doubt';
+      });
+      const verified = await this.verifyInDoubt(flow, doubtful, signal);
       const retry: PreparedRecord<unknown>[] = [];
       let retryAfterMs: number | undefined;
       for (const [index, item] of pending.entries()) {
-        const outcome = outcomes[index];
-        if (!outcome) {
-          settled.set(item.key, {
-            key: item.key,
-            ok: false,
-            error: new ConnectorError('in-doubt', 'The writer returned no result for this record', {
-              code: 'NO_RESULT',
-              system: 'connector',
-            }),
-          });
-        } else if (!outcome.ok && outcome.error.kind === 'quota') {
+        const outcome = settle(item, index);
+        const found = verified.get(item.key);
+        if (outcome.ok) {
+          settled.set(item.key, outcome);
+        } else if (outcome.error.kind === 'quota') {
           // The allowance is spent: nothing of this page is committed, and the flow pauses.
           throw outcome.error;
+        } else if (found) {
+          settled.set(item.key, found);
         } else if (
-          !outcome.ok &&
-          (outcome.error.kind === 'transient' || (outcome.error.kind === 'in-doubt' && flow.idempotentWrites)) &&
-          attempt < this.backoff.attempts
+          attempt < this.backoff.attempts &&
+          !signal.aborted &&
+          (outcome.error.kind === 'transient' ||
+            (outcome.error.kind === 'in-doubt' && (flow.idempotentWrites || flow.verify !== undefined)))
         ) {
           retry.push(item);
           retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.error.retryAfterMs ?? 0);

@@ -56,6 +56,11 @@ export interface SyncFlow<Source, Target, Cursor> {
   write(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** True when writing a record twice gives the same result (upserts on an External ID), so an in-doubt batch may be re-sent. */
   idempotentWrites: boolean;
+  /**
+   * For writers that are not idempotent: finds out which of these records a write with an unknown outcome did store,
+   * answering an outcome for each one found. Records it does not find are written again; without it they are parked.
+   */
+  verify?(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<Map<string, WriteOutcome>>;
   /** Re-reads records by key, for failure-queue retries; records that no longer exist are left out. */
   fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
   /** How many records the run will read, when the source can say cheaply (for progress bars). */
