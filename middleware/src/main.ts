@@ -13,7 +13,7 @@ import { apiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
 import { openApiDocument } from './http/openapi.js';
 import { listen } from './http/server.js';
-import { instrumentSage300, instrumentSalesforce } from './observability/instrument.js';
+import { countSageRequests, instrumentSalesforce } from './observability/instrument.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createSage300Client, type Sage300Client } from './sage300/client.js';
@@ -98,17 +98,15 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     if (!sageSettings || !salesforceSettings) throw new Error('Sage 300 and Salesforce settings are both required');
 
     const metrics = createMetrics({ defaults: true });
-    const sage = instrumentSage300(
-      createSage300Client(sageSettings, {
-        ...options.sage300Transport,
-        onRetry: (event) =>
-          logger.warn(
-            { request: `${event.method} ${event.path}`, attempt: event.attempt, delayMs: event.delayMs },
-            'Sage 300 retry',
-          ),
-      }),
-      metrics,
-    );
+    const sage = createSage300Client(sageSettings, {
+      ...options.sage300Transport,
+      onRetry: (event) =>
+        logger.warn(
+          { request: `${event.method} ${event.path}`, attempt: event.attempt, delayMs: event.delayMs },
+          'Sage 300 retry',
+        ),
+      onRequest: countSageRequests(metrics),
+    });
     closers.push(() => sage.close());
     const salesforce = instrumentSalesforce(createSalesforceClient(salesforceSettings), metrics);
 

@@ -3,7 +3,7 @@ import { ConnectorError } from '../../middleware/src/domain/errors.js';
 import { createSage300Client } from '../../middleware/src/sage300/client.js';
 import type { Sage300Client } from '../../middleware/src/sage300/client.js';
 import { collect } from '../../middleware/src/sage300/paging.js';
-import type { RetryEvent } from '../../middleware/src/sage300/transport.js';
+import type { RetryEvent, SageRequestInfo } from '../../middleware/src/sage300/transport.js';
 import { startSage300Sandbox } from '../../sandbox/sage300/server.js';
 import type { Sage300Sandbox } from '../../sandbox/sage300/server.js';
 
@@ -15,6 +15,8 @@ let client: Sage300Client;
 /** A client that gives up after 300 ms, for the faults that never answer. */
 let impatient: Sage300Client;
 const retries: RetryEvent[] = [];
+/** Every HTTP attempt the clients reported through their onRequest hook. */
+const attempts: SageRequestInfo[] = [];
 const clients: Sage300Client[] = [];
 
 function settingsFor(target: Sage300Sandbox, overrides: Partial<Sage300Settings> = {}): Sage300Settings {
@@ -34,6 +36,7 @@ function clientFor(target: Sage300Sandbox, overrides: Partial<Sage300Settings> =
   const created = createSage300Client(settingsFor(target, overrides), {
     retry: { maxAttempts: 4, baseDelayMs: 2, maxDelayMs: 20 },
     onRetry: (event) => retries.push(event),
+    onRequest: (info) => attempts.push(info),
   });
   clients.push(created);
   return created;
@@ -64,6 +67,7 @@ beforeEach(() => {
   sandbox.clearFaults();
   sandbox.resetCounts();
   retries.length = 0;
+  attempts.length = 0;
 });
 
 describe('the Sage 300 client over HTTP', () => {
@@ -256,6 +260,9 @@ describe('retries and failure kinds', () => {
     const error = await rejection(client.customers.get('1100'));
     expect(error).toMatchObject({ kind: 'transient', status: 503, code: 'HTTP503' });
     expect(error.context).toMatchObject({ customerNumber: '1100' });
+    // IIS's HTML page is not Sage's envelope: there are no words of Sage's to carry.
+    expect(error.context).not.toHaveProperty('sageCode');
+    expect(error.context).not.toHaveProperty('sageMessage');
     expect(sandbox.counts()['GET AR/ARCustomers']).toBe(4);
   });
 
@@ -270,6 +277,7 @@ describe('retries and failure kinds', () => {
     expect(error).toMatchObject({ kind: 'permanent', code: 'RecordInvalid', status: 409 });
     expect(error.message).toContain('Customer 1500 is on hold.');
     expect(error.context).toMatchObject({ customerNumber: '1500', orderReference: '006HOLD0000001' });
+    expect(error.context).toMatchObject({ sageCode: 'RecordInvalid', sageMessage: 'Customer 1500 is on hold.' });
     expect(sandbox.counts()['POST OE/OEOrders']).toBe(1);
     expect(retries).toEqual([]);
   });
@@ -419,5 +427,65 @@ describe('documents and items', () => {
     await expect(client.ping()).resolves.toBeUndefined();
     const elsewhere = clientFor(sandbox, { company: 'NOCO' });
     await expect(elsewhere.ping()).rejects.toMatchObject({ kind: 'permanent', status: 401 });
+  });
+});
+
+describe('the request hook', () => {
+  const withoutTimes = (seen: SageRequestInfo[]) => seen.map(({ durationMs: _ms, ...rest }) => rest);
+
+  it('reports every HTTP attempt, retries included, labelled by resource and never by record', async () => {
+    sandbox.setFaults('GET AR/ARCustomers', { status503: 1, times: 2 });
+    await expect(client.customers.get('1100')).resolves.toMatchObject({ CustomerNumber: '1100' });
+    expect(withoutTimes(attempts)).toEqual([
+      { method: 'GET', route: 'AR/ARCustomers', status: 503, outcome: 'transient' },
+      { method: 'GET', route: 'AR/ARCustomers', status: 503, outcome: 'transient' },
+      { method: 'GET', route: 'AR/ARCustomers', status: 200, outcome: 'ok' },
+    ]);
+    expect(attempts).toHaveLength(sandbox.counts()['GET AR/ARCustomers'] ?? 0);
+  });
+
+  it('reports a refusal with Sage’s status and the error’s kind, once, since it is not retried', async () => {
+    await rejection(client.customers.create({ CustomerNumber: '1100', ShortName: 'DUP', GroupCode: 'WHL' }));
+    await expect(client.customers.get('NOSUCH')).resolves.toBeUndefined();
+    expect(withoutTimes(attempts)).toEqual([
+      { method: 'POST', route: 'AR/ARCustomers', status: 409, outcome: 'permanent' },
+      { method: 'GET', route: 'AR/ARCustomers', status: 404, outcome: 'permanent' },
+    ]);
+  });
+
+  it('reports an attempt that got no answer without a status, as in doubt for an order POST', async () => {
+    sandbox.setFaults('POST OE/OEOrders', { commitThenTimeout: true, times: 1 });
+    await rejection(
+      impatient.orders.create({
+        CustomerNumber: '1100',
+        OrderReference: '006HOOK0000001',
+        OrderDetails: [{ LineType: 'Item', Item: 'A11030', QuantityOrdered: 1 }],
+      }),
+    );
+    expect(withoutTimes(attempts)).toEqual([{ method: 'POST', route: 'OE/OEOrders', outcome: 'in-doubt' }]);
+    expect(attempts[0]?.durationMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('times each attempt from sending to the answer', async () => {
+    sandbox.setFaults('GET AR/ARTerms', { latencyMs: 40 });
+    await client.terms();
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ method: 'GET', route: 'AR/ARTerms', status: 200, outcome: 'ok' });
+    expect(attempts[0]?.durationMs).toBeGreaterThanOrEqual(35);
+    expect(attempts[0]?.durationMs).toBeLessThan(2_000);
+  });
+
+  it('labels the pages reached through next links with the resource they page through', async () => {
+    const legacy = await startSage300Sandbox({ now: NOW, pageSize: 2 });
+    try {
+      const paged = clientFor(legacy, { pageSize: 1000 });
+      const customers = await collect(paged.customers.list({ select: ['CustomerNumber'] }));
+      expect(customers).toHaveLength(5);
+      expect(withoutTimes(attempts)).toEqual(
+        Array.from({ length: 3 }, () => ({ method: 'GET', route: 'AR/ARCustomers', status: 200, outcome: 'ok' })),
+      );
+    } finally {
+      await legacy.close();
+    }
   });
 });

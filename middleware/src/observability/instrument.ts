@@ -1,5 +1,5 @@
 import { ConnectorError } from '../domain/errors.js';
-import type { Sage300Client } from '../sage300/client.js';
+import type { SageRequestInfo } from '../sage300/transport.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { Metrics } from './metrics.js';
 
@@ -7,35 +7,18 @@ function outcome(error: unknown): string {
   return error instanceof ConnectorError ? error.kind : 'error';
 }
 
-/** `GET AR/ARCustomers('1200')?$select=…` → `GET AR/ARCustomers`: one label per resource, never per record. */
-export function sageOperation(method: string, path: string): string {
-  const resource = /([A-Z]{2}\/[A-Za-z]+)(?:\(|\?|$)/.exec(path)?.[1] ?? 'other';
-  return `${method} ${resource}`;
-}
-
 /**
- * Counts every request the Sage 300 client sends, by resource and outcome, in `connector_external_calls_total`.
- * Wraps the transport's one request method, so retries inside it count once (their attempts are logged by it).
+ * The Sage transport's `onRequest` hook that counts every HTTP request sent to Sage 300 in
+ * `connector_external_calls_total`, by resource (`GET AR/ARCustomers`) and outcome; each retry counts as a request.
  */
-export function instrumentSage300(client: Sage300Client, metrics: Metrics): Sage300Client {
-  const transport = client.transport;
-  const send = transport.request;
-  type Send = typeof transport.request;
-  transport.request = async function counted<T>(...args: Parameters<Send>): Promise<{ status: number; data: T }> {
-    const operation = sageOperation(args[0], args[1]);
-    try {
-      const answer = await send.apply<typeof transport, Parameters<Send>, Promise<{ status: number; data: T }>>(
-        transport,
-        args,
-      );
-      metrics.externalCalls.inc({ system: 'sage300', operation, outcome: 'ok' });
-      return answer;
-    } catch (error) {
-      metrics.externalCalls.inc({ system: 'sage300', operation, outcome: outcome(error) });
-      throw error;
-    }
+export function countSageRequests(metrics: Metrics): (request: SageRequestInfo) => void {
+  return (request) => {
+    metrics.externalCalls.inc({
+      system: 'sage300',
+      operation: `${request.method} ${request.route}`,
+      outcome: request.outcome,
+    });
   };
-  return client;
 }
 
 /** Counts the Salesforce client's calls (queries and writes, by object) in `connector_external_calls_total`. */

@@ -3,7 +3,7 @@ import https from 'node:https';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Sage300Settings } from '../config/env.js';
-import { ConnectorError } from '../domain/errors.js';
+import { ConnectorError, type ErrorKind } from '../domain/errors.js';
 
 /** How transient failures are retried: exponential backoff with full jitter, capped, honouring `Retry-After`. */
 export interface RetryPolicy {
@@ -30,6 +30,19 @@ export interface RetryEvent {
   error: ConnectorError;
 }
 
+/** One HTTP attempt sent to Sage, as it ended: every retry is an attempt of its own. */
+export interface SageRequestInfo {
+  method: Method;
+  /** The resource, one label per collection and never per record: `AR/ARCustomers` for `AR/ARCustomers('1200')`. */
+  route: string;
+  /** The HTTP status Sage answered with; absent when no answer arrived (timeout, network failure). */
+  status?: number;
+  /** From sending the request to its answer or failure, not counting the wait for a free connection slot. */
+  durationMs: number;
+  /** `ok` for a 2xx answer, else the kind of the error the attempt raised. */
+  outcome: 'ok' | ErrorKind;
+}
+
 export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** Source of jitter; tests may pin it. */
@@ -37,6 +50,8 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called before each retry (for logs and metrics). */
   onRetry?: (event: RetryEvent) => void;
+  /** Called once per HTTP attempt when it ends, retries included (for metrics). */
+  onRequest?: (info: SageRequestInfo) => void;
 }
 
 export interface RequestOptions {
@@ -46,7 +61,12 @@ export interface RequestOptions {
   context?: Record<string, unknown>;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** What one HTTP attempt ended with: Sage's answer, or the error it becomes. */
+type Attempt<T> =
+  | { ok: true; status: number; data: T; durationMs: number }
+  | { ok: false; status?: number; error: ConnectorError; durationMs: number };
 
 /** Network failures that happen before a request can reach the server: safe to retry even for a POST. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -107,7 +127,8 @@ function serializeParams(params: Record<string, string>): string {
 /**
  * The one way the middleware talks HTTP to Sage 300: Basic auth, `Content-Type: application/json` on every request
  * (Sage answers 500 without it, GET included), timeouts, bounded concurrency, retries of transient failures, and
- * every failure turned into a ConnectorError of the right kind.
+ * every failure turned into a ConnectorError of the right kind. An error answer's envelope also lands in the error's
+ * context as data: Sage's `code` as `sageCode`, its `message.value` as `sageMessage` (each when Sage sent one).
  */
 export class Sage300Transport {
   readonly companyRoot: string;
@@ -177,32 +198,58 @@ export class Sage300Transport {
    */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<{ status: number; data: T }> {
     const url = this.checkedUrl(path);
-    const label = `${method} ${describePath(url, this.companyRoot)}`;
+    const relative = describePath(url, this.companyRoot);
+    const label = `${method} ${relative}`;
+    const route = sageRoute(relative);
     const context = { request: label, ...options.context };
     for (let attempt = 1; ; attempt++) {
-      let error: ConnectorError;
-      try {
-        const response = await this.limit.run(() =>
-          this.http.request({
-            method,
-            url,
-            ...(options.params ? { params: options.params } : {}),
-            ...(options.body === undefined ? {} : { data: options.body }),
-          }),
-        );
-        if (response.status >= 200 && response.status < 300) {
-          return { status: response.status, data: trimSagePadding(response.data as T) };
-        }
-        error = this.responseError(method, label, response, context);
-      } catch (failure) {
-        error = this.networkError(method, label, failure, context);
-      }
+      const sent = await this.send<T>(method, url, label, options, context);
+      this.options.onRequest?.({
+        method,
+        route,
+        ...(sent.status === undefined ? {} : { status: sent.status }),
+        durationMs: sent.durationMs,
+        outcome: sent.ok ? 'ok' : sent.error.kind,
+      });
+      if (sent.ok) return { status: sent.status, data: sent.data };
+      const { error } = sent;
       if (error.kind !== 'transient' || attempt >= this.policy.maxAttempts) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) throw error;
       const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
       const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
       this.options.onRetry?.({ method, path: label, attempt, delayMs, error });
       await this.sleep(delayMs);
+    }
+  }
+
+  /** One HTTP attempt, timed from the moment a connection slot is free; never throws. */
+  private async send<T>(
+    method: Method,
+    url: string,
+    label: string,
+    options: RequestOptions,
+    context: Record<string, unknown>,
+  ): Promise<Attempt<T>> {
+    let sentAt = performance.now();
+    try {
+      const response = await this.limit.run(() => {
+        sentAt = performance.now();
+        return this.http.request({
+          method,
+          url,
+          ...(options.params ? { params: options.params } : {}),
+          ...(options.body === undefined ? {} : { data: options.body }),
+        });
+      });
+      const durationMs = performance.now() - sentAt;
+      if (response.status >= 200 && response.status < 300) {
+        return { ok: true, status: response.status, data: trimSagePadding(response.data as T), durationMs };
+      }
+      const error = this.responseError(method, label, response, context);
+      return { ok: false, status: response.status, error, durationMs };
+    } catch (failure) {
+      const durationMs = performance.now() - sentAt;
+      return { ok: false, error: this.networkError(method, label, failure, context), durationMs };
     }
   }
 
@@ -228,11 +275,18 @@ export class Sage300Transport {
     const status = response.status;
     const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as SageErrorBody;
     const rawMessage = body.error?.message;
-    const sageMessage = typeof rawMessage === 'string' ? rawMessage : rawMessage?.value;
-    const code = typeof body.error?.code === 'string' ? body.error.code : `HTTP${status}`;
-    const message = `Sage 300 answered ${status} ${code}${typeof sageMessage === 'string' ? `: ${sageMessage.trim()}` : ''} (${label})`;
+    const rawText = typeof rawMessage === 'string' ? rawMessage : rawMessage?.value;
+    const sageMessage = typeof rawText === 'string' ? rawText.trim() : undefined;
+    const sageCode = typeof body.error?.code === 'string' ? body.error.code : undefined;
+    const code = sageCode ?? `HTTP${status}`;
+    const message = `Sage 300 answered ${status} ${code}${sageMessage === undefined ? '' : `: ${sageMessage}`} (${label})`;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    const base = { code, system: 'sage300' as const, status, context };
+    // Sage's own code and words travel as data, so callers can show them without parsing our message.
+    const sageWords = {
+      ...(sageCode === undefined ? {} : { sageCode }),
+      ...(sageMessage === undefined ? {} : { sageMessage }),
+    };
+    const base = { code, system: 'sage300' as const, status, context: { ...context, ...sageWords } };
     if (status === 429) {
       return new ConnectorError('transient', message, retryAfterMs === undefined ? base : { ...base, retryAfterMs });
     }
@@ -264,6 +318,11 @@ export class Sage300Transport {
       cause: failure,
     });
   }
+}
+
+/** `AR/ARCustomers('1200')` → `AR/ARCustomers`: the module and resource a path addresses, as Sage routes it. */
+export function sageRoute(relativePath: string): string {
+  return /^([A-Za-z]+\/[A-Za-z]+)(?:[(/?]|$)/.exec(relativePath)?.[1] ?? 'other';
 }
 
 function describePath(url: string, companyRoot: string): string {
