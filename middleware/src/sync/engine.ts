@@ -135,12 +135,20 @@ export class SyncEngine {
       Math.max(50, Math.floor(leaseMs / 3)),
     );
 
-    const runId = await store.runs.start({
-      flow: flow.name,
-      trigger: request.trigger,
-      owner,
-      scheduledFor: request.slot ?? null,
-    });
+    let runId: number;
+    try {
+      runId = await store.runs.start({
+        flow: flow.name,
+        trigger: request.trigger,
+        owner,
+        scheduledFor: request.slot ?? null,
+      });
+    } catch (error) {
+      clearInterval(renewal);
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      await store.leases.release(lease, owner).catch(() => undefined);
+      throw error;
+    }
     const counts = emptyCounts();
     const log = logger.child({ flow: flow.name, runId });
     let outcome: Exclude<RunOutcome, 'running'> = 'succeeded';
