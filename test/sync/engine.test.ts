@@ -3,10 +3,15 @@ import { MappingError, resolveMappings } from '../../middleware/src/config/mappi
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { SyncEngine, type EngineOptions } from '../../middleware/src/sync/engine.js';
 import { customersFlow } from '../../middleware/src/sync/flows/customers.js';
-import { startSyncRuntime } from '../../middleware/src/sync/runtime.js';
 import { sageCustomerSource } from '../../middleware/src/sync/systems.js';
 import { sqliteDatabase, type TestDatabase } from '../store/test-databases.js';
-import { accountsByCustomerNumber, silentLogger, startTestSystems, testSettings, type TestSystems } from './systems.js';
+import {
+  accountsByCustomerNumber,
+  silentLogger,
+  startTestRuntime,
+  startTestSystems,
+  type TestSystems,
+} from './systems.js';
 
 describe('the sync engine', () => {
   let systems: TestSystems;
@@ -135,16 +140,7 @@ describe('the sync engine', () => {
 
   it('reads field mappings from Custom Metadata and refuses to start on an invalid one, naming it', async () => {
     const store = await freshStore();
-    const start = () =>
-      startSyncRuntime({
-        config: systems.config,
-        store,
-        sage: systems.sage,
-        salesforce: systems.salesforce,
-        logger: silentLogger,
-        settings: testSettings(),
-        schedule: false,
-      });
+    const start = () => startTestRuntime(systems, store);
     const mapping = (developerName: string) => ({
       DeveloperName: developerName,
       MasterLabel: developerName,

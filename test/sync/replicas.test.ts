@@ -1,9 +1,8 @@
 // Two replicas on one PostgreSQL share a schedule: each tick runs once, and a killed lease holder is taken over.
 import { openStore, type Store, type SyncRun } from '../../middleware/src/store/index.js';
-import { startSyncRuntime } from '../../middleware/src/sync/runtime.js';
 import { postgresDatabase, type TestDatabase } from '../store/test-databases.js';
 import { startChild, waitFor, type Child } from './child.js';
-import { accountsByCustomerNumber, silentLogger, startTestSystems, testSettings, type TestSystems } from './systems.js';
+import { accountsByCustomerNumber, startTestRuntime, startTestSystems, type TestSystems } from './systems.js';
 
 describe('two replicas on PostgreSQL', () => {
   let systems: TestSystems;
@@ -16,15 +15,7 @@ describe('two replicas on PostgreSQL', () => {
     database = postgresDatabase('replicas');
     store = await openStore(database.url);
     // A first full sync, so scheduled ticks start from unchanged data.
-    const runtime = await startSyncRuntime({
-      config: systems.config,
-      store,
-      sage: systems.sage,
-      salesforce: systems.salesforce,
-      logger: silentLogger,
-      settings: testSettings(),
-      schedule: false,
-    });
+    const runtime = await startTestRuntime(systems, store);
     await runtime.runFlowNow('customers');
     await runtime.stop();
 

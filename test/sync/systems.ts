@@ -5,6 +5,8 @@ import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/sa
 import { loadConfig, type Config } from '../../middleware/src/config/env.js';
 import { createSage300Client } from '../../middleware/src/sage300/client.js';
 import { createSalesforceClient, type SalesforceClient } from '../../middleware/src/salesforce/index.js';
+import type { Store } from '../../middleware/src/store/index.js';
+import { startSyncRuntime, type SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import type { SageClient } from '../../middleware/src/sync/systems.js';
 import type { SyncSettings } from '../../middleware/src/sync/settings.js';
 
@@ -73,6 +75,19 @@ export function testSettings(overrides: Partial<SyncSettings> = {}): SyncSetting
     schedules: {},
     ...overrides,
   };
+}
+
+/** The sync runtime over the test systems and the given store, without schedules: flows run only when asked. */
+export function startTestRuntime(systems: TestSystems, store: Store): Promise<SyncRuntime> {
+  return startSyncRuntime({
+    config: systems.config,
+    store,
+    sage: systems.sage,
+    salesforce: systems.salesforce,
+    logger: silentLogger,
+    settings: testSettings(),
+    schedule: false,
+  });
 }
 
 /** Accounts in the Salesforce sandbox by Sage customer number (fails the test on a duplicate number). */

@@ -1,14 +1,8 @@
 // The customers flow over both sandboxes and a real store: Sage ARCustomers → Salesforce Accounts.
 import { openStore, type Store } from '../../../middleware/src/store/index.js';
-import { startSyncRuntime, type SyncRuntime } from '../../../middleware/src/sync/runtime.js';
+import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
 import { engines, type TestDatabase } from '../../store/test-databases.js';
-import {
-  accountsByCustomerNumber,
-  silentLogger,
-  startTestSystems,
-  testSettings,
-  type TestSystems,
-} from '../systems.js';
+import { accountsByCustomerNumber, startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
 describe.each(engines)('the customers flow on %s', (_name, makeDatabase) => {
   let systems: TestSystems;
@@ -20,15 +14,7 @@ describe.each(engines)('the customers flow on %s', (_name, makeDatabase) => {
     systems = await startTestSystems({ customers: 450 });
     database = makeDatabase('customers flow');
     store = await openStore(database.url);
-    runtime = await startSyncRuntime({
-      config: systems.config,
-      store,
-      sage: systems.sage,
-      salesforce: systems.salesforce,
-      logger: silentLogger,
-      settings: testSettings(),
-      schedule: false,
-    });
+    runtime = await startTestRuntime(systems, store);
   });
 
   afterAll(async () => {
