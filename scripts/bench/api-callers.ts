@@ -1,6 +1,8 @@
 /** Concurrent callers of the middleware's API, timed one by one, for the live-read and order-push benchmarks. */
-import type { BenchMiddleware } from './systems.js';
-import { percentile } from './measure.js';
+import type { Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import type { SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { describeCounts, percentile, type Measurement } from './measure.js';
+import { watchSage, watchSalesforce, type BenchMiddleware, type RequestWindow } from './systems.js';
 
 export interface Burst {
   statuses: Record<number, number>;
@@ -44,4 +46,52 @@ export function describeStatuses(statuses: Record<number, number>): string {
   return Object.entries(statuses)
     .map(([status, count]) => `${count} × ${status}`)
     .join(', ');
+}
+
+/** A burst together with what each sandbox answered while it ran. */
+export interface WatchedBurst extends Burst {
+  sageSeen: RequestWindow;
+  salesforceSeen: RequestWindow;
+}
+
+/** `burst`, counting the Sage and Salesforce requests the callers caused. */
+export async function watchedBurst(
+  systems: { sage: Sage300Sandbox; salesforce: SalesforceSandbox },
+  api: BenchMiddleware,
+  count: number,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<WatchedBurst> {
+  const sageWatch = watchSage(systems.sage);
+  const salesforceWatch = watchSalesforce(systems.salesforce);
+  const answers = await burst(api, count, method, path, body);
+  return { ...answers, sageSeen: sageWatch.stop(), salesforceSeen: salesforceWatch.stop() };
+}
+
+/** The lower bound one system is held to for a burst, with its rule and any known excess. */
+export type BurstBound = Pick<Measurement, 'bound' | 'boundRule' | 'excess'>;
+
+/** The Sage and Salesforce lines of one burst of `callers` API calls. */
+export function burstMeasurements(
+  scenario: string,
+  callers: number,
+  answers: WatchedBurst,
+  bounds: { sage: BurstBound; salesforce: BurstBound },
+): Measurement[] {
+  const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
+  const line = (system: Measurement['system'], seen: RequestWindow, bound: BurstBound): Measurement => ({
+    scenario,
+    system,
+    records: callers,
+    requests: seen.requests,
+    ...bound,
+    wallMs: answers.wallMs,
+    detail: describeCounts(seen.byRoute),
+    latency,
+  });
+  return [
+    line('Sage 300', answers.sageSeen, bounds.sage),
+    line('Salesforce', answers.salesforceSeen, bounds.salesforce),
+  ];
 }

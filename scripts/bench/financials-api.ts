@@ -5,9 +5,9 @@
  */
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
-import { describeCounts, type Benchmark, type BenchmarkReport, type Measurement } from './measure.js';
-import { burst, describeStatuses, type Burst } from './api-callers.js';
-import { startBenchMiddleware, watchSage, watchSalesforce, type BenchMiddleware } from './systems.js';
+import type { Benchmark, BenchmarkReport, Measurement } from './measure.js';
+import { burstMeasurements, describeStatuses, watchedBurst } from './api-callers.js';
+import { startBenchMiddleware, type BenchMiddleware } from './systems.js';
 
 /** Injected on every Sage route: a nearby server's round trip. */
 export const SAGE_LATENCY_MS = 20;
@@ -48,43 +48,24 @@ export const financialsApi: Benchmark = {
         ];
         for (const phase of phases) {
           options.log?.(`financials-api: ${phase.scenario}`);
-          const sageWatch = watchSage(sage);
-          const salesforceWatch = watchSalesforce(salesforce);
-          const answers: Burst = await burst(api, size, 'GET', phase.path);
-          const sageSeen = sageWatch.stop();
-          const salesforceSeen = salesforceWatch.stop();
+          const answers = await watchedBurst({ sage, salesforce }, api, size, 'GET', phase.path);
           const forTheCustomer = answers.bodies.filter(
             (body) => (body as { customerNumber?: string } | undefined)?.customerNumber === CUSTOMER,
           );
           if ((answers.statuses[200] ?? 0) !== size || forTheCustomer.length !== size) {
             throw new Error(`${phase.scenario}: answers ${describeStatuses(answers.statuses)}`);
           }
-          const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
           const scenario = `${phase.scenario} (${describeStatuses(answers.statuses)})`;
-          measurements.push({
-            scenario,
-            system: 'Sage 300',
-            records: size,
-            requests: sageSeen.requests,
-            bound: phase.bound,
-            boundRule: phase.bound === 0 ? 'cached' : 'customer + open documents',
-            excess: [],
-            wallMs: answers.wallMs,
-            detail: describeCounts(sageSeen.byRoute),
-            latency,
-          });
-          measurements.push({
-            scenario,
-            system: 'Salesforce',
-            records: size,
-            requests: salesforceSeen.requests,
-            bound: 0,
-            boundRule: 'settings cached',
-            excess: [],
-            wallMs: answers.wallMs,
-            detail: describeCounts(salesforceSeen.byRoute),
-            latency,
-          });
+          measurements.push(
+            ...burstMeasurements(scenario, size, answers, {
+              sage: {
+                bound: phase.bound,
+                boundRule: phase.bound === 0 ? 'cached' : 'customer + open documents',
+                excess: [],
+              },
+              salesforce: { bound: 0, boundRule: 'settings cached', excess: [] },
+            }),
+          );
         }
       }
     } finally {

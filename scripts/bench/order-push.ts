@@ -6,10 +6,10 @@
  */
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
 import { SEED_OPPORTUNITIES, startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
-import { describeCounts, type Benchmark, type BenchmarkReport, type Excess, type Measurement } from './measure.js';
-import { burst, describeStatuses } from './api-callers.js';
+import type { Benchmark, BenchmarkReport, Excess, Measurement } from './measure.js';
+import { burstMeasurements, describeStatuses, watchedBurst } from './api-callers.js';
 import { SAGE_LATENCY_MS } from './financials-api.js';
-import { startBenchMiddleware, watchSage, watchSalesforce, type BenchMiddleware } from './systems.js';
+import { startBenchMiddleware, type BenchMiddleware } from './systems.js';
 
 const ORDER_POST = 'POST OE/OEOrders';
 /** Sage requests the creating push cannot do without: customer and open documents (credit check), the order POST. */
@@ -57,11 +57,9 @@ export const orderPush: Benchmark = {
         for (const phase of phases) {
           options.log?.(`order-push: ${phase.scenario}`);
           const ordersBefore = sage.state.orders.size;
-          const sageWatch = watchSage(sage);
-          const salesforceWatch = watchSalesforce(salesforce);
-          const answers = await burst(api, size, 'POST', '/api/v1/orders', { opportunityId: opportunity.Id });
-          const sageSeen = sageWatch.stop();
-          const salesforceSeen = salesforceWatch.stop();
+          const answers = await watchedBurst({ sage, salesforce }, api, size, 'POST', '/api/v1/orders', {
+            opportunityId: opportunity.Id,
+          });
           const ok = (answers.statuses[200] ?? 0) + (answers.statuses[201] ?? 0);
           if (ok !== size || (answers.statuses[201] ?? 0) !== (phase.creates ? 1 : 0)) {
             throw new Error(`${phase.scenario}: answers ${describeStatuses(answers.statuses)}`);
@@ -73,33 +71,22 @@ export const orderPush: Benchmark = {
           if (sage.state.orders.size - ordersBefore !== (phase.creates ? 1 : 0) || writtenBack !== orderNumber) {
             throw new Error(`${phase.scenario}: Sage holds the wrong orders, or the opportunity shows ${writtenBack}`);
           }
-          const orderPosts = sageSeen.byRoute[ORDER_POST] ?? 0;
+          const orderPosts = answers.sageSeen.byRoute[ORDER_POST] ?? 0;
           const scenario = `${phase.scenario} (${describeStatuses(answers.statuses)}; ${orderPosts} order POST)`;
-          const latency = { p50Ms: answers.p50Ms, p95Ms: answers.p95Ms };
-          measurements.push({
-            scenario,
-            system: 'Sage 300',
-            records: size,
-            requests: sageSeen.requests,
-            bound: phase.creates ? SAGE_MINIMUM : 0,
-            boundRule: phase.creates ? 'customer + open documents + 1 order POST' : 'replayed from the ledger',
-            excess: phase.creates ? knownSageExcess(sageSeen.byRoute) : [],
-            wallMs: answers.wallMs,
-            detail: describeCounts(sageSeen.byRoute),
-            latency,
-          });
-          measurements.push({
-            scenario,
-            system: 'Salesforce',
-            records: size,
-            requests: salesforceSeen.requests,
-            bound: phase.creates ? SALESFORCE_MINIMUM : 0,
-            boundRule: phase.creates ? 'opportunity query + write-back' : 'replayed from the ledger',
-            excess: [],
-            wallMs: answers.wallMs,
-            detail: describeCounts(salesforceSeen.byRoute),
-            latency,
-          });
+          measurements.push(
+            ...burstMeasurements(scenario, size, answers, {
+              sage: phase.creates
+                ? {
+                    bound: SAGE_MINIMUM,
+                    boundRule: 'customer + open documents + 1 order POST',
+                    excess: knownSageExcess(answers.sageSeen.byRoute),
+                  }
+                : { bound: 0, boundRule: 'replayed from the ledger', excess: [] },
+              salesforce: phase.creates
+                ? { bound: SALESFORCE_MINIMUM, boundRule: 'opportunity query + write-back', excess: [] }
+                : { bound: 0, boundRule: 'replayed from the ledger', excess: [] },
+            }),
+          );
         }
       } finally {
         await api?.close();
