@@ -25,6 +25,23 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 const text = (value: unknown) => (typeof value === 'string' ? value.trimEnd() : '');
 const upper = (value: unknown) => text(value).toUpperCase();
 
+/** An order's address fields (after the `BillTo`/`ShipTo` prefix) and the customer or ship-to field each defaults from. */
+const ORDER_ADDRESS_DEFAULTS = [
+  ['Name', 'CustomerName'],
+  ['AddressLine1', 'AddressLine1'],
+  ['AddressLine2', 'AddressLine2'],
+  ['City', 'City'],
+  ['StateProvince', 'StateProvince'],
+  ['ZipPostalCode', 'ZipPostalCode'],
+  ['Country', 'Country'],
+  ['Contact', 'ContactName'],
+] as const;
+
+/** Fills the order's blank bill-to or ship-to address fields from `source`, as Sage's order entry does. */
+function fillAddress(order: SageRecord, prefix: 'BillTo' | 'ShipTo', source: SageRecord): void {
+  for (const [field, sourceField] of ORDER_ADDRESS_DEFAULTS) order[prefix + field] ||= source[sourceField];
+}
+
 /** What the control endpoint needs to record a customer payment against a posted document. */
 export interface PaymentInput {
   customerNumber: string;
@@ -143,14 +160,7 @@ export class Company {
   }
 
   private fillAddresses(order: SageRecord, customer: SageRecord): void {
-    order.BillToName ||= customer.CustomerName;
-    order.BillToAddressLine1 ||= customer.AddressLine1;
-    order.BillToAddressLine2 ||= customer.AddressLine2;
-    order.BillToCity ||= customer.City;
-    order.BillToStateProvince ||= customer.StateProvince;
-    order.BillToZipPostalCode ||= customer.ZipPostalCode;
-    order.BillToCountry ||= customer.Country;
-    order.BillToContact ||= customer.ContactName;
+    fillAddress(order, 'BillTo', customer);
     order.BillToEmail ||= customer.ContactsEmail;
     let shipTo: SageRecord = customer;
     if (text(order.ShipToLocationCode)) {
@@ -161,14 +171,7 @@ export class Company {
       order.ShipToLocationCode = location.ShipToLocationKey;
       shipTo = { ...location, CustomerName: location.Description };
     }
-    order.ShipToName ||= shipTo.CustomerName;
-    order.ShipToAddressLine1 ||= shipTo.AddressLine1;
-    order.ShipToAddressLine2 ||= shipTo.AddressLine2;
-    order.ShipToCity ||= shipTo.City;
-    order.ShipToStateProvince ||= shipTo.StateProvince;
-    order.ShipToZipPostalCode ||= shipTo.ZipPostalCode;
-    order.ShipToCountry ||= shipTo.Country;
-    order.ShipToContact ||= shipTo.ContactName;
+    fillAddress(order, 'ShipTo', shipTo);
   }
 
   private orderLine(order: SageRecord, raw: SageRecord, lineNumber: number): SageRecord {
