@@ -5,7 +5,7 @@ import type { BulkIngest } from './bulk.js';
 import type { RequestKind, SandboxControl } from './control.js';
 import { fieldValue } from './formula.js';
 import { normaliseId, SANDBOX_ORG_ID } from './ids.js';
-import { ApiError, withoutAttributes, writeEach, writeOne } from './operations.js';
+import { ApiError, withoutAttributes, writeEach, writeOne, type WriteOperation } from './operations.js';
 import { fieldOf, type ObjectDef } from './schema.js';
 import { runQuery, type Rendered } from './soql/engine.js';
 import { SoqlError } from './soql/parser.js';
@@ -413,43 +413,33 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
     return attributes.type;
   };
 
-  api.post('/composite/sobjects', (req, res) => {
+  /** Answers a Collections request that lists its records in the body, writing each with `write`. */
+  const writeCollection = (req: Request, res: Response, write: WriteOperation) => {
     const { records, allOrNone } = collection(req);
-    res.json(
-      writeEach(
-        store,
-        control,
-        records,
-        (record) => ({ id: store.insert(typeOf(record), withoutAttributes(record), context(res)) }),
-        { allOrNone },
-      ),
-    );
+    res.json(writeEach(store, control, records, write, { allOrNone }));
+  };
+
+  api.post('/composite/sobjects', (req, res) => {
+    writeCollection(req, res, (record) => ({
+      id: store.insert(typeOf(record), withoutAttributes(record), context(res)),
+    }));
   });
 
   api.patch('/composite/sobjects', (req, res) => {
-    const { records, allOrNone } = collection(req);
-    res.json(
-      writeEach(
-        store,
-        control,
-        records,
-        (record) => {
-          // Field names are case-insensitive; jsforce sends the key as `id`.
-          const given = Object.entries(record).find(([name]) => name.toLowerCase() === 'id')?.[1];
-          const id = typeof given === 'string' ? (normaliseId(given) ?? given) : '';
-          if (!id)
-            throw new RecordError([
-              { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: ['Id'] },
-            ]);
-          const type = typeOf(record);
-          if (!store.get(type, id))
-            throw new RecordError([{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }]);
-          store.update(type, id, withoutAttributes(record), context(res));
-          return { id };
-        },
-        { allOrNone },
-      ),
-    );
+    writeCollection(req, res, (record) => {
+      // Field names are case-insensitive; jsforce sends the key as `id`.
+      const given = Object.entries(record).find(([name]) => name.toLowerCase() === 'id')?.[1];
+      const id = typeof given === 'string' ? (normaliseId(given) ?? given) : '';
+      if (!id)
+        throw new RecordError([
+          { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: ['Id'] },
+        ]);
+      const type = typeOf(record);
+      if (!store.get(type, id))
+        throw new RecordError([{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }]);
+      store.update(type, id, withoutAttributes(record), context(res));
+      return { id };
+    });
   });
 
   api.delete('/composite/sobjects', (req, res) => {
