@@ -174,20 +174,21 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
 
   describe('failure queue', () => {
     it('keeps one active entry per record, counting attempts, until a write resolves it', async () => {
-      const first = await store.failures.record('customers', {
+      // The same record refused twice for the same reason, with a different payload each time.
+      const tooLong = {
         recordKey: '1400',
-        payload: { Name: 'x' },
         kind: 'permanent',
         code: 'STRING_TOO_LONG',
         message: 'Name: data value too large',
+      } as const;
+      const first = await store.failures.record('customers', {
+        ...tooLong,
+        payload: { Name: 'x' },
         nextAttemptAt: new Date(now.getTime() + 60_000),
       });
       const second = await store.failures.record('customers', {
-        recordKey: '1400',
+        ...tooLong,
         payload: { Name: 'y' },
-        kind: 'permanent',
-        code: 'STRING_TOO_LONG',
-        message: 'Name: data value too large',
         nextAttemptAt: null,
       });
       expect(second).toBe(first);
