@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ErrorKind } from '../domain/errors.js';
+import { inBatches } from './batches.js';
 import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Engine } from './migrations.js';
 import type { Database } from './schema.js';
@@ -130,12 +131,12 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
       if (recordKeys.length === 0) return 0;
       const now = isoTime(clock());
       let resolved = 0;
-      for (let start = 0; start < recordKeys.length; start += 200) {
+      for (const batch of inBatches(recordKeys)) {
         const result = await db
           .updateTable('sync_failures')
           .set({ status: 'resolved', resolved_at: now, updated_at: now, next_attempt_at: null })
           .where('flow', '=', flow)
-          .where('record_key', 'in', recordKeys.slice(start, start + 200))
+          .where('record_key', 'in', batch)
           .where('status', 'in', active)
           .executeTakeFirst();
         resolved += Number(result.numUpdatedRows);
@@ -148,12 +149,12 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
     },
     async activeFor(flow, recordKeys) {
       const found = new Map<string, SyncFailure>();
-      for (let start = 0; start < recordKeys.length; start += 200) {
+      for (const batch of inBatches(recordKeys)) {
         const rows = await db
           .selectFrom('sync_failures')
           .selectAll()
           .where('flow', '=', flow)
-          .where('record_key', 'in', recordKeys.slice(start, start + 200))
+          .where('record_key', 'in', batch)
           .where('status', 'in', active)
           .execute();
         for (const row of rows) found.set(row.record_key, toFailure(row));

@@ -4,6 +4,7 @@
  * drops the connector's own echoes.
  */
 import { sql, type Kysely } from 'kysely';
+import { inBatches } from './batches.js';
 import { isoTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
 
@@ -46,14 +47,6 @@ function toLink(row: Row): Link {
   };
 }
 
-const chunkSize = 200;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += chunkSize) result.push(items.slice(start, start + chunkSize));
-  return result;
-}
-
 export function linkRepository(db: Kysely<Database>, clock: Clock): LinkRepository {
   return {
     async get(entity, sageKey) {
@@ -67,7 +60,7 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
     },
     async getMany(entity, sageKeys) {
       const found = new Map<string, Link>();
-      for (const part of chunks([...new Set(sageKeys)])) {
+      for (const part of inBatches([...new Set(sageKeys)])) {
         const rows = await db
           .selectFrom('sync_links')
           .selectAll()
@@ -89,7 +82,7 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
     },
     async upsertMany(entity, links) {
       const now = isoTime(clock());
-      for (const part of chunks(links)) {
+      for (const part of inBatches(links)) {
         await db
           .insertInto('sync_links')
           .values(
