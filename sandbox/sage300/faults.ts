@@ -1,4 +1,4 @@
-import { seededRandom } from './seed.js';
+import { seededRandom } from '../random.js';
 
 /**
  * Latency and failures to inject on one route (`'POST OE/OEOrders'`, `'GET AR/ARCustomers'`) or on every route

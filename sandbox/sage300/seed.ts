@@ -13,24 +13,13 @@ import {
   blankTerms,
 } from './records.js';
 import type { SageRecord } from './records.js';
+import { seededRandom } from '../random.js';
 
 /** How large a company to build: totals include the named sample records; same `randomSeed` → same data. */
 export interface SeedOptions {
   customers?: number;
   postedDocuments?: number;
   randomSeed?: number;
-}
-
-/** A small, fast, seedable generator (mulberry32) so a given seed always yields the same company. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const make = (blank: () => SageRecord, fields: SageRecord): SageRecord => Object.assign(blank(), fields);

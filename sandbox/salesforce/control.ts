@@ -2,6 +2,8 @@
  * What tests and benchmarks steer and observe: request counts by kind, the daily API allowance behind
  * `Sforce-Limit-Info`, and injected faults (row locks, concurrency limits, outages, latency).
  */
+import { seededRandom } from '../random.js';
+
 export const REQUEST_KINDS = [
   'auth',
   'query',
@@ -37,21 +39,10 @@ export interface SandboxFaults {
 
 type FaultName = 'unableToLockRow' | 'requestLimitExceeded' | 'serviceUnavailable';
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class SandboxControl {
   private counters: RequestCounts = SandboxControl.zero();
   private faults: SandboxFaults = {};
-  private random = mulberry32(1);
+  private random = seededRandom(1);
   private readonly fired: Record<FaultName, number> = {
     unableToLockRow: 0,
     requestLimitExceeded: 0,
@@ -82,7 +73,7 @@ export class SandboxControl {
 
   setFaults(faults: SandboxFaults): void {
     this.faults = { ...faults };
-    this.random = mulberry32(faults.seed ?? 1);
+    this.random = seededRandom(faults.seed ?? 1);
     for (const name of Object.keys(this.fired) as FaultName[]) this.fired[name] = 0;
   }
 

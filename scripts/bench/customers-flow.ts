@@ -16,7 +16,7 @@ import { syncSettingsFromEnvironment } from '../../middleware/src/sync/settings.
 import type { FlowRunResult } from '../../middleware/src/sync/engine.js';
 import type { CustomerCursor } from '../../middleware/src/sync/flows/customers.js';
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
-import { seededRandom } from '../../sandbox/sage300/seed.js';
+import { seededRandom } from '../../sandbox/random.js';
 import type { SageRecord } from '../../sandbox/sage300/records.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import {
