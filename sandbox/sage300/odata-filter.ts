@@ -26,6 +26,27 @@ const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-
 const NUMBER_LITERAL = /^-?\d+(\.\d+)?(?![\w-])/;
 const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+/**
+ * Reads the OData string literal whose opening quote is at `start` (`''` stands for one quote). Returns its value and
+ * the position after its closing quote, or undefined when it is not closed.
+ */
+export function readStringLiteral(text: string, start: number): { value: string; end: number } | undefined {
+  let value = '';
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === "'") {
+      if (text[i + 1] !== "'") return { value, end: i + 1 };
+      value += "'";
+      i += 2;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  return undefined;
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -41,24 +62,10 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (ch === "'") {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new FilterError('Unterminated string literal in $filter');
-        const c = text[i] as string;
-        if (c === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += c;
-        i++;
-      }
-      tokens.push({ type: 'string', value });
+      const literal = readStringLiteral(text, i);
+      if (!literal) throw new FilterError('Unterminated string literal in $filter');
+      tokens.push({ type: 'string', value: literal.value });
+      i = literal.end;
       continue;
     }
     const rest = text.slice(i);

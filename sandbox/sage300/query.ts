@@ -1,5 +1,5 @@
 import { SageApiError } from './errors.js';
-import { FilterError, matches, parseFilter, pinnedValue } from './odata-filter.js';
+import { FilterError, matches, parseFilter, pinnedValue, readStringLiteral } from './odata-filter.js';
 import type { SageRecord } from './records.js';
 import type { Table } from './table.js';
 
@@ -92,22 +92,10 @@ export function parseEntryKey(raw: string, keyFields: readonly string[], blank: 
       i += named[0].length;
     }
     if (raw[i] === "'") {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= raw.length) throw invalidKey();
-        if (raw[i] === "'") {
-          if (raw[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += raw[i];
-        i++;
-      }
+      const literal = readStringLiteral(raw, i);
+      if (!literal) throw invalidKey();
+      const { value } = literal;
+      i = literal.end;
       parts.push(name === undefined ? { value } : { name, value });
     } else {
       const bare = /^-?\d+/.exec(raw.slice(i));

@@ -39,6 +39,7 @@ describe('the sandbox $filter engine', () => {
       "CustomerNumber eq 'x' extra",
       "(OnHold eq 'No'",
       'Balance ~ 1',
+      "CustomerName eq 'O''Brien",
     ]) {
       expect(() => parseFilter(text, properties)).toThrow(FilterError);
     }
