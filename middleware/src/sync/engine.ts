@@ -56,6 +56,18 @@ export interface FlowRunResult extends RunCounts {
   durationMs: number;
 }
 
+/** A run in progress, as its steps (retrying due failures, reading changes, committing pages) share it. */
+interface ActiveRun {
+  flow: AnySyncFlow;
+  runId: number;
+  /** Totals so far, added to by every page. */
+  counts: RunCounts;
+  /** Aborted on a stop request or when the flow lease is lost. */
+  signal: AbortSignal;
+  request: FlowRunRequest;
+  lease: string;
+}
+
 const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 });
 
 class LeaseLostError extends Error {
@@ -156,10 +168,9 @@ export class SyncEngine {
     try {
       await store.runs.interruptAbandoned(flow.name, runId);
       await store.failures.reopenStale(flow.name);
-      const total = await this.retryDueFailures(flow, runId, counts, stop.signal, request, lease);
-      const finished = request.failuresOnly
-        ? !stop.signal.aborted
-        : await this.readChanges(flow, runId, counts, stop.signal, request, lease, total);
+      const run: ActiveRun = { flow, runId, counts, signal: stop.signal, request, lease };
+      const total = await this.retryDueFailures(run);
+      const finished = request.failuresOnly ? !stop.signal.aborted : await this.readChanges(run, total);
       if (!finished) {
         outcome = 'interrupted';
         message = leaseLost
@@ -206,14 +217,8 @@ export class SyncEngine {
   }
 
   /** Re-reads and re-writes the flow's failure-queue entries that are due. Returns the progress total so far. */
-  private async retryDueFailures(
-    flow: AnySyncFlow,
-    runId: number,
-    counts: RunCounts,
-    signal: AbortSignal,
-    request: FlowRunRequest,
-    lease: string,
-  ): Promise<number> {
+  private async retryDueFailures(run: ActiveRun): Promise<number> {
+    const { flow, runId, counts, signal, request } = run;
     const { store } = this.options;
     // Entries that fail again in this run are due later than its start, so each is tried once per run.
     const runStart = store.clock();
@@ -226,7 +231,7 @@ export class SyncEngine {
       const records = await this.withRetries(() => flow.fetch(keys, signal), signal);
       const found = new Set(records.map((record) => flow.keyOf(record)));
       const missing = keys.filter((key) => !found.has(key));
-      await this.processPage(flow, runId, records, counts, signal, lease, {
+      await this.processPage(run, records, {
         extraFailures: missing.map((key) => ({
           key,
           error: new ConnectorError('permanent', `Record ${key} no longer exists in the source`, {
@@ -243,15 +248,8 @@ export class SyncEngine {
   }
 
   /** Reads pages from the cursor and processes them; false when stopped before the end. */
-  private async readChanges(
-    flow: AnySyncFlow,
-    runId: number,
-    counts: RunCounts,
-    signal: AbortSignal,
-    request: FlowRunRequest,
-    lease: string,
-    retried: number,
-  ): Promise<boolean> {
+  private async readChanges(run: ActiveRun, retried: number): Promise<boolean> {
+    const { flow, runId, counts, signal, request } = run;
     const { store } = this.options;
     const saved = await store.cursors.get(flow.name);
     let cursor: unknown = flow.startCursor(saved ? { value: saved.value, inProgress: saved.inProgress } : undefined, {
@@ -273,7 +271,7 @@ export class SyncEngine {
         const records = next.value as unknown[];
         if (records.length === 0) continue;
         for (const record of records) cursor = flow.advance(cursor, record);
-        await this.processPage(flow, runId, records, counts, signal, lease, { cursor });
+        await this.processPage(run, records, { cursor });
         request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
       }
     } finally {
@@ -299,18 +297,15 @@ export class SyncEngine {
 
   /** Maps, filters by hash, writes and commits one page. */
   private async processPage(
-    flow: AnySyncFlow,
-    runId: number,
+    run: ActiveRun,
     records: readonly unknown[],
-    counts: RunCounts,
-    signal: AbortSignal,
-    lease: string,
     options: {
       cursor?: unknown;
       forceWrite?: boolean;
       extraFailures?: { key: string; error: ConnectorError; payload: unknown }[];
     },
   ): Promise<void> {
+    const { flow, runId, counts, signal, lease } = run;
     const { store, owner, leaseMs } = this.options;
     const failures: { key: string; error: ConnectorError; payload: unknown }[] = [...(options.extraFailures ?? [])];
     const prepared = new Map<string, PreparedRecord<unknown>>();
