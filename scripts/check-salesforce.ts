@@ -113,6 +113,14 @@ function checkMetaFiles(projectDir: string, files: string[]): Problem[] {
   return problems;
 }
 
+/** ANTLR lists every token it would have accepted; a reader needs only what it found and a hint. */
+function conciseSyntaxMessage(message: string): string {
+  return message.replace(/expecting \{([^}]*)\}/, (_all, tokens: string) => {
+    const list = tokens.split(', ');
+    return list.length <= 6 ? `expecting ${list.join(', ')}` : `expecting one of ${list.length} tokens`;
+  });
+}
+
 async function checkApexSyntax(projectDir: string): Promise<Problem[]> {
   // The parser narrates its progress on console.log; keep the gate's output to its findings.
   const log = console.log;
@@ -125,7 +133,7 @@ async function checkApexSyntax(projectDir: string): Promise<Problem[]> {
       gate: 'apex-syntax' as const,
       file: relative(projectDir, resolve(projectDir, result.path, error.path)),
       line: error.line,
-      message: error.message,
+      message: conciseSyntaxMessage(error.message),
     })),
   );
 }
