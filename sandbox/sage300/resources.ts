@@ -112,7 +112,7 @@ function preparePricing(company: Company, record: SageRecord): void {
 }
 
 /** Every resource the sandbox serves, by module. */
-export const RESOURCES: readonly ResourceSpec[] = [
+const RESOURCES: readonly ResourceSpec[] = [
   {
     module: 'AR',
     name: 'ARCustomers',

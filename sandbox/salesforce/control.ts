@@ -4,7 +4,7 @@
  */
 import { seededRandom } from '../random.js';
 
-export const REQUEST_KINDS = [
+const REQUEST_KINDS = [
   'auth',
   'query',
   'collectionWrite',

@@ -100,7 +100,7 @@ const SIMPLE_TYPES: Record<string, FieldType> = {
 const DEFAULT_LENGTHS: Partial<Record<FieldType, number>> = { textarea: 255, email: 80, phone: 40, url: 255 };
 
 /** Turns one `*.field-meta.xml` into a field definition. */
-export function parseField(forceAppDir: string, path: string): FieldDef {
+function parseField(forceAppDir: string, path: string): FieldDef {
   const xml = readXml(path, 'CustomField');
   const name = textOf(xml, 'fullName');
   const sourceType = textOf(xml, 'type');

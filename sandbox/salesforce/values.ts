@@ -44,7 +44,7 @@ export function parseDateTime(text: string): number {
 }
 
 /** True when the text is a real calendar date in `YYYY-MM-DD` form. */
-export function isCalendarDate(text: string): boolean {
+function isCalendarDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
   const parsed = new Date(`${text}T00:00:00Z`);

@@ -18,7 +18,7 @@ const SAGE_MINIMUM = 3;
 const SALESFORCE_MINIMUM = 2;
 
 /** Sage requests above the minimum that the push is known to make, read from the routes the sandbox counted. */
-export function knownSageExcess(byRoute: Record<string, number>): Excess[] {
+function knownSageExcess(byRoute: Record<string, number>): Excess[] {
   const customerReads = byRoute['GET AR/ARCustomers'] ?? 0;
   return customerReads === 2
     ? [{ reason: 'customer read twice: to confirm the account’s customer, then for the credit check', requests: 1 }]

@@ -22,7 +22,7 @@ interface PagingSetup {
   clientPageSize: number;
 }
 
-export const PAGING_SETUPS: PagingSetup[] = [
+const PAGING_SETUPS: PagingSetup[] = [
   { label: 'Sage defaults: server 100, client 100', serverPageSize: 100, clientPageSize: 100 },
   { label: 'server left at 100, client 1000', serverPageSize: 100, clientPageSize: 1000 },
   { label: 'server raised to 1000, client 1000', serverPageSize: 1000, clientPageSize: 1000 },

@@ -18,9 +18,9 @@ import {
 import { salesforceClientFor, watchSalesforce, type RequestWindow } from './systems.js';
 
 /** The client's default: above this many records an upsert goes through one Bulk API 2.0 job. */
-export const DEFAULT_BULK_THRESHOLD = 2000;
+const DEFAULT_BULK_THRESHOLD = 2000;
 /** Bulk API 2.0 requests a job cannot do without: create, upload, close, one status check, two result reads. */
-export const BULK_JOB_MINIMUM = 6;
+const BULK_JOB_MINIMUM = 6;
 /** Job requests (under `/jobs/ingest/{id}`) besides status checks, as jsforce runs a job: upload, close, 3 reads. */
 const JOB_REQUESTS_BESIDES_CHECKS = 5;
 
@@ -31,7 +31,7 @@ export interface SalesforceWritesOptions extends BenchmarkOptions {
 }
 
 /** Accounts as the customers flow would send them: name, Sage number and the synced Sage figures. */
-export function benchmarkAccounts(count: number, prefix = 'BENCH'): Record<string, unknown>[] {
+function benchmarkAccounts(count: number, prefix = 'BENCH'): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, index) => ({
     Sage_Customer_Number__c: `${prefix}${String(index + 1).padStart(6, '0')}`,
     Name: `Benchmark Customer ${index + 1}`,
@@ -43,7 +43,7 @@ export function benchmarkAccounts(count: number, prefix = 'BENCH'): Record<strin
 }
 
 /** The lower bound for one upsert of `records` and the excess a Bulk job is known to spend above it. */
-export function upsertBound(
+function upsertBound(
   records: number,
   bulkThreshold: number,
   seen: RequestWindow,

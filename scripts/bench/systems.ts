@@ -77,7 +77,7 @@ export function watchSalesforce(sandbox: SalesforceSandbox): { stop(): RequestWi
   };
 }
 
-export const BENCH_API_KEY = 'bench-key-0123456789abcdef';
+const BENCH_API_KEY = 'bench-key-0123456789abcdef';
 
 /** A middleware process on both sandboxes with an SQLite store in a temporary folder; `close()` removes it. */
 export interface BenchMiddleware {

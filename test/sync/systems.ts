@@ -64,7 +64,7 @@ export async function startTestSystems(
 }
 
 /** Engine settings for tests: small pages, short leases, quick failure retries. */
-export function testSettings(overrides: Partial<SyncSettings> = {}): SyncSettings {
+function testSettings(): SyncSettings {
   return {
     leaseMs: 5_000,
     pageSize: 100,
@@ -73,7 +73,6 @@ export function testSettings(overrides: Partial<SyncSettings> = {}): SyncSetting
     quotaPauseMs: 60_000,
     mappingRefreshMs: 0,
     schedules: {},
-    ...overrides,
   };
 }
 

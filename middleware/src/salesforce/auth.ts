@@ -8,10 +8,10 @@ import { ConnectorError } from '../domain/errors.js';
  * either, so "refresh" means asking for a new token). Renewals are bounded, because a token rejected right after it
  * was issued points at a configuration problem that asking again cannot fix.
  */
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The `aud` claim Salesforce expects for a login URL: production, sandbox, or the URL itself (community, local). */
-export function jwtAudience(loginUrl: string): string {
+function jwtAudience(loginUrl: string): string {
   const host = new URL(loginUrl).hostname;
   if (host === 'test.salesforce.com' || host.endsWith('.sandbox.my.salesforce.com'))
     return 'https://test.salesforce.com';
@@ -20,7 +20,7 @@ export function jwtAudience(loginUrl: string): string {
 }
 
 /** An RS256-signed JWT bearer assertion valid for three minutes. */
-export function jwtAssertion(
+function jwtAssertion(
   auth: { clientId: string; username: string; privateKey: string },
   loginUrl: string,
   now = Date.now(),
@@ -37,7 +37,7 @@ export function jwtAssertion(
 }
 
 /** The token request parameters for the configured grant. */
-export function tokenRequest(auth: SalesforceAuth, loginUrl: string): { grant_type: string; [name: string]: string } {
+function tokenRequest(auth: SalesforceAuth, loginUrl: string): { grant_type: string; [name: string]: string } {
   return auth.kind === 'client_credentials'
     ? { grant_type: 'client_credentials' }
     : { grant_type: JWT_BEARER_GRANT, assertion: jwtAssertion(auth, loginUrl) };

@@ -25,7 +25,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 /** The daily (rolling 24 h) API allowance is spent; other REQUEST_LIMIT_EXCEEDED answers are about concurrency. */
-export function isDailyQuotaMessage(message: string): boolean {
+function isDailyQuotaMessage(message: string): boolean {
   return /TotalRequests Limit exceeded/i.test(message);
 }
 

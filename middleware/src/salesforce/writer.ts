@@ -64,7 +64,7 @@ const failed = (failures: RecordFailure[], kind?: ErrorKind): WriteResult => {
 };
 
 /** What a request-level failure means for each record it carried. */
-export function requestFailure(error: ConnectorError): WriteResult {
+function requestFailure(error: ConnectorError): WriteResult {
   return failed([{ code: error.code, message: error.message, fields: [] }], error.kind);
 }
 
@@ -92,7 +92,7 @@ function fromSaveResult(result: JsforceSaveResult | undefined): WriteResult {
 }
 
 /** The value a record carries in a field, matching the API name without regard to case. */
-export function fieldValueOf(record: SObjectInput, field: string): unknown {
+function fieldValueOf(record: SObjectInput, field: string): unknown {
   if (field in record) return record[field];
   const key = Object.keys(record).find((name) => name.toLowerCase() === field.toLowerCase());
   return key === undefined ? undefined : record[key];

@@ -121,7 +121,7 @@ function initial(engine: Engine): Migration {
 }
 
 /** The migrations in the order they apply; names sort chronologically. */
-export function migrationsFor(engine: Engine): Record<string, Migration> {
+function migrationsFor(engine: Engine): Record<string, Migration> {
   return { '2026-11-25-001-sync-state': initial(engine) };
 }
 

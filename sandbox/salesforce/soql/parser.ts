@@ -427,7 +427,7 @@ const monthStart = (date: Date, offsetMonths: number): string =>
 const yearStart = (date: Date, offsetYears: number): string => `${date.getUTCFullYear() + offsetYears}-01-01`;
 
 /** A relative date literal as a half-open range of days [from, to) in UTC. */
-export function dateRange(word: string, n: number | undefined, now: Date): { from: string; to: string } | undefined {
+function dateRange(word: string, n: number | undefined, now: Date): { from: string; to: string } | undefined {
   const weekStart = -now.getUTCDay();
   const needsN = ['LAST_N_DAYS', 'NEXT_N_DAYS', 'N_DAYS_AGO'];
   if (needsN.includes(word) !== (n !== undefined)) return undefined;

@@ -22,7 +22,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function tokenFor(sandbox: SalesforceSandbox): Promise<string> {
+async function tokenFor(sandbox: SalesforceSandbox): Promise<string> {
   const response = await fetch(`${sandbox.loginUrl}/services/oauth2/token`, {
     method: 'POST',
     body: new URLSearchParams({
