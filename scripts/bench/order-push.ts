@@ -6,7 +6,7 @@
  */
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
 import { SEED_OPPORTUNITIES, startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
-import type { Benchmark, BenchmarkReport, Excess, Measurement } from './measure.js';
+import type { Benchmark, BenchmarkReport, Measurement } from './measure.js';
 import { burstMeasurements, describeStatuses, watchedBurst } from './api-callers.js';
 import { SAGE_LATENCY_MS } from './financials-api.js';
 import { startBenchMiddleware, type BenchMiddleware } from './systems.js';
@@ -16,14 +16,6 @@ const ORDER_POST = 'POST OE/OEOrders';
 const SAGE_MINIMUM = 3;
 /** Salesforce requests the creating push cannot do without: the opportunity query and the write-back. */
 const SALESFORCE_MINIMUM = 2;
-
-/** Sage requests above the minimum that the push is known to make, read from the routes the sandbox counted. */
-function knownSageExcess(byRoute: Record<string, number>): Excess[] {
-  const customerReads = byRoute['GET AR/ARCustomers'] ?? 0;
-  return customerReads === 2
-    ? [{ reason: 'customer read twice: to confirm the account’s customer, then for the credit check', requests: 1 }]
-    : [];
-}
 
 export const orderPush: Benchmark = {
   name: 'order-push',
@@ -79,7 +71,7 @@ export const orderPush: Benchmark = {
                 ? {
                     bound: SAGE_MINIMUM,
                     boundRule: 'customer + open documents + 1 order POST',
-                    excess: knownSageExcess(answers.sageSeen.byRoute),
+                    excess: [],
                   }
                 : { bound: 0, boundRule: 'replayed from the ledger', excess: [] },
               salesforce: phase.creates

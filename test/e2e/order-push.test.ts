@@ -135,6 +135,28 @@ describe('pushing an opportunity to Sage 300', () => {
     expect(blocking.salesforce.get('Opportunity', opportunityId)?.Sage_Order_Status__c).toBe('Blocked');
   });
 
+  it('checks credit on the balance Sage has at push time, reading the customer once, even with figures cached', async () => {
+    const customer = blocking.sage.state.customers.get(['1200']);
+    if (!customer) throw new Error('The Sage sandbox has no customer 1200');
+    const cached = await blocking.api<{ balance: number }>('GET', '/api/v1/customers/1200/financials');
+    expect(cached.status).toBe(200);
+    const limit = Number(customer.CreditLimitCustomerCurrency);
+    const balanceBefore = customer.BalanceDueInCustomerCurrency;
+    const balanceNow = limit + 1000;
+    blocking.sage.state.customers.put({ ...customer, BalanceDueInCustomerCurrency: balanceNow });
+    blocking.sage.resetCounts();
+    try {
+      const opportunityId = cloneOpportunity(blocking.salesforce, SEED_OPPORTUNITIES.blackRockClosedWon, 'Live');
+      const answer = await blocking.api<ErrorAnswer>('POST', '/api/v1/orders', { body: { opportunityId } });
+      expect(answer.status).toBe(409);
+      expect(answer.body.error.code).toBe('CREDIT_BLOCKED');
+      expect(answer.body.error.details?.creditCheck).toMatchObject({ balance: balanceNow, creditLimit: limit });
+      expect(blocking.sage.counts()).toEqual({ 'GET AR/ARCustomers': 1, 'GET AR/ARPostedDocuments': 1 });
+    } finally {
+      blocking.sage.state.customers.put({ ...customer, BalanceDueInCustomerCurrency: balanceBefore });
+    }
+  });
+
   it('creates the order with a warning under the Warn policy and records it on the opportunity', async () => {
     const opportunityId = cloneOpportunity(system.salesforce, SEED_OPPORTUNITIES.baysideOverCreditLimit, 'Warned');
     const answer = await system.api<OrderAnswer>('POST', '/api/v1/orders', { body: { opportunityId } });

@@ -12,6 +12,7 @@ import type { CustomersApi } from '../sage300/customers.js';
 import { eq } from '../sage300/odata.js';
 import type { ArCustomer } from '../sage300/types.js';
 import { ServiceError } from './errors.js';
+import { financialsCustomerFields } from './financials.js';
 
 /** The Salesforce side of provisioning: read an account, write the customer number back. */
 export interface AccountRecords {
@@ -28,11 +29,20 @@ export interface ProvisioningResult {
   matchedBy?: 'Name And Postal Code' | 'Email';
 }
 
+/** The customer an account orders for, with the Sage record when this call read it. */
+export interface EnsuredCustomer extends ProvisioningResult {
+  /**
+   * The customer as Sage had it a moment ago, read with `financialsCustomerFields` to confirm the account's own
+   * customer number (linked accounts only), so the order push's credit check need not read it again.
+   */
+  customer?: ArCustomer;
+}
+
 export interface CustomerProvisioning {
   /** Creates or matches the Sage customer of an account by id and links the account to it. */
   provision(accountId: string): Promise<ProvisioningResult>;
   /** The same for an account already read (the order push reads it with the opportunity). */
-  ensureCustomer(account: AccountForCustomer): Promise<ProvisioningResult>;
+  ensureCustomer(account: AccountForCustomer): Promise<EnsuredCustomer>;
 }
 
 export interface CustomerProvisioningOptions {
@@ -51,7 +61,7 @@ export interface CustomerProvisioningOptions {
 export function createCustomerProvisioning(options: CustomerProvisioningOptions): CustomerProvisioning {
   const { customers } = options.sage;
   const maxCandidates = options.maxCandidates ?? 50;
-  const inFlight = new Map<string, Promise<ProvisioningResult>>();
+  const inFlight = new Map<string, Promise<EnsuredCustomer>>();
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Serialises work, so two accounts created at once cannot be given the same new number by this process. */
@@ -139,11 +149,12 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
     );
   }
 
-  async function ensure(account: AccountForCustomer): Promise<ProvisioningResult> {
+  async function ensure(account: AccountForCustomer): Promise<EnsuredCustomer> {
     const own = account.Sage_Customer_Number__c?.trim();
     if (own) {
       const number = normaliseCustomerNumber(own);
-      const customer = number ? await customers.get(number, ['CustomerNumber']) : undefined;
+      // The fields the credit check needs, not just the number: the order push goes on to check credit with them.
+      const customer = number ? await customers.get(number, financialsCustomerFields) : undefined;
       if (!number || !customer) {
         throw new ServiceError(
           'rejected',
@@ -153,7 +164,7 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
           { customerNumber: own },
         );
       }
-      return { accountId: account.Id, customerNumber: customer.CustomerNumber, outcome: 'linked' };
+      return { accountId: account.Id, customerNumber: customer.CustomerNumber, outcome: 'linked', customer };
     }
     return oneAtATime(async () => {
       // Read the account again inside the queue: another request may have linked it meanwhile, and the order push's
@@ -177,7 +188,7 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
     });
   }
 
-  function shared(accountId: string, work: () => Promise<ProvisioningResult>): Promise<ProvisioningResult> {
+  function shared(accountId: string, work: () => Promise<EnsuredCustomer>): Promise<EnsuredCustomer> {
     const pending = inFlight.get(accountId);
     if (pending) return pending;
     const started = work().finally(() => inFlight.delete(accountId));
@@ -186,8 +197,8 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
   }
 
   return {
-    provision(accountId) {
-      return shared(accountId, async () => {
+    async provision(accountId) {
+      const { customer: _record, ...result } = await shared(accountId, async () => {
         const account = await options.salesforce.readAccount(accountId);
         if (!account) {
           throw new ServiceError('not-found', 'ACCOUNT_NOT_FOUND', `Salesforce has no account ${accountId}`, {
@@ -196,6 +207,8 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
         }
         return ensure(account);
       });
+      // The API answers with the outcome only; the Sage record is for the order push's credit check.
+      return result;
     },
     ensureCustomer(account) {
       return shared(account.Id, () => ensure(account));

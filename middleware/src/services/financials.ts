@@ -49,18 +49,31 @@ export interface InvoiceList {
   truncated: boolean;
 }
 
+export interface FinancialsOptions {
+  /** Read Sage now instead of serving the cached snapshot (a read already in flight is joined). */
+  fresh?: boolean;
+  /**
+   * The customer record the caller read from Sage moments ago with `financialsCustomerFields`, in the same request:
+   * a new snapshot then reads only the open documents instead of the customer a second time.
+   */
+  customer?: ArCustomer;
+}
+
 /** Live Sage figures for reps, with the caching and coalescing that keeps Sage's load flat. */
 export interface FinancialsService {
   /** A customer's financial summary; `fresh` skips the cache (and refreshes it). */
-  financials(customerNumber: string, options?: { fresh?: boolean }): Promise<CustomerFinancials>;
+  financials(customerNumber: string, options?: FinancialsOptions): Promise<CustomerFinancials>;
   /** A customer's documents, oldest due first for open ones, newest first for all. */
   invoices(customerNumber: string, options: InvoiceListOptions): Promise<InvoiceList>;
   /** Forgets a customer's cached figures (after the connector changed them, e.g. by creating an order). */
   invalidate(customerNumber: string): void;
 }
 
-// `LastReceiptCustomerCurrency` is an ARCustomers field (in Sage's $metadata) that the client's record type leaves out.
-const customerFields = [
+/**
+ * The customer fields a financial summary (and so the order push's credit check) is computed from.
+ * `LastReceiptCustomerCurrency` is an ARCustomers field (in Sage's $metadata) that the client's record type leaves out.
+ */
+export const financialsCustomerFields = [
   'CustomerNumber',
   'CustomerName',
   'CurrencyCode',
@@ -125,10 +138,10 @@ export function createFinancialsService(options: FinancialsServiceOptions): Fina
     ...(options.onLookup ? { onLookup: options.onLookup } : {}),
   });
 
-  async function readSnapshot(customerNumber: string): Promise<Snapshot> {
+  async function readSnapshot(customerNumber: string, known?: ArCustomer): Promise<Snapshot> {
     const readAt = now();
     const [customer, documents] = await Promise.all([
-      options.sage.customers.get(customerNumber, customerFields),
+      known ?? options.sage.customers.get(customerNumber, financialsCustomerFields),
       collect(
         options.sage.documents.postedDocuments({ customerNumber, openOnly: true, select: documentFields }),
         maxDocuments,
@@ -138,12 +151,12 @@ export function createFinancialsService(options: FinancialsServiceOptions): Fina
     return { customer, openDocuments: documents.rows.filter(isOpen), readAt };
   }
 
-  const snapshot = (customerNumber: string, fresh = false) =>
-    snapshots.get(customerNumber, () => readSnapshot(customerNumber), { fresh });
+  const snapshot = (customerNumber: string, fresh = false, known?: ArCustomer) =>
+    snapshots.get(customerNumber, () => readSnapshot(customerNumber, known), { fresh });
 
   return {
-    async financials(customerNumber, { fresh = false } = {}) {
-      const [read, settings] = await Promise.all([snapshot(customerNumber, fresh), options.settings()]);
+    async financials(customerNumber, { fresh = false, customer } = {}) {
+      const [read, settings] = await Promise.all([snapshot(customerNumber, fresh, customer), options.settings()]);
       return customerFinancials(read.customer, read.openDocuments, read.readAt, settings.creditWarningThreshold);
     },
 

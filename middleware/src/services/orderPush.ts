@@ -96,15 +96,6 @@ export interface OrderPushOptions {
   onOutcome?: (outcome: 'created' | 'replayed' | 'blocked' | 'rejected') => void;
 }
 
-/**
- * Sage's own words from a client error (`Sage 300 answered 409 RecordInvalid: Item ZZ-404 does not exist. (POST …)`
- * → `Item ZZ-404 does not exist.`), which is what a rep should read; the whole message when it has another shape.
- */
-export function sageOwnMessage(error: ConnectorError): string {
-  const match = /^Sage 300 answered \d+ \S+: ([\s\S]+?) \((?:GET|POST|PATCH|PUT|DELETE) [^)]*\)$/.exec(error.message);
-  return match?.[1] ?? error.message;
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -221,7 +212,8 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   }
 
   function sageRefusal(opportunity: OpportunityRecord, error: ConnectorError): ServiceError {
-    const sageMessage = sageOwnMessage(error);
+    // Sage's own words are what a rep should read; our whole message when Sage sent none.
+    const sageMessage = typeof error.context.sageMessage === 'string' ? error.context.sageMessage : error.message;
     return new ServiceError(
       'rejected',
       'SAGE_REJECTED',
@@ -295,9 +287,11 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     const lines = orderLines(opportunity);
     const total = orderTotal(lines);
     const customer = await options.customers.ensureCustomer(opportunity.account);
+    // Credit is checked on live figures: a fresh snapshot, built on the customer record ensureCustomer has just read
+    // in this push when it read one, so the customer is not read twice.
     const [settings, figures] = await Promise.all([
       options.settings(),
-      options.financials.financials(customer.customerNumber, { fresh: true }),
+      options.financials.financials(customer.customerNumber, { fresh: true, customer: customer.customer }),
     ]);
     const creditCheck = checkCredit({
       policy: settings.creditPolicy,
