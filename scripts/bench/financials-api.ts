@@ -3,14 +3,10 @@
  * customer and its open documents from Sage in one shared snapshot, so a burst of callers costs two Sage requests,
  * and callers within the cache's lifetime cost none. Sage answers with a small injected latency.
  */
-import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import type { Benchmark, BenchmarkReport, Measurement } from './measure.js';
 import { burstMeasurements, describeStatuses, watchedBurst } from './api-callers.js';
-import { startBenchMiddleware, type BenchMiddleware } from './systems.js';
+import { SAGE_LATENCY_MS, withBenchApi } from './systems.js';
 
-/** Injected on every Sage route: a nearby server's round trip. */
-export const SAGE_LATENCY_MS = 20;
 /** A named sample customer with open and overdue documents. */
 const CUSTOMER = '1200';
 const WARM_UP_CUSTOMER = '1100';
@@ -25,14 +21,7 @@ export const financialsApi: Benchmark = {
   async run(options): Promise<BenchmarkReport> {
     const sizes = options.sizes ?? this.defaultSizes;
     const measurements: Measurement[] = [];
-    let sage: Sage300Sandbox | undefined;
-    let salesforce: SalesforceSandbox | undefined;
-    let api: BenchMiddleware | undefined;
-    try {
-      sage = await startSage300Sandbox({});
-      salesforce = await startSalesforceSandbox({});
-      api = await startBenchMiddleware(sage, salesforce, { FINANCIALS_CACHE_TTL_SECONDS: '60' });
-      sage.setFaults('*', { latencyMs: SAGE_LATENCY_MS });
+    await withBenchApi({ FINANCIALS_CACHE_TTL_SECONDS: '60' }, async ({ sage, salesforce, api }) => {
       // One call for another customer first, so connection set-up and first-call compilation are not measured.
       await api.call('GET', `/api/v1/customers/${WARM_UP_CUSTOMER}/financials`);
       const path = `/api/v1/customers/${CUSTOMER}/financials`;
@@ -68,11 +57,7 @@ export const financialsApi: Benchmark = {
           );
         }
       }
-    } finally {
-      await api?.close();
-      await salesforce?.close();
-      await sage?.close();
-    }
+    });
     return {
       name: this.name,
       title: this.title,

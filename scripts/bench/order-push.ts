@@ -4,12 +4,10 @@
  * query) and write the outcome back (one Collections request); Sage — the credit check's customer and open documents
  * and the order POST. Pushes after the order exists are answered from the ledger with no requests at all.
  */
-import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
-import { SEED_OPPORTUNITIES, startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/server.js';
 import type { Benchmark, BenchmarkReport, Measurement } from './measure.js';
 import { burstMeasurements, describeStatuses, watchedBurst } from './api-callers.js';
-import { SAGE_LATENCY_MS } from './financials-api.js';
-import { startBenchMiddleware, type BenchMiddleware } from './systems.js';
+import { SAGE_LATENCY_MS, withBenchApi } from './systems.js';
 
 const ORDER_POST = 'POST OE/OEOrders';
 /** Sage requests the creating push cannot do without: customer and open documents (credit check), the order POST. */
@@ -26,14 +24,7 @@ export const orderPush: Benchmark = {
     const sizes = options.sizes ?? this.defaultSizes;
     const measurements: Measurement[] = [];
     for (const size of sizes) {
-      let sage: Sage300Sandbox | undefined;
-      let salesforce: SalesforceSandbox | undefined;
-      let api: BenchMiddleware | undefined;
-      try {
-        sage = await startSage300Sandbox({});
-        salesforce = await startSalesforceSandbox({});
-        api = await startBenchMiddleware(sage, salesforce, { ORDER_VERIFY_DELAY_MS: '50' });
-        sage.setFaults('*', { latencyMs: SAGE_LATENCY_MS });
+      await withBenchApi({ ORDER_VERIFY_DELAY_MS: '50' }, async ({ sage, salesforce, api }) => {
         const opportunity = salesforce.findOne(
           'Opportunity',
           (record) => record.Name === SEED_OPPORTUNITIES.blackRockClosedWon,
@@ -80,11 +71,7 @@ export const orderPush: Benchmark = {
             }),
           );
         }
-      } finally {
-        await api?.close();
-        await salesforce?.close();
-        await sage?.close();
-      }
+      });
     }
     return {
       name: this.name,

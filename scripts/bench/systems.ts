@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sage300Sandbox } from '../../sandbox/sage300/server.js';
-import type { SalesforceSandbox } from '../../sandbox/salesforce/server.js';
+import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import { createSage300Client, type Sage300Client } from '../../middleware/src/sage300/client.js';
 import {
   createSalesforceClient,
@@ -140,4 +140,35 @@ export async function startBenchMiddleware(
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** Injected on every Sage route in the API benchmarks: a nearby server's round trip. */
+export const SAGE_LATENCY_MS = 20;
+
+/** What an API benchmark calls and watches: both sandboxes and the middleware on them. */
+export interface BenchApi {
+  sage: Sage300Sandbox;
+  salesforce: SalesforceSandbox;
+  api: BenchMiddleware;
+}
+
+/**
+ * Starts both sandboxes and the middleware on them (with `env` added to its environment), slows every Sage route by
+ * SAGE_LATENCY_MS, runs `work` and closes all three, whether or not it succeeded.
+ */
+export async function withBenchApi<T>(env: NodeJS.ProcessEnv, work: (systems: BenchApi) => Promise<T>): Promise<T> {
+  let sage: Sage300Sandbox | undefined;
+  let salesforce: SalesforceSandbox | undefined;
+  let api: BenchMiddleware | undefined;
+  try {
+    sage = await startSage300Sandbox({});
+    salesforce = await startSalesforceSandbox({});
+    api = await startBenchMiddleware(sage, salesforce, env);
+    sage.setFaults('*', { latencyMs: SAGE_LATENCY_MS });
+    return await work({ sage, salesforce, api });
+  } finally {
+    await api?.close();
+    await salesforce?.close();
+    await sage?.close();
+  }
 }
