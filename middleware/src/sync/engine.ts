@@ -68,6 +68,13 @@ interface ActiveRun {
   lease: string;
 }
 
+/** `error` itself when it already has a kind; otherwise a permanent connector error with `code` and its message. */
+function asConnectorError(error: unknown, code: string): ConnectorError {
+  return error instanceof ConnectorError
+    ? error
+    : new ConnectorError('permanent', errorReport(error).message, { code, system: 'connector' });
+}
+
 const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 });
 
 class LeaseLostError extends Error {
@@ -315,14 +322,7 @@ export class SyncEngine {
         const target = flow.map(record) as unknown;
         prepared.set(key, { key, target, hash: contentHash(target) });
       } catch (error) {
-        const report =
-          error instanceof ConnectorError
-            ? error
-            : new ConnectorError('permanent', errorReport(error).message, {
-                code: 'MAPPING_FAILED',
-                system: 'connector',
-              });
-        failures.push({ key, error: report, payload: record });
+        failures.push({ key, error: asConnectorError(error, 'MAPPING_FAILED'), payload: record });
         prepared.delete(key);
       }
     }
@@ -460,13 +460,7 @@ export class SyncEngine {
         outcomes = await flow.write(pending, signal);
       } catch (error) {
         if (isErrorKind(error, 'quota')) throw error;
-        const failure =
-          error instanceof ConnectorError
-            ? error
-            : new ConnectorError('permanent', errorReport(error).message, {
-                code: 'WRITE_FAILED',
-                system: 'connector',
-              });
+        const failure = asConnectorError(error, 'WRITE_FAILED');
         outcomes = pending.map((item) => ({ key: item.key, ok: false, error: failure }));
       }
       const settle = (item: PreparedRecord<unknown>, index: number): WriteOutcome =>
