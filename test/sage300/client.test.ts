@@ -215,6 +215,48 @@ describe('paging', () => {
     expect(large.counts()['GET AR/ARCustomers']).toBe(13);
   });
 
+  it('reports how many customers match with the first page, without a request of its own', async () => {
+    large.resetCounts();
+    const paged = clientFor(large, { pageSize: 100 });
+    const since = new Date('2026-01-01T00:00:00Z');
+    const matching = large.state.customers.all().filter((row) => String(row.DateLastMaintained) >= '2026-01-01');
+    const counts: number[] = [];
+    let readBeforeCount: number | undefined;
+    let read = 0;
+    for await (const _customer of paged.customers.list({
+      select: ['CustomerNumber'],
+      changedSince: since,
+      onCount: (count) => {
+        counts.push(count);
+        readBeforeCount = read;
+      },
+    }))
+      read++;
+    expect(read).toBe(matching.length);
+    expect(counts).toEqual([matching.length]);
+    expect(readBeforeCount).toBe(0);
+    // The same number of requests as the same read without the count.
+    const withCount = large.counts()['GET AR/ARCustomers'];
+    large.resetCounts();
+    await collect(paged.customers.list({ select: ['CustomerNumber'], changedSince: since }));
+    expect(withCount).toBe(large.counts()['GET AR/ARCustomers']);
+    expect(matching.length).toBeGreaterThan(100);
+  });
+
+  it('reads the legacy string spelling of the count', async () => {
+    const legacy = await startSage300Sandbox({ now: NOW, pageSize: 2, odataDialect: 'legacy' });
+    try {
+      const paged = clientFor(legacy, { pageSize: 1000 });
+      let total: number | undefined;
+      const customers = await collect(paged.customers.list({ onCount: (count) => (total = count) }));
+      expect(total).toBe(5);
+      expect(customers).toHaveLength(5);
+      expect(legacy.counts()['GET AR/ARCustomers']).toBe(3);
+    } finally {
+      await legacy.close();
+    }
+  });
+
   it('follows the legacy odata.nextLink spelling', async () => {
     const legacy = await startSage300Sandbox({ now: NOW, pageSize: 2, odataDialect: 'legacy' });
     try {

@@ -14,6 +14,8 @@ export interface CustomerQuery {
   changedSince?: Date;
   select?: readonly (keyof ArCustomer)[];
   filter?: Filter;
+  /** Told how many customers match, from the first answer (`$count=true` on it; no request of its own). */
+  onCount?: (count: number) => void;
 }
 
 /** Undefined for a 404 `RecordNotFound`; every other error passes through. */
@@ -72,7 +74,7 @@ export function customersApi(transport: Sage300Transport) {
     /** Customers in key order, optionally only those changed since a day. */
     list(query: CustomerQuery = {}): AsyncGenerator<ArCustomer> {
       const filter = and(query.filter, query.changedSince ? ge('DateLastMaintained', query.changedSince) : undefined);
-      return rows<ArCustomer>(transport, CUSTOMERS, { filter, select: query.select });
+      return rows<ArCustomer>(transport, CUSTOMERS, { filter, select: query.select }, {}, query.onCount);
     },
 
     /** Creates a customer; Sage fills the rest from the customer group. Keys go first: Sage applies fields in order. */

@@ -23,28 +23,54 @@ function rowsOf<T>(body: CollectionBody<T>, resource: string): T[] {
   return body.value;
 }
 
+/** The `$count` of a collection answer, in either spelling; throws when the answer has none. */
+function countOf(body: CollectionBody<unknown>, resource: string): number {
+  const count = Number(body['@odata.count'] ?? body['odata.count']);
+  if (!Number.isFinite(count)) {
+    throw new ConnectorError('permanent', `Sage 300 answered ${resource} without a count`, {
+      code: 'UnexpectedResponse',
+      system: 'sage300',
+      context: { resource },
+    });
+  }
+  return count;
+}
+
 /**
  * Pages of a collection (`AR/ARCustomers`), in Sage's key order. Reads windows of the configured page size with
  * `$skip`/`$top` and follows `@odata.nextLink` inside each window, because the server caps rows per answer at its own
  * setting (100 by default) whatever we ask for. Paging is by offset: rows inserted while paging can shift a window.
+ * With `onCount`, the first request also asks `$count=true` and reports how many rows match the query, so a caller
+ * learns the total with its first page instead of spending a request on it.
  */
 export async function* pages<T>(
   transport: Sage300Transport,
   resource: string,
   query: QueryOptions = {},
   context: Record<string, unknown> = {},
+  onCount?: (count: number) => void,
 ): AsyncGenerator<T[]> {
   const pageSize = Math.max(1, transport.settings.pageSize);
   let skip = query.skip ?? 0;
   let remaining = query.top ?? Number.POSITIVE_INFINITY;
+  let countPending = onCount !== undefined;
   while (remaining > 0) {
     const windowSize = Math.min(pageSize, remaining);
     let path = resource;
-    let params: Record<string, string> | undefined = queryParams({ ...query, top: windowSize, skip });
+    let params: Record<string, string> | undefined = queryParams({
+      ...query,
+      top: windowSize,
+      skip,
+      ...(countPending ? { count: true } : {}),
+    });
     let received = 0;
     const seen = new Set<string>();
     for (;;) {
       const body = await transport.get<CollectionBody<T>>(path, params ? { params, context } : { context });
+      if (countPending) {
+        countPending = false;
+        onCount?.(countOf(body, resource));
+      }
       const rows = rowsOf(body, resource);
       received += rows.length;
       if (rows.length > 0) yield rows;
@@ -62,14 +88,15 @@ export async function* pages<T>(
   }
 }
 
-/** Every row of a collection, one at a time. */
+/** Every row of a collection, one at a time (`onCount` as for `pages`). */
 export async function* rows<T>(
   transport: Sage300Transport,
   resource: string,
   query: QueryOptions = {},
   context: Record<string, unknown> = {},
+  onCount?: (count: number) => void,
 ): AsyncGenerator<T> {
-  for await (const page of pages<T>(transport, resource, query, context)) yield* page;
+  for await (const page of pages<T>(transport, resource, query, context, onCount)) yield* page;
 }
 
 /** Reads a whole (small) collection into an array. */
@@ -90,13 +117,5 @@ export async function countRows(
     params: queryParams({ ...query, top: 0, count: true }),
     context,
   });
-  const count = Number(body['@odata.count'] ?? body['odata.count']);
-  if (!Number.isFinite(count)) {
-    throw new ConnectorError('permanent', `Sage 300 answered ${resource} without a count`, {
-      code: 'UnexpectedResponse',
-      system: 'sage300',
-      context: { resource },
-    });
-  }
-  return count;
+  return countOf(body, resource);
 }
