@@ -263,13 +263,16 @@ export class SyncEngine {
       ...(request.full ? { full: true } : {}),
       ...(request.since ? { since: request.since } : {}),
     });
-    const expected = flow.count
-      ? await this.withRetries(() => flow.count?.(cursor) ?? Promise.resolve(undefined), signal)
-      : undefined;
-    const total = expected === undefined ? undefined : expected + retried;
-    request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
+    // The total comes with the source's first answer, when it can tell; until then (or never) progress has none.
+    let total: number | undefined;
+    const progress = () => request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
+    progress();
+    const onTotal = (expected: number) => {
+      total = expected + retried;
+      progress();
+    };
 
-    const iterator = flow.read(cursor, signal)[Symbol.asyncIterator]();
+    const iterator = flow.read(cursor, signal, onTotal)[Symbol.asyncIterator]();
     try {
       for (;;) {
         if (signal.aborted) return false;
@@ -279,7 +282,7 @@ export class SyncEngine {
         if (records.length === 0) continue;
         for (const record of records) cursor = flow.advance(cursor, record);
         await this.processPage(run, records, { cursor });
-        request.onProgress?.({ runId, ...counts, ...(total === undefined ? {} : { total }) });
+        progress();
       }
     } finally {
       await iterator.return?.();

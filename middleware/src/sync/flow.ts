@@ -38,12 +38,19 @@ export interface SyncFlow<Source, Target, Cursor> {
   entity: string;
   /** Default cron schedule (overridable by configuration). */
   schedule: string;
-  /** Records per page: one write batch and one checkpoint. */
+  /**
+   * Records per page, the engine's write unit: they are mapped, compared by hash, written in one call to `write` and
+   * checkpointed together. Larger pages let the writer choose Salesforce's Bulk API for big first syncs; smaller ones
+   * lose less work to a crash (a resumed run re-reads at most one page).
+   */
   pageSize: number;
   /** Where a run starts, from what is stored and how the run was asked for. */
   startCursor(saved: SavedCursor<Cursor> | undefined, options: RunOptions): Cursor | null;
-  /** Pages of changed records after the cursor, in cursor order. */
-  read(cursor: Cursor | null, signal: AbortSignal): AsyncIterable<Source[]>;
+  /**
+   * Pages of changed records after the cursor, in cursor order. A source that learns how many records the read will
+   * yield along with its first answer passes the number to `onTotal` (for progress bars); none asks for it separately.
+   */
+  read(cursor: Cursor | null, signal: AbortSignal, onTotal?: (expected: number) => void): AsyncIterable<Source[]>;
   /** The cursor just after `record` (records come in cursor order). */
   advance(cursor: Cursor | null, record: Source): Cursor;
   /** The cursor to keep once a run has read everything. */
@@ -63,8 +70,6 @@ export interface SyncFlow<Source, Target, Cursor> {
   verify?(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<Map<string, WriteOutcome>>;
   /** Re-reads records by key, for failure-queue retries; records that no longer exist are left out. */
   fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
-  /** How many records the run will read, when the source can say cheaply (for progress bars). */
-  count?(cursor: Cursor | null): Promise<number | undefined>;
 }
 
 /** Any flow, whatever its record types. */

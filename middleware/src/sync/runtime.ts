@@ -50,7 +50,8 @@ export interface FlowContext {
   sage: SageClient;
   salesforce: SalesforcePort;
   mappings: () => MappingConfiguration;
-  pageSize: number;
+  /** `SYNC_PAGE_SIZE` when set; otherwise each flow keeps its own page size. */
+  pageSize?: number;
 }
 
 export interface FlowStatus {
@@ -97,7 +98,7 @@ export function defaultFlows(context: FlowContext): AnySyncFlow[] {
       customers: sageCustomerSource(context.sage),
       salesforce: context.salesforce,
       mappings: context.mappings,
-      pageSize: context.pageSize,
+      ...(context.pageSize === undefined ? {} : { pageSize: context.pageSize }),
     }),
   ];
 }
@@ -154,7 +155,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     sage: options.sage,
     salesforce: options.salesforce,
     mappings: () => mappings,
-    pageSize: settings.pageSize,
+    ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   };
   const flows = new Map((options.flows ?? defaultFlows)(context).map((flow) => [flow.name, flow]));
   const scheduleOf = (flow: AnySyncFlow) =>

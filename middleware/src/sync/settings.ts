@@ -5,8 +5,8 @@ import { ConfigError } from '../config/env.js';
 export interface SyncSettings {
   /** How long a flow lease lasts unrenewed: how soon another replica takes over from a dead one. */
   leaseMs: number;
-  /** Records per page (one write batch, one checkpoint). */
-  pageSize: number;
+  /** Records per page (one write batch, one checkpoint) for every flow; undefined: each flow's own default. */
+  pageSize?: number;
   /** Automatic retries of a failure-queue entry before it waits for an operator. */
   failureMaxAttempts: number;
   /** Delay before the first automatic retry of a failed record (doubling after each attempt). */
@@ -30,9 +30,9 @@ const schema = z.object({
   SYNC_PAGE_SIZE: z.coerce
     .number({ message: 'SYNC_PAGE_SIZE must be a number of records' })
     .int()
-    .min(1, 'SYNC_PAGE_SIZE must be between 1 and 2000')
-    .max(2000, 'SYNC_PAGE_SIZE must be between 1 and 2000')
-    .default(200),
+    .min(1, 'SYNC_PAGE_SIZE must be between 1 and 50000')
+    .max(50_000, 'SYNC_PAGE_SIZE must be between 1 and 50000')
+    .optional(),
   SYNC_FAILURE_MAX_ATTEMPTS: z.coerce
     .number({ message: 'SYNC_FAILURE_MAX_ATTEMPTS must be a number' })
     .int()
@@ -63,7 +63,7 @@ export function syncSettingsFromEnvironment(source: NodeJS.ProcessEnv = process.
   }
   return {
     leaseMs: Math.round(env.SYNC_LEASE_SECONDS * 1000),
-    pageSize: env.SYNC_PAGE_SIZE,
+    ...(env.SYNC_PAGE_SIZE === undefined ? {} : { pageSize: env.SYNC_PAGE_SIZE }),
     failureMaxAttempts: env.SYNC_FAILURE_MAX_ATTEMPTS,
     failureRetryMs: env.SYNC_FAILURE_RETRY_SECONDS * 1000,
     quotaPauseMs: env.SYNC_QUOTA_PAUSE_SECONDS * 1000,

@@ -8,7 +8,6 @@ import type { EmbeddedSystems } from '../embedded.js';
 import type { ErrorKind } from '../domain/errors.js';
 import { ConnectorError } from '../domain/errors.js';
 import { createSage300Client } from '../sage300/client.js';
-import { countRows } from '../sage300/paging.js';
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/index.js';
 import type { CustomerSource } from './flows/customers.js';
 
@@ -57,7 +56,6 @@ export function sageCustomerSource(sage: SageClient): CustomerSource {
   return {
     list: (query) => sage.customers.list(query),
     get: (customerNumber) => sage.customers.get(customerNumber),
-    count: (filter) => countRows(sage.transport, 'AR/ARCustomers', filter ? { filter } : {}),
   };
 }
 
