@@ -85,12 +85,20 @@ function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
 }
 
+function isDuplicateObject(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === '42P06';
+}
+
 async function openPostgres(connectionString: string, schema: string | undefined): Promise<Kysely<Database>> {
   if (schema) {
     const client = new pg.Client({ connectionString });
     await client.connect();
     try {
       await client.query(`create schema if not exists "${schema}"`);
+    } catch (error) {
+      // Replicas starting together race inside "if not exists"; losing that race means the schema is there.
+      if (!isDuplicateObject(error)) throw error;
     } finally {
       await client.end();
     }

@@ -2,7 +2,7 @@
  * Schema migrations, one list for both engines. Kysely's migrator records applied migrations in `kysely_migration`
  * and serialises concurrent starts, so several replicas can start at once.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -125,8 +125,46 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
   return { '2026-11-25-001-sync-state': initial(engine) };
 }
 
-/** Applies every pending migration; returns the names applied now. Throws when one fails. */
+/**
+ * Applies every pending migration; returns the names applied now. Throws when one fails.
+ * On PostgreSQL, replicas that start together would race to create the migrator's own bookkeeping tables, so the
+ * whole migration runs on one connection holding an advisory lock for the store's schema.
+ */
 export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
+  if (engine === 'sqlite') return migrateSqlite(db);
+  return db.connection().execute(async (connection) => {
+    const key = sql`hashtext('sage300-salesforce-connector:migrations:' || current_schema())`;
+    await sql`select pg_advisory_lock(${key})`.execute(connection);
+    try {
+      return await runMigrator(connection, engine);
+    } finally {
+      await sql`select pg_advisory_unlock(${key})`.execute(connection);
+    }
+  });
+}
+
+/** SQLite migrations in this process wait for each other here; other processes wait on SQLite's write lock. */
+let sqliteMigrations: Promise<unknown> = Promise.resolve();
+
+function migrateSqlite(db: Kysely<unknown>): Promise<string[]> {
+  const run = sqliteMigrations.then(() =>
+    db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const applied = await runMigrator(connection, 'sqlite');
+        await sql`commit`.execute(connection);
+        return applied;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    }),
+  );
+  sqliteMigrations = run.catch(() => undefined);
+  return run;
+}
+
+async function runMigrator(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(engine) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
