@@ -37,6 +37,8 @@ function jestProject(name, nodeArgs, config) {
         config,
         '--json',
         `--outputFile=${report}`,
+        // A failed test can leave servers open; exit anyway (Jest still warns) so a red run ends instead of hanging.
+        '--forceExit',
         ...extraJestArgs,
       ]);
       let result;
