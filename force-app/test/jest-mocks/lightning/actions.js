@@ -1,4 +1,4 @@
-// sfdx-lwc-jest ships no stub for lightning/actions; quick-action components need CloseActionScreenEvent.
+// sfdx-lwc-jest has no module for lightning/actions; quick-action components need CloseActionScreenEvent.
 export const CloseActionScreenEvent = class extends CustomEvent {
   constructor() {
     super('close');
