@@ -235,7 +235,7 @@ describe('paging', () => {
     expect(read).toBe(matching.length);
     expect(counts).toEqual([matching.length]);
     expect(readBeforeCount).toBe(0);
-    // The same number of requests as the same read without the count.
+    // As many requests as the same read without the count (252 rows do not fill their last window).
     const withCount = large.counts()['GET AR/ARCustomers'];
     large.resetCounts();
     await collect(paged.customers.list({ select: ['CustomerNumber'], changedSince: since }));
@@ -254,6 +254,23 @@ describe('paging', () => {
       expect(legacy.counts()['GET AR/ARCustomers']).toBe(3);
     } finally {
       await legacy.close();
+    }
+  });
+
+  it('ends a read of exactly one window at the announced count, without the empty answer after it', async () => {
+    const exact = await startSage300Sandbox({ now: NOW, pageSize: 2 });
+    try {
+      // Windows of 5 rows served as pages of 2: the sample company's 5 customers fill the first window exactly.
+      const paged = clientFor(exact, { pageSize: 5 });
+      const counted = await collect(paged.customers.list({ onCount: () => undefined }));
+      expect(counted).toHaveLength(5);
+      expect(exact.counts()['GET AR/ARCustomers']).toBe(3);
+      exact.resetCounts();
+      const uncounted = await collect(paged.customers.list());
+      expect(uncounted).toEqual(counted);
+      expect(exact.counts()['GET AR/ARCustomers']).toBe(4);
+    } finally {
+      await exact.close();
     }
   });
 

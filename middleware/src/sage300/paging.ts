@@ -41,7 +41,9 @@ function countOf(body: CollectionBody<unknown>, resource: string): number {
  * `$skip`/`$top` and follows `@odata.nextLink` inside each window, because the server caps rows per answer at its own
  * setting (100 by default) whatever we ask for. Paging is by offset: rows inserted while paging can shift a window.
  * With `onCount`, the first request also asks `$count=true` and reports how many rows match the query, so a caller
- * learns the total with its first page instead of spending a request on it.
+ * learns the total with its first page instead of spending a request on it; the read then also ends once that many
+ * rows have arrived, without the empty answer that otherwise ends a collection whose size is a multiple of the window
+ * (a row added after the count is left to the next read, as one added behind the window already is).
  */
 export async function* pages<T>(
   transport: Sage300Transport,
@@ -54,6 +56,7 @@ export async function* pages<T>(
   let skip = query.skip ?? 0;
   let remaining = query.top ?? Number.POSITIVE_INFINITY;
   let countPending = onCount !== undefined;
+  let announced: number | undefined;
   while (remaining > 0) {
     const windowSize = Math.min(pageSize, remaining);
     let path = resource;
@@ -69,7 +72,8 @@ export async function* pages<T>(
       const body = await transport.get<CollectionBody<T>>(path, params ? { params, context } : { context });
       if (countPending) {
         countPending = false;
-        onCount?.(countOf(body, resource));
+        announced = countOf(body, resource);
+        onCount?.(announced);
       }
       const rows = rowsOf(body, resource);
       received += rows.length;
@@ -85,6 +89,7 @@ export async function* pages<T>(
     if (received < windowSize) return;
     skip += received;
     remaining -= received;
+    if (announced !== undefined && skip >= announced) return;
   }
 }
 
