@@ -9,6 +9,15 @@ const SERIES = [
   { key: 'collected', label: 'Collected', className: 'bar bar_collected' },
 ];
 
+/** The table's money columns, in order; the footer totals each one under data-total={key}. */
+const COLUMNS = [
+  { key: 'closedWon', label: 'Closed won' },
+  { key: 'invoiced', label: 'Invoiced' },
+  { key: 'collected', label: 'Collected' },
+  { key: 'notInvoiced', label: 'Won, not invoiced' },
+  { key: 'notCollected', label: 'Invoiced, not collected' },
+];
+
 const GROUPINGS = [
   { label: 'Month', value: 'month' },
   { label: 'Account', value: 'account' },
@@ -31,7 +40,7 @@ export default class SageRevenueReconciliation extends LightningElement {
   toDate;
   groupBy = 'month';
   groupings = GROUPINGS;
-  series = SERIES;
+  columns = COLUMNS;
   report;
   error;
   isLoading = false;
@@ -86,14 +95,16 @@ export default class SageRevenueReconciliation extends LightningElement {
   }
 
   get rows() {
-    return ((this.report && this.report.rows) || []).map((row) => ({
-      ...row,
-      closedWon: amount(row.closedWon),
-      invoiced: amount(row.invoiced),
-      collected: amount(row.collected),
-      notInvoiced: amount(row.closedWon) - amount(row.invoiced),
-      notCollected: amount(row.invoiced) - amount(row.collected),
-    }));
+    return ((this.report && this.report.rows) || []).map((row) => {
+      const figures = {
+        closedWon: amount(row.closedWon),
+        invoiced: amount(row.invoiced),
+        collected: amount(row.collected),
+        notInvoiced: amount(row.closedWon) - amount(row.invoiced),
+        notCollected: amount(row.invoiced) - amount(row.collected),
+      };
+      return { ...row, ...figures, cells: COLUMNS.map(({ key }) => ({ key, value: figures[key] })) };
+    });
   }
 
   get hasRows() {
@@ -108,17 +119,9 @@ export default class SageRevenueReconciliation extends LightningElement {
     return this.groupBy === 'account' ? 'Account' : 'Month';
   }
 
-  get totals() {
-    return this.rows.reduce(
-      (sum, row) => ({
-        closedWon: sum.closedWon + row.closedWon,
-        invoiced: sum.invoiced + row.invoiced,
-        collected: sum.collected + row.collected,
-        notInvoiced: sum.notInvoiced + row.notInvoiced,
-        notCollected: sum.notCollected + row.notCollected,
-      }),
-      { closedWon: 0, invoiced: 0, collected: 0, notInvoiced: 0, notCollected: 0 },
-    );
+  get totalCells() {
+    const rows = this.rows;
+    return COLUMNS.map(({ key }) => ({ key, value: rows.reduce((sum, row) => sum + row[key], 0) }));
   }
 
   get chartLabel() {
