@@ -3,6 +3,7 @@ import https from 'node:https';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Sage300Settings } from '../config/env.js';
+import { backoffDelay } from '../domain/backoff.js';
 import { ConnectorError, type ErrorKind } from '../domain/errors.js';
 
 /** How transient failures are retried: exponential backoff with full jitter, capped, honouring `Retry-After`. */
@@ -215,8 +216,8 @@ export class Sage300Transport {
       const { error } = sent;
       if (error.kind !== 'transient' || attempt >= this.policy.maxAttempts) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) throw error;
-      const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
+      const curve = { baseMs: this.policy.baseDelayMs, capMs: this.policy.maxDelayMs };
+      const delayMs = backoffDelay(attempt, curve, error.retryAfterMs, this.random);
       this.options.onRetry?.({ method, path: label, attempt, delayMs, error });
       await this.sleep(delayMs);
     }

@@ -3,7 +3,8 @@ import type { SalesforceSettings } from '../config/env.js';
 import { ConnectorError } from '../domain/errors.js';
 import { RefreshBudget, requestAccessToken } from './auth.js';
 import { classifySalesforceError } from './errors.js';
-import { DEFAULT_RETRY, pause, retryDelay, type RetryPolicy } from './retry.js';
+import { backoffDelay } from '../domain/backoff.js';
+import { DEFAULT_RETRY, pause, type RetryPolicy } from './retry.js';
 import { writeRecords, type SObjectInput, type WriteOperation, type WriteResult } from './writer.js';
 
 /**
@@ -104,6 +105,7 @@ export function createSalesforceClient(
   options: SalesforceClientOptions = {},
 ): SalesforceClient {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const curve = { baseMs: retry.baseDelayMs, capMs: retry.maxDelayMs };
   const budget = new RefreshBudget(options.maxTokenRefreshesPerMinute ?? 3);
   const oauth2 = {
     loginUrl: settings.loginUrl,
@@ -152,7 +154,7 @@ export function createSalesforceClient(
       } catch (error) {
         const failure = classifySalesforceError(error, { idempotent });
         if (failure.kind !== 'transient' || attempt >= retry.attempts) throw failure;
-        await pause(retryDelay(attempt, retry, failure.retryAfterMs));
+        await pause(backoffDelay(attempt, curve, failure.retryAfterMs));
       }
     }
   };
@@ -185,7 +187,7 @@ export function createSalesforceClient(
         bulkPollIntervalMs: options.bulkPollIntervalMs ?? 2000,
         bulkPollTimeoutMs: options.bulkPollTimeoutMs ?? 600_000,
       },
-      { attempts: retry.attempts, wait: (round) => pause(retryDelay(round, retry)) },
+      { attempts: retry.attempts, wait: (round) => pause(backoffDelay(round, curve)) },
     );
   };
 
