@@ -173,9 +173,13 @@ function checkApexLs(projectDir: string): Problem[] {
     })),
   );
   // apex-ls reports some problems once per reference on the same line; one line per finding is enough.
-  return problems.filter(
-    (problem, index) => problems.findIndex((other) => JSON.stringify(other) === JSON.stringify(problem)) === index,
-  );
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.file}:${problem.line}:${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 interface PmdReport {
