@@ -5,6 +5,7 @@
  * earlier slot. On PostgreSQL the row is claimed with `FOR UPDATE SKIP LOCKED`, so contenders never queue behind each other.
  */
 import type { Kysely } from 'kysely';
+import { claimableBy } from './claims.js';
 import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Engine } from './migrations.js';
 import type { Database } from './schema.js';
@@ -54,14 +55,7 @@ export function leaseRepository(db: Kysely<Database>, clock: Clock, engine: Engi
         .selectFrom('sync_leases')
         .select('name')
         .where('name', '=', name)
-        .where((eb) =>
-          eb.or([
-            eb('owner', 'is', null),
-            eb('expires_at', 'is', null),
-            eb('expires_at', '<', nowText),
-            eb('owner', '=', owner),
-          ]),
-        );
+        .where(claimableBy('owner', 'expires_at', owner, nowText));
       if (slot) claimable = claimable.where((eb) => eb.or([eb('last_slot', 'is', null), eb('last_slot', '<', slot)]));
       const taken = await db
         .updateTable('sync_leases')

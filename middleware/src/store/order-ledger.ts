@@ -17,6 +17,7 @@
  * may change an entry; every change but `get` checks the owner.
  */
 import { sql, type Kysely } from 'kysely';
+import { claimableBy } from './claims.js';
 import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
 
@@ -120,14 +121,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
             .column('opportunity_id')
             .doUpdateSet({ owner, claimed_until: until, updated_at: nowText })
             .where('order_ledger.state', '<>', 'created')
-            .where((eb) =>
-              eb.or([
-                eb('order_ledger.owner', 'is', null),
-                eb('order_ledger.claimed_until', 'is', null),
-                eb('order_ledger.claimed_until', '<', nowText),
-                eb('order_ledger.owner', '=', owner),
-              ]),
-            ),
+            .where(claimableBy('order_ledger.owner', 'order_ledger.claimed_until', owner, nowText)),
         )
         .returningAll()
         .executeTakeFirst();
