@@ -1,10 +1,14 @@
 import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/server.js';
 import { apiClient, exchange } from '../http/api-client.js';
-import { opportunityIdNamed, rotatedKey, sageWrites, startSystem, testKey, type System } from './harness.js';
-
-interface ErrorAnswer {
-  error: { code: string; message: string; details?: unknown };
-}
+import {
+  opportunityIdNamed,
+  rotatedKey,
+  sageWrites,
+  startSystem,
+  testKey,
+  type ErrorAnswer,
+  type System,
+} from './harness.js';
 
 let system: System;
 

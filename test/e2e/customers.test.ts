@@ -1,14 +1,11 @@
 import { SEED_ACCOUNTS } from '../../sandbox/salesforce/server.js';
-import { startSystem, type System } from './harness.js';
+import { startSystem, type ErrorAnswer, type System } from './harness.js';
 
 interface Provisioned {
   accountId: string;
   customerNumber: string;
   outcome: 'linked' | 'matched' | 'created';
   matchedBy?: string;
-}
-interface ErrorAnswer {
-  error: { code: string; message: string };
 }
 
 /** The package's settings: match by name and postal code, sequential numbers. */

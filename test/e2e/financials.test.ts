@@ -1,4 +1,4 @@
-import { startSystem, type System } from './harness.js';
+import { startSystem, type ErrorAnswer, type System } from './harness.js';
 
 interface Financials {
   customerNumber: string;
@@ -14,9 +14,6 @@ interface Financials {
 interface InvoiceList {
   invoices: { documentNumber: string; dueDate: string | null; status: string; balanceDue: number }[];
   truncated: boolean;
-}
-interface ErrorAnswer {
-  error: { code: string; message: string };
 }
 
 let system: System;

@@ -14,6 +14,11 @@ import { apiClient } from '../http/api-client.js';
 export const testKey = 'test-key-0123456789abcdef';
 export const rotatedKey = 'rotated-key-fedcba9876543210';
 
+/** The error envelope every failed API answer carries. */
+export interface ErrorAnswer {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
 export interface System {
   sage: Sage300Sandbox;
   salesforce: SalesforceSandbox;

@@ -1,11 +1,8 @@
-import { startSystem, type System } from './harness.js';
+import { startSystem, type ErrorAnswer, type System } from './harness.js';
 
 interface RunAnswer {
   flow: string;
   run: { id: number; outcome: string; counts: { read: number; created: number; updated: number } } | null;
-}
-interface ErrorAnswer {
-  error: { code: string; message: string };
 }
 
 let system: System;

@@ -6,6 +6,7 @@ import {
   sageWrites,
   startSystem,
   testKey,
+  type ErrorAnswer,
   type System,
 } from './harness.js';
 import { apiClient } from '../http/api-client.js';
@@ -16,9 +17,6 @@ interface OrderAnswer {
   replayed: boolean;
   creditCheck: { outcome: string; message: string } | null;
   customerNumber: string;
-}
-interface ErrorAnswer {
-  error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 /** The package's settings: credit policy Warn. */
