@@ -160,7 +160,7 @@ export default class SageAccountFinancials extends LightningElement {
   }
 
   get hasInvoices() {
-    return this.invoiceRows.length > 0;
+    return !!this.financials.invoices && this.financials.invoices.length > 0;
   }
 
   get invoiceRows() {

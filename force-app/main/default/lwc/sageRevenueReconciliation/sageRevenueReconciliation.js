@@ -95,7 +95,7 @@ export default class SageRevenueReconciliation extends LightningElement {
   }
 
   get rows() {
-    return ((this.report && this.report.rows) || []).map((row) => {
+    return this.reportRows.map((row) => {
       const figures = {
         closedWon: amount(row.closedWon),
         invoiced: amount(row.invoiced),
@@ -108,11 +108,16 @@ export default class SageRevenueReconciliation extends LightningElement {
   }
 
   get hasRows() {
-    return this.rows.length > 0;
+    return this.reportRows.length > 0;
   }
 
   get isEmpty() {
-    return !!this.report && this.rows.length === 0;
+    return !!this.report && this.reportRows.length === 0;
+  }
+
+  /** The connector's rows as they came; emptiness needs no display figures. */
+  get reportRows() {
+    return (this.report && this.report.rows) || [];
   }
 
   get groupLabel() {
@@ -126,7 +131,7 @@ export default class SageRevenueReconciliation extends LightningElement {
 
   get chartLabel() {
     const unit = this.groupBy === 'account' ? 'account' : 'month';
-    return `Bar chart of closed-won, invoiced and collected revenue by ${unit}, ${this.rows.length} ${unit}s. The table below lists the figures.`;
+    return `Bar chart of closed-won, invoiced and collected revenue by ${unit}, ${this.reportRows.length} ${unit}s. The table below lists the figures.`;
   }
 
   get chartGroups() {

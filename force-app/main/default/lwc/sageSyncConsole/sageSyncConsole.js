@@ -157,7 +157,7 @@ export default class SageSyncConsole extends LightningElement {
   }
 
   get hasRuns() {
-    return this.runRows.length > 0;
+    return !!this.runs && this.runs.length > 0;
   }
 
   get noRuns() {
@@ -172,7 +172,7 @@ export default class SageSyncConsole extends LightningElement {
   }
 
   get hasFailures() {
-    return this.failureRows.length > 0;
+    return !!this.failures && this.failures.length > 0;
   }
 
   get noFailures() {
