@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Company, PaymentInput } from './company.js';
 import { SageApiError, invalidPayload, recordNotFound } from './errors.js';
 import { FaultInjector } from './faults.js';
@@ -102,8 +103,6 @@ function sameSecret(given: string, expected: string): boolean {
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Starts the Sage 300 Web API sandbox on `port` (0 for a free one) with a seeded SAMINC company. */
 export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): Promise<Sage300Sandbox> {
@@ -289,7 +288,7 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
     const route = `${method} ${path.module}/${path.resource}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
     const decision: FaultDecision = faults.decide(route);
-    if (decision.delayMs > 0) await delay(decision.delayMs);
+    if (decision.delayMs > 0) await pause(decision.delayMs);
     const retryHeaders: Record<string, string> =
       decision.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(decision.retryAfterSeconds) };
     switch (decision.failure) {

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { TokenIssuer } from './auth.js';
 import { OAuthError } from './auth.js';
@@ -142,7 +143,7 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
       throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const userId = tokens.authenticate(bearer(req));
     if (!userId) throw new ApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-    if (control.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, control.latencyMs));
+    if (control.latencyMs > 0) await pause(control.latencyMs);
     if (!control.spendDailyRequest()) {
       res.set('Sforce-Limit-Info', control.limitInfo);
       throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');

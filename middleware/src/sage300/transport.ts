@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as pause } from 'node:timers/promises';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Sage300Settings } from '../config/env.js';
@@ -147,7 +148,7 @@ export class Sage300Transport {
     this.companyRoot = `${settings.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(settings.company)}/`;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? pause;
     this.limit = new ConcurrencyLimit(Math.max(1, settings.maxConcurrency));
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),

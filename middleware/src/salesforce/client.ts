@@ -1,10 +1,11 @@
 import { Connection } from 'jsforce';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { SalesforceSettings } from '../config/env.js';
 import { ConnectorError } from '../domain/errors.js';
 import { RefreshBudget, requestAccessToken } from './auth.js';
 import { classifySalesforceError } from './errors.js';
 import { backoffDelay } from '../domain/backoff.js';
-import { DEFAULT_RETRY, pause, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { writeRecords, type SObjectInput, type WriteOperation, type WriteResult } from './writer.js';
 
 /**
