@@ -5,6 +5,7 @@ import {
   type ConnectorSettings,
 } from '../domain/settings.js';
 import type { Logger } from '../observability/logger.js';
+import { CoalescingCache } from './coalescing-cache.js';
 
 /** Where the settings in use came from. */
 export type SettingsSource = 'salesforce' | 'configuration';
@@ -32,54 +33,50 @@ export interface SettingsProviderOptions {
 /** The query for the `Default` record; no input reaches it. */
 export const settingsQuery = `SELECT ${settingFields.join(', ')} FROM Sage_Connector_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1`;
 
+/** Settings as last loaded, with where they came from. */
+interface Loaded {
+  settings: ConnectorSettings;
+  source: SettingsSource;
+}
+
 /**
  * Business settings from the package's `Sage_Connector_Setting__mdt.Default` record, re-read every `refreshMs`;
  * when Salesforce cannot be read, or the record is missing or unusable, the configuration's settings apply and the
  * reason is logged. Concurrent callers share one read.
  */
 export function createSettingsProvider(options: SettingsProviderOptions): SettingsProvider {
-  const refreshMs = options.refreshMs ?? 300_000;
-  const now = options.now ?? Date.now;
-  let cached: { settings: ConnectorSettings; source: SettingsSource; at: number } | undefined;
-  let loading: Promise<ConnectorSettings> | undefined;
+  const cache = new CoalescingCache<Loaded>({
+    ttlMs: options.refreshMs ?? 300_000,
+    maxEntries: 1,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const fromConfiguration: Loaded = { settings: options.fallback, source: 'configuration' };
+  let last: Loaded | undefined;
 
-  async function load(): Promise<ConnectorSettings> {
-    if (!options.query) {
-      cached = { settings: options.fallback, source: 'configuration', at: now() };
-      return options.fallback;
-    }
+  async function read(): Promise<Loaded> {
+    if (!options.query) return fromConfiguration;
     try {
       const [record] = await options.query(settingsQuery);
-      if (!record) {
-        options.logger?.warn('Sage_Connector_Setting__mdt has no Default record; using settings from configuration');
-        cached = { settings: options.fallback, source: 'configuration', at: now() };
-      } else {
-        cached = { settings: settingsFromMetadata(record, options.fallback), source: 'salesforce', at: now() };
-      }
+      if (record) return { settings: settingsFromMetadata(record, options.fallback), source: 'salesforce' };
+      options.logger?.warn('Sage_Connector_Setting__mdt has no Default record; using settings from configuration');
+      return fromConfiguration;
     } catch (error) {
       const reason = error instanceof InvalidSettingsError ? error.message : 'Salesforce could not be read';
       options.logger?.warn({ err: error }, `Connector settings: ${reason}; using settings from configuration`);
       // Keep the last good Salesforce settings if there are some; a blip must not flip the credit policy.
-      if (!cached || cached.source !== 'salesforce' || error instanceof InvalidSettingsError) {
-        cached = { settings: options.fallback, source: 'configuration', at: now() };
-      } else {
-        cached = { ...cached, at: now() };
-      }
+      if (last?.source === 'salesforce' && !(error instanceof InvalidSettingsError)) return last;
+      return fromConfiguration;
     }
-    return cached.settings;
   }
 
   return {
-    current() {
-      if (cached && now() - cached.at < refreshMs) return Promise.resolve(cached.settings);
-      loading ??= load().finally(() => {
-        loading = undefined;
-      });
-      return loading;
+    async current() {
+      last = await cache.get('Default', read);
+      return last.settings;
     },
-    source: () => cached?.source ?? 'configuration',
+    source: () => last?.source ?? 'configuration',
     refresh() {
-      cached = undefined;
+      cache.invalidate('Default');
     },
   };
 }
