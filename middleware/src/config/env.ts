@@ -98,6 +98,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Parses the variables a schema names, blank values counting as unset (so defaults apply); throws a ConfigError naming
+ * the first bad variable, using the schema's own message when it already starts with the name.
+ */
+export function parseEnvironment<T extends z.ZodObject>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
+  const values = Object.fromEntries(
+    Object.keys(schema.shape).map((name) => [name, source[name]?.trim() ? source[name]?.trim() : undefined]),
+  );
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? 'configuration');
+  const message = issue?.message ?? 'is invalid';
+  throw new ConfigError(message.startsWith(name) ? message : `${name} is invalid: ${message}`);
+}
+
 /** Normalises a Sage server URL to the Web API root (appends `/Sage300WebApi/v1.0/-` when only a host is given). */
 export function sage300ApiRoot(value: string): string {
   const trimmed = value.replace(/\/+$/, '');

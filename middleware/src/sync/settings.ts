@@ -1,6 +1,6 @@
 /** The sync engine's settings from the environment (schedules can also come from Salesforce's connector settings). */
 import { z } from 'zod';
-import { ConfigError } from '../config/env.js';
+import { parseEnvironment } from '../config/env.js';
 
 export interface SyncSettings {
   /** How long a flow lease lasts unrenewed: how soon another replica takes over from a dead one. */
@@ -36,7 +36,7 @@ const schema = z.object({
   SYNC_FAILURE_MAX_ATTEMPTS: z.coerce
     .number({ message: 'SYNC_FAILURE_MAX_ATTEMPTS must be a number' })
     .int()
-    .min(1)
+    .min(1, 'SYNC_FAILURE_MAX_ATTEMPTS must be at least 1')
     .default(5),
   SYNC_FAILURE_RETRY_SECONDS: seconds('SYNC_FAILURE_RETRY_SECONDS', 60, 1),
   SYNC_QUOTA_PAUSE_SECONDS: seconds('SYNC_QUOTA_PAUSE_SECONDS', 900, 1),
@@ -45,17 +45,7 @@ const schema = z.object({
 
 /** Reads the sync settings; throws a ConfigError naming the first bad variable. */
 export function syncSettingsFromEnvironment(source: NodeJS.ProcessEnv = process.env): SyncSettings {
-  const values = Object.fromEntries(
-    Object.keys(schema.shape).map((name) => [name, source[name]?.trim() ? source[name]?.trim() : undefined]),
-  );
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? 'configuration');
-    const message = issue?.message ?? 'is invalid';
-    throw new ConfigError(message.startsWith(name) ? message : `${name} is invalid: ${message}`);
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(schema, source);
   const schedules: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {
     const match = /^SYNC_SCHEDULE_([A-Z0-9_]+)$/.exec(name);
