@@ -10,7 +10,8 @@ import { ConnectorError, isErrorKind } from '../domain/errors.js';
 import { contentHash } from '../domain/hash.js';
 import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger, SyncFailure } from '../store/index.js';
 import type { AnySyncFlow, PreparedRecord, RunOptions, WriteOutcome } from './flow.js';
-import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
+import { backoffDelay } from '../domain/backoff.js';
+import { defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
 
 export interface EngineOptions {
   store: Store;

@@ -1,24 +1,12 @@
-/** Retry timing: exponential backoff with full jitter, never shorter than the server's Retry-After. */
+/** How often a flow retries a transient failure; the timing itself is the clients' `backoffDelay`. */
+import type { BackoffCurve } from '../domain/backoff.js';
 
-export interface BackoffPolicy {
+export interface BackoffPolicy extends BackoffCurve {
   /** Attempts in all, the first included. */
   attempts: number;
-  baseMs: number;
-  capMs: number;
 }
 
 export const defaultBackoff: BackoffPolicy = { attempts: 5, baseMs: 500, capMs: 30_000 };
-
-/** The wait before retry number `retry` (1 for the first retry). */
-export function backoffDelay(
-  retry: number,
-  policy: BackoffPolicy,
-  retryAfterMs?: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.max(retryAfterMs ?? 0, Math.floor(random() * ceiling));
-}
 
 /** Resolves after `ms`, or rejects with the signal's reason when it is aborted first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
