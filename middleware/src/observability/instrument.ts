@@ -38,8 +38,6 @@ export function instrumentSalesforce(client: SalesforceClient, metrics: Metrics)
     /\bFROM\s+([A-Za-z0-9_]+)/i.exec(soql.replace(/\((?:[^()]|\([^()]*\))*\)/g, ''))?.[1] ?? 'other';
   return {
     ...client,
-    connection: client.connection,
-    apiVersion: client.apiVersion,
     queryAll: (soql) => count(`query ${queryObject(soql)}`, () => client.queryAll(soql)),
     upsert: (type, field, records, options) =>
       count(`upsert ${type}`, () => client.upsert(type, field, records, options)),
