@@ -11,6 +11,7 @@ import type { ConnectorSettings } from '../domain/settings.js';
 import type { CustomersApi } from '../sage300/customers.js';
 import { eq } from '../sage300/odata.js';
 import type { ArCustomer } from '../sage300/types.js';
+import { CoalescingCache } from './coalescing-cache.js';
 import { ServiceError } from './errors.js';
 import { financialsCustomerFields } from './financials.js';
 
@@ -61,7 +62,8 @@ export interface CustomerProvisioningOptions {
 export function createCustomerProvisioning(options: CustomerProvisioningOptions): CustomerProvisioning {
   const { customers } = options.sage;
   const maxCandidates = options.maxCandidates ?? 50;
-  const inFlight = new Map<string, Promise<EnsuredCustomer>>();
+  // Requests for one account while its provisioning is under way share that work (nothing is kept afterwards).
+  const inFlight = new CoalescingCache<EnsuredCustomer>({ ttlMs: 0 });
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Serialises work, so two accounts created at once cannot be given the same new number by this process. */
@@ -188,17 +190,9 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
     });
   }
 
-  function shared(accountId: string, work: () => Promise<EnsuredCustomer>): Promise<EnsuredCustomer> {
-    const pending = inFlight.get(accountId);
-    if (pending) return pending;
-    const started = work().finally(() => inFlight.delete(accountId));
-    inFlight.set(accountId, started);
-    return started;
-  }
-
   return {
     async provision(accountId) {
-      const { customer: _record, ...result } = await shared(accountId, async () => {
+      const { customer: _record, ...result } = await inFlight.get(accountId, async () => {
         const account = await options.salesforce.readAccount(accountId);
         if (!account) {
           throw new ServiceError('not-found', 'ACCOUNT_NOT_FOUND', `Salesforce has no account ${accountId}`, {
@@ -211,7 +205,7 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
       return result;
     },
     ensureCustomer(account) {
-      return shared(account.Id, () => ensure(account));
+      return inFlight.get(account.Id, () => ensure(account));
     },
   };
 }
