@@ -1,3 +1,5 @@
+import { CoalescingCache } from './coalescing-cache.js';
+
 /** One dependency's check: resolves when it answers, throws when it does not. */
 export type DependencyCheck = () => Promise<unknown>;
 
@@ -25,30 +27,37 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Runs the dependency checks in parallel (each within the timeout, some cached) and reports readiness. */
+/**
+ * Runs the dependency checks in parallel (each within the timeout, some cached) and reports readiness; probes that
+ * arrive while a check is running share it.
+ */
 export function createReadiness(options: ReadinessOptions): () => Promise<ReadinessReport> {
-  const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const remembered = new Map<string, { state: 'up' | 'down'; at: number }>();
+  const dependencies = Object.entries(options.checks).map(([name, run]) => ({
+    name,
+    run,
+    results: new CoalescingCache<'up' | 'down'>({
+      ttlMs: options.cacheMs?.[name] ?? 0,
+      maxEntries: 1,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  }));
 
   async function check(name: string, run: DependencyCheck): Promise<'up' | 'down'> {
-    const cacheMs = options.cacheMs?.[name] ?? 0;
-    const last = remembered.get(name);
-    if (last && now() - last.at < cacheMs) return last.state;
-    let state: 'up' | 'down' = 'up';
     try {
       await withTimeout(Promise.resolve().then(run), timeoutMs);
+      return 'up';
     } catch (error) {
-      state = 'down';
       options.onDown?.(name, error);
+      return 'down';
     }
-    remembered.set(name, { state, at: now() });
-    return state;
   }
 
   return async () => {
     const entries = await Promise.all(
-      Object.entries(options.checks).map(async ([name, run]) => [name, await check(name, run)] as const),
+      dependencies.map(
+        async ({ name, run, results }) => [name, await results.get(name, () => check(name, run))] as const,
+      ),
     );
     const checks = Object.fromEntries(entries);
     return { ready: entries.every(([, state]) => state === 'up'), checks };
