@@ -128,15 +128,20 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
 /**
  * Applies every pending migration; returns the names applied now. Throws when one fails.
  * On PostgreSQL, replicas that start together would race to create the migrator's own bookkeeping tables, so the
- * whole migration runs on one connection holding an advisory lock for the store's schema.
+ * whole migration runs on one connection holding an advisory lock for the store's schema. The migrator is told that
+ * schema by name: otherwise it looks for its bookkeeping tables in every schema of the database, finds another
+ * connector's (`?schema=a` beside `?schema=b`) and never creates its own.
  */
 export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
   if (engine === 'sqlite') return migrateSqlite(db);
   return db.connection().execute(async (connection) => {
-    const key = sql`hashtext('sage300-salesforce-connector:migrations:' || current_schema())`;
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(connection);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('PostgreSQL names no current schema: check the search_path of the database user');
+    const key = sql`hashtext('sage300-salesforce-connector:migrations:' || ${schema})`;
     await sql`select pg_advisory_lock(${key})`.execute(connection);
     try {
-      return await runMigrator(connection, engine);
+      return await runMigrator(connection, engine, schema);
     } finally {
       await sql`select pg_advisory_unlock(${key})`.execute(connection);
     }
@@ -164,9 +169,9 @@ function migrateSqlite(db: Kysely<unknown>): Promise<string[]> {
   return run;
 }
 
-async function runMigrator(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
+async function runMigrator(db: Kysely<unknown>, engine: Engine, schema?: string): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(engine) };
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   // Without results the migrator never reached the database (connection refused, bad credentials): say that as is.
   if (error && !results) throw error;
