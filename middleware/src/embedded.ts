@@ -2,7 +2,7 @@
  * The two local sandboxes, started in this process when Sage 300 or Salesforce is not configured, so `npm start`
  * gives a working system with nothing set up. Production configures both and never loads this code's servers.
  */
-import type { Config, SalesforceSettings, Sage300Settings } from './config/env.js';
+import { sage300Breaker, type Config, type SalesforceSettings, type Sage300Settings } from './config/env.js';
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 
@@ -32,6 +32,7 @@ export async function startEmbeddedSystems(config: Config): Promise<EmbeddedSyst
           timeoutMs: config.env.SAGE300_TIMEOUT_MS,
           pageSize: config.env.SAGE300_PAGE_SIZE,
           maxConcurrency: config.env.SAGE300_MAX_CONCURRENCY,
+          breaker: sage300Breaker(config.env),
         },
       };
     }

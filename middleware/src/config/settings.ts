@@ -48,7 +48,14 @@ export interface ServiceTimings {
   shutdownGraceMs: number;
   /** After an unconfirmed order POST, how long to wait before the second lookup by OrderReference. */
   orderVerifyDelayMs: number;
+  /** How long an API request may take before it is answered anyway (all but the order push). */
+  apiDeadlineMs: number;
+  /** How long `POST /orders` may take before it is answered anyway. */
+  orderPushDeadlineMs: number;
 }
+
+const seconds = (name: string) =>
+  z.coerce.number({ message: `${name} must be a number of seconds` }).positive(`${name} must be above 0`);
 
 const timings = z.object({
   SETTINGS_REFRESH_SECONDS: z.coerce
@@ -59,13 +66,16 @@ const timings = z.object({
   ORDER_CLAIM_SECONDS: z.coerce
     .number({ message: 'ORDER_CLAIM_SECONDS must be a number of seconds' })
     .int()
-    .min(5)
-    .default(180),
+    .min(2)
+    .default(10),
   ORDER_VERIFY_DELAY_MS: z.coerce
     .number({ message: 'ORDER_VERIFY_DELAY_MS must be a number of milliseconds' })
     .int()
     .min(0)
     .default(2000),
+  // Below the Apex callout timeouts of the package (30 s for reads, 60 s for the push), so the rep reads our reason.
+  API_DEADLINE_SECONDS: seconds('API_DEADLINE_SECONDS').max(120).default(25),
+  ORDER_PUSH_DEADLINE_SECONDS: seconds('ORDER_PUSH_DEADLINE_SECONDS').max(120).default(50),
   SHUTDOWN_GRACE_SECONDS: z.coerce
     .number({ message: 'SHUTDOWN_GRACE_SECONDS must be a number of seconds' })
     .int()
@@ -117,5 +127,7 @@ export function serviceTimings(source: NodeJS.ProcessEnv = process.env): Service
     orderClaimMs: parsed.data.ORDER_CLAIM_SECONDS * 1000,
     shutdownGraceMs: parsed.data.SHUTDOWN_GRACE_SECONDS * 1000,
     orderVerifyDelayMs: parsed.data.ORDER_VERIFY_DELAY_MS,
+    apiDeadlineMs: Math.round(parsed.data.API_DEADLINE_SECONDS * 1000),
+    orderPushDeadlineMs: Math.round(parsed.data.ORDER_PUSH_DEADLINE_SECONDS * 1000),
   };
 }

@@ -14,10 +14,17 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Sent as `Retry-After` (seconds): when asking again can help. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** Whole seconds for `Retry-After`, at least one. */
+function retryAfterSeconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
 }
 
 /** Builds the error envelope. */
@@ -40,7 +47,13 @@ const serviceStatus: Record<ServiceErrorReason, number> = {
 
 /** The HTTP answer for a service's refusal: its reason picks the status, its code and message pass through. */
 export function serviceErrorAnswer(err: ServiceError): HttpError {
-  return new HttpError(serviceStatus[err.reason], err.code, err.message, err.details);
+  return new HttpError(
+    serviceStatus[err.reason],
+    err.code,
+    err.message,
+    err.details,
+    retryAfterSeconds(err.retryAfterMs),
+  );
 }
 
 interface BodyParserError {
@@ -61,11 +74,23 @@ export function connectorErrorAnswer(err: ConnectorError): HttpError {
   const details = { system: err.system, code: err.code, ...(err.status === undefined ? {} : { status: err.status }) };
   switch (err.kind) {
     case 'transient':
+      // The cause is named: Sage did not answer within the request's time, or it is known to be down for now.
+      if (err.code === 'Timeout' && err.system === 'sage300') {
+        return new HttpError(
+          504,
+          'SAGE_TIMEOUT',
+          `Sage 300 did not answer in time; try again shortly (${err.message})`,
+          details,
+        );
+      }
       return new HttpError(
         503,
         'UPSTREAM_UNAVAILABLE',
-        `${system} is not answering right now; try again shortly`,
+        err.code === 'CircuitOpen'
+          ? `${err.message}; try again in ${retryAfterSeconds(err.retryAfterMs) ?? 30} s`
+          : `${system} is not answering right now; try again shortly`,
         details,
+        retryAfterSeconds(err.retryAfterMs),
       );
     case 'quota':
       return new HttpError(
@@ -133,6 +158,7 @@ export function errorHandler(log?: (err: unknown) => void): ErrorRequestHandler 
             : bodyParserAnswer(err as BodyParserError);
     if (known) {
       if (known.status >= 500) log?.(err);
+      if (known.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(known.retryAfterSeconds));
       res.status(known.status).json(errorEnvelope(known.code, known.message, known.details));
       return;
     }

@@ -5,7 +5,10 @@ import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Sage300Settings } from '../config/env.js';
 import { backoffDelay } from '../domain/backoff.js';
+import { deadlineAt } from '../domain/deadline.js';
 import { ConnectorError, type ErrorKind } from '../domain/errors.js';
+import { Breakers, DEFAULT_BREAKER, type Admission } from './breaker.js';
+import { ConnectionSlots, perResourceLimit } from './slots.js';
 
 /** How transient failures are retried: exponential backoff with full jitter, capped, honouring `Retry-After`. */
 export interface RetryPolicy {
@@ -26,6 +29,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export interface RetryEvent {
   method: string;
+  /** The path relative to the company, without the method (`AR/ARCustomers('1200')`). */
   path: string;
   attempt: number;
   delayMs: number;
@@ -65,10 +69,13 @@ export interface RequestOptions {
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** What one HTTP attempt ended with: Sage's answer, or the error it becomes. */
+/** What one HTTP attempt ended with: Sage's answer, or the error it becomes (`sent` false when it never left). */
 type Attempt<T> =
-  | { ok: true; status: number; data: T; durationMs: number }
-  | { ok: false; status?: number; error: ConnectorError; durationMs: number };
+  | { ok: true; status: number; data: T; durationMs: number; sent: true }
+  | { ok: false; status?: number; error: ConnectorError; durationMs: number; sent: boolean };
+
+/** Less time than this left before the deadline: the attempt is not worth sending. */
+const MIN_ATTEMPT_MS = 50;
 
 /** Network failures that happen before a request can reach the server: safe to retry even for a POST. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -97,25 +104,6 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Bounds the number of requests in flight against one Sage server. */
-class ConcurrencyLimit {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly max: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await work();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 /** Query strings with `%20` for spaces: OData servers do not all read `+` as a space inside `$filter`. */
 function serializeParams(params: Record<string, string>): string {
   return Object.entries(params)
@@ -138,7 +126,8 @@ export class Sage300Transport {
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly limit: ConcurrencyLimit;
+  private readonly slots: ConnectionSlots;
+  private readonly breakers: Breakers;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(
@@ -149,7 +138,11 @@ export class Sage300Transport {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? pause;
-    this.limit = new ConcurrencyLimit(Math.max(1, settings.maxConcurrency));
+    this.slots = new ConnectionSlots({
+      server: settings.maxConcurrency,
+      perResource: perResourceLimit(settings.maxConcurrency),
+    });
+    this.breakers = new Breakers(settings.breaker ?? DEFAULT_BREAKER);
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
@@ -196,7 +189,8 @@ export class Sage300Transport {
 
   /**
    * Sends one request, retrying transient failures. `path` is relative to the company (`AR/ARCustomers`) or an
-   * absolute `@odata.nextLink`, which must point at the same server (credentials never go elsewhere).
+   * absolute `@odata.nextLink`, which must point at the same server (credentials never go elsewhere). Under a
+   * deadline (an API request's), slot waits, attempts and the pauses between them all end by it.
    */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<{ status: number; data: T }> {
     const url = this.checkedUrl(path);
@@ -204,55 +198,122 @@ export class Sage300Transport {
     const label = `${method} ${relative}`;
     const route = sageRoute(relative);
     const context = { request: label, ...options.context };
+    const deadline = deadlineAt();
+    // When a later attempt is turned away, the caller learns about the timeout it saw, not the breaker it caused.
+    let timedOut: ConnectorError | undefined;
     for (let attempt = 1; ; attempt++) {
-      const sent = await this.send<T>(method, url, label, options, context);
-      this.options.onRequest?.({
-        method,
-        route,
-        ...(sent.status === undefined ? {} : { status: sent.status }),
-        durationMs: sent.durationMs,
-        outcome: sent.ok ? 'ok' : sent.error.kind,
-      });
+      const sent = await this.send<T>(method, url, label, route, deadline, options, context);
+      if (sent.sent) {
+        this.options.onRequest?.({
+          method,
+          route,
+          ...(sent.status === undefined ? {} : { status: sent.status }),
+          durationMs: sent.durationMs,
+          outcome: sent.ok ? 'ok' : sent.error.kind,
+        });
+      }
       if (sent.ok) return { status: sent.status, data: sent.data };
       const { error } = sent;
+      if (error.code === 'CircuitOpen') throw timedOut ?? error;
+      if (error.code === 'Timeout') timedOut = error;
       if (error.kind !== 'transient' || attempt >= this.policy.maxAttempts) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) throw error;
       const curve = { baseMs: this.policy.baseDelayMs, capMs: this.policy.maxDelayMs };
       const delayMs = backoffDelay(attempt, curve, error.retryAfterMs, this.random);
-      this.options.onRetry?.({ method, path: label, attempt, delayMs, error });
+      // A retry that could only start after the caller has gone is not worth making.
+      if (deadline !== undefined && Date.now() + delayMs >= deadline) throw error;
+      this.options.onRetry?.({ method, path: relative, attempt, delayMs, error });
       await this.sleep(delayMs);
     }
   }
 
-  /** One HTTP attempt, timed from the moment a connection slot is free; never throws. */
+  /**
+   * One HTTP attempt, timed from the moment a connection slot is free; never throws. The circuit of the resource is
+   * asked once the slot is there, so requests that waited for one are not sent after the circuit opened.
+   */
   private async send<T>(
     method: Method,
     url: string,
     label: string,
+    route: string,
+    deadline: number | undefined,
     options: RequestOptions,
     context: Record<string, unknown>,
   ): Promise<Attempt<T>> {
-    let sentAt = performance.now();
+    const release = await this.slots.take(route, deadline);
+    const timeoutMs = Math.min(this.settings.timeoutMs, deadline === undefined ? Infinity : deadline - Date.now());
+    if (!release || timeoutMs < MIN_ATTEMPT_MS) {
+      release?.();
+      return {
+        ok: false,
+        error: this.deadlineError(label, release !== undefined, context),
+        durationMs: 0,
+        sent: false,
+      };
+    }
+    const admission = this.breakers.admit(route);
+    if (!admission.admitted) {
+      release();
+      return { ok: false, error: this.circuitOpenError(route, label, admission, context), durationMs: 0, sent: false };
+    }
+    const sentAt = performance.now();
     try {
-      const response = await this.limit.run(() => {
-        sentAt = performance.now();
-        return this.http.request({
-          method,
-          url,
-          ...(options.params ? { params: options.params } : {}),
-          ...(options.body === undefined ? {} : { data: options.body }),
-        });
+      const response = await this.http.request({
+        method,
+        url,
+        timeout: timeoutMs,
+        ...(options.params ? { params: options.params } : {}),
+        ...(options.body === undefined ? {} : { data: options.body }),
       });
       const durationMs = performance.now() - sentAt;
+      this.breakers.settle(route, admission, 'answered');
       if (response.status >= 200 && response.status < 300) {
-        return { ok: true, status: response.status, data: trimSagePadding(response.data as T), durationMs };
+        return {
+          ok: true,
+          status: response.status,
+          data: trimSagePadding(response.data as T),
+          durationMs,
+          sent: true,
+        };
       }
       const error = this.responseError(method, label, response, context);
-      return { ok: false, status: response.status, error, durationMs };
+      return { ok: false, status: response.status, error, durationMs, sent: true };
     } catch (failure) {
       const durationMs = performance.now() - sentAt;
-      return { ok: false, error: this.networkError(method, label, failure, context), durationMs };
+      const error = this.networkError(method, label, failure, timeoutMs, context);
+      this.breakers.settle(route, admission, error.code === 'Timeout' ? 'timed-out' : undefined);
+      return { ok: false, error, durationMs, sent: true };
+    } finally {
+      release();
     }
+  }
+
+  /** The caller's deadline came before a connection slot did, or before anything could be sent. */
+  private deadlineError(label: string, hadSlot: boolean, context: Record<string, unknown>): ConnectorError {
+    const why = hadSlot
+      ? 'the request’s time ran out before it could be sent'
+      : 'every connection to it is held by slower requests';
+    // Nothing reached Sage, so even a POST is safe to repeat: transient, never in doubt.
+    return new ConnectorError('transient', `Sage 300 did not answer in time: ${why} (${label})`, {
+      code: 'Timeout',
+      system: 'sage300',
+      context,
+    });
+  }
+
+  private circuitOpenError(
+    route: string,
+    label: string,
+    admission: Extract<Admission, { admitted: false }>,
+    context: Record<string, unknown>,
+  ): ConnectorError {
+    const seconds = Math.ceil(admission.retryAfterMs / 1000);
+    return new ConnectorError(
+      'transient',
+      `Sage 300 is not answering ${route}: its last ${admission.timeouts} requests timed out, so it is not asked ` +
+        `again for ${seconds} s (${label})`,
+      { code: 'CircuitOpen', system: 'sage300', retryAfterMs: admission.retryAfterMs, context },
+    );
   }
 
   private checkedUrl(path: string): string {
@@ -304,13 +365,14 @@ export class Sage300Transport {
     method: Method,
     label: string,
     failure: unknown,
+    timeoutMs: number,
     context: Record<string, unknown>,
   ): ConnectorError {
     if (failure instanceof ConnectorError) return failure;
     const code =
       (axios.isAxiosError(failure) ? failure.code : undefined) ?? (failure as { code?: string }).code ?? 'NetworkError';
     const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
-    const what = timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `network failure ${code}`;
+    const what = timedOut ? `no answer within ${Math.round(timeoutMs)} ms` : `network failure ${code}`;
     const notSent = NOT_SENT_CODES.has(code);
     const kind = method === 'POST' && !notSent ? 'in-doubt' : 'transient';
     return new ConnectorError(kind, `Sage 300 ${what} (${label})`, {

@@ -5,6 +5,7 @@ import { ConnectorError } from '../domain/errors.js';
 import { RefreshBudget, requestAccessToken } from './auth.js';
 import { classifySalesforceError } from './errors.js';
 import { backoffDelay } from '../domain/backoff.js';
+import { remainingMs } from '../domain/deadline.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { writeRecords, type SObjectInput, type WriteOperation, type WriteResult } from './writer.js';
 
@@ -155,7 +156,11 @@ export function createSalesforceClient(
       } catch (error) {
         const failure = classifySalesforceError(error, { idempotent });
         if (failure.kind !== 'transient' || attempt >= retry.attempts) throw failure;
-        await pause(backoffDelay(attempt, curve, failure.retryAfterMs));
+        const wait = backoffDelay(attempt, curve, failure.retryAfterMs);
+        // Under an API request's deadline, a retry that would start after the caller has gone is not made.
+        const left = remainingMs();
+        if (left !== undefined && wait >= left) throw failure;
+        await pause(wait);
       }
     }
   };

@@ -15,9 +15,13 @@ export class ServiceError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServiceError';
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** When asking again can help (sent as `Retry-After`). */
+  readonly retryAfterMs: number | undefined;
 }

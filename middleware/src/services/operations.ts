@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remainingMs, withoutDeadline } from '../domain/deadline.js';
 import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
 import type { RunRepository, SyncRun } from '../store/runs.js';
 import { SyncOperationError, type SyncRuntime } from '../sync/runtime.js';
@@ -119,7 +121,20 @@ export function createOperations(options: {
       return { id, status: failure.status };
     },
     async runFlow(flow) {
-      const result = await translated(() => runtime().runFlowNow(flow));
+      // The run is the flow's, not the request's: it goes on to its end whatever the caller's deadline, and a caller
+      // still waiting at its deadline is answered with the run as it stands.
+      let runId: number | undefined;
+      const running = withoutDeadline(() =>
+        translated(() => runtime().runFlowNow(flow, { onProgress: (progress) => (runId = progress.runId) })),
+      );
+      const left = remainingMs();
+      const result =
+        left === undefined ? await running : await Promise.race([running, sleep(left, undefined, { ref: false })]);
+      if (result === undefined) {
+        void running.catch(() => undefined);
+        const current = runId === undefined ? undefined : await options.runs.get(runId);
+        return { flow, run: current ? runView(current) : null };
+      }
       if (result.outcome === 'skipped') {
         throw new ServiceError(
           'conflict',
