@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './config/env.js';
+import { withDeadline } from './domain/deadline.js';
+import { isErrorKind } from './domain/errors.js';
 import { serviceTimings, settingsFromEnvironment } from './config/settings.js';
 import { startEmbeddedSystems, type EmbeddedSystems } from './embedded.js';
 import { apiRouter } from './http/api.js';
@@ -108,6 +110,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       onRequest: countSageRequests(metrics),
     });
     closers.push(() => sage.close());
+    await checkSageAtStartUp(sage, sageSettings.company, logger);
     const salesforce = instrumentSalesforce(createSalesforceClient(salesforceSettings), metrics);
 
     const settings = createSettingsProvider({
@@ -168,6 +171,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
         router: apiRouter({ financials, provisioning, orders, items, operations }),
         rateLimitPerMinute: config.env.RATE_LIMIT_PER_MINUTE,
         openapi: openApiDocument,
+        deadlines: { defaultMs: timings.apiDeadlineMs, routes: { 'POST /orders': timings.orderPushDeadlineMs } },
       },
       readiness,
       metrics,
@@ -178,6 +182,8 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       port: config.env.PORT,
       host: config.env.HOST,
       ...(config.tls ? { tls: config.tls } : {}),
+    }).catch((error: unknown) => {
+      throw listenFailure(error, config.env.HOST, config.env.PORT) ?? error;
     });
     closers.push(() => server.close(timings.shutdownGraceMs));
 
@@ -185,6 +191,12 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     if (embedded.sage300) announce(`  Sage 300:   embedded sandbox at ${embedded.sage300.sandbox.apiRoot}`);
     if (embedded.salesforce) announce(`  Salesforce: embedded sandbox at ${embedded.salesforce.sandbox.loginUrl}`);
     announce(`  Store:      ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+    if (config.unsafeMix) {
+      const fake = embedded.salesforce ? 'Salesforce' : 'Sage 300';
+      const warning = `UNSAFE_MIX_REAL_AND_SANDBOX: the real ${fake === 'Salesforce' ? 'Sage 300' : 'Salesforce'} runs against the embedded ${fake} sandbox, whose data is invented; never use this in production`;
+      announce(`  WARNING: ${warning}`);
+      logger.warn({ embedded: fake }, warning);
+    }
     if (generatedKey) announce(`  API key (development only, new each start): ${generatedKey}`);
     logger.info(
       { url: server.url, embedded: Object.keys(embedded).filter((k) => k !== 'close') },
@@ -206,6 +218,46 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/** Start-up time allowed for the first Sage 300 answer; a Sage that is down then leaves the middleware unready. */
+const SAGE_START_CHECK_MS = 10_000;
+
+/**
+ * Reads Sage 300 once at start-up. Credentials or a company Sage refuses stop the start with one line naming the
+ * variables and Sage's answer, as a Salesforce login failure does; a Sage that does not answer only leaves the
+ * middleware unready (`/readyz`) until it does.
+ */
+async function checkSageAtStartUp(sage: Sage300Client, company: string, logger: Logger): Promise<void> {
+  try {
+    await withDeadline(SAGE_START_CHECK_MS, () => sage.ping());
+  } catch (error) {
+    if (isErrorKind(error, 'permanent') && (error.status === 401 || error.status === 403)) {
+      const answer = typeof error.context.sageMessage === 'string' ? `: ${error.context.sageMessage}` : '';
+      throw new ConfigError(
+        `SAGE300_USER / SAGE300_PASSWORD: Sage 300 refused them for company ${company} (${error.status} ${error.code}${answer})`,
+      );
+    }
+    logger.warn({ err: error }, 'Sage 300 did not answer at start-up; /readyz reports it down until it does');
+  }
+}
+
+/** The line naming HOST or PORT when the server cannot listen, or undefined for other failures. */
+function listenFailure(error: unknown, host: string, port: number): ConfigError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`HOST: ${host} is not an address of this machine, so the middleware cannot listen on it`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`HOST: ${host} cannot be resolved to an address to listen on`);
+    case 'EADDRINUSE':
+      return new ConfigError(`PORT: ${port} is already in use on ${host}`);
+    case 'EACCES':
+      return new ConfigError(`PORT: this process may not listen on port ${port} (ports below 1024 need privileges)`);
+    default:
+      return undefined;
   }
 }
 

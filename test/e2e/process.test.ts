@@ -36,6 +36,10 @@ describe('starting the middleware process', () => {
     [{ SAGE300_URL: 'https://erp.example.com' }, /^Configuration error: SAGE300_USER is not set/],
     [{ CREDIT_POLICY: 'Sometimes' }, /^Configuration error: CREDIT_POLICY must be Block, Warn or Allow/],
     [configured, /^Configuration error: MIDDLEWARE_API_KEYS is not set/],
+    [
+      { SAGE300_URL: 'https://erp.example.com', SAGE300_USER: 'WEBAPI', SAGE300_PASSWORD: 'secret' },
+      /^Configuration error: SF_LOGIN_URL is not set: Sage 300 is configured \(SAGE300_URL\)/,
+    ],
   ])('stops with one line naming the variable for %j', async (env, line) => {
     const { code, stderr, stdout } = await finished(startProcess(env));
     expect(code).toBe(1);

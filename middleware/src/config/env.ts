@@ -31,6 +31,8 @@ const schema = z.object({
   SAGE300_TIMEOUT_MS: positiveInt(60_000),
   SAGE300_PAGE_SIZE: positiveInt(1000),
   SAGE300_MAX_CONCURRENCY: positiveInt(4),
+  SAGE300_BREAKER_TIMEOUTS: positiveInt(3),
+  SAGE300_BREAKER_OPEN_SECONDS: positiveInt(30),
   SF_LOGIN_URL: url('SF_LOGIN_URL').optional(),
   SF_CLIENT_ID: optionalString,
   SF_CLIENT_SECRET: optionalString,
@@ -54,6 +56,10 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  UNSAFE_MIX_REAL_AND_SANDBOX: z
+    .enum(['true', 'false'], { message: 'UNSAFE_MIX_REAL_AND_SANDBOX must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -67,6 +73,8 @@ export interface Sage300Settings {
   timeoutMs: number;
   pageSize: number;
   maxConcurrency: number;
+  /** Timeouts in a row that stop requests to one resource for `openMs` (default 3 and 30 s). */
+  breaker?: { timeouts: number; openMs: number };
 }
 
 export type SalesforceAuth =
@@ -88,6 +96,11 @@ export interface Config {
   apiKeys: string[];
   databaseUrl: string;
   tls?: { cert: string; key: string };
+  /**
+   * One system is real and the other runs on its embedded sandbox (`UNSAFE_MIX_REAL_AND_SANDBOX=true`): only for
+   * trying one side, never for production, since the sandbox invents the other system's data.
+   */
+  unsafeMix: boolean;
 }
 
 /** A configuration problem, with one line an operator can act on. */
@@ -120,6 +133,11 @@ export function sage300ApiRoot(value: string): string {
   return /\/Sage300WebApi\//i.test(trimmed) ? trimmed : `${trimmed}/Sage300WebApi/v1.0/-`;
 }
 
+/** The circuit breaker's settings from the environment. */
+export function sage300Breaker(env: Env): { timeouts: number; openMs: number } {
+  return { timeouts: env.SAGE300_BREAKER_TIMEOUTS, openMs: env.SAGE300_BREAKER_OPEN_SECONDS * 1000 };
+}
+
 function need(value: string | undefined, name: string, why: string): string {
   if (!value) throw new ConfigError(`${name} is not set: ${why}`);
   return value;
@@ -131,6 +149,42 @@ function readSecretFile(path: string, name: string): string {
   } catch {
     throw new ConfigError(`${name} points at ${path}, which cannot be read`);
   }
+}
+
+const sageVariables = ['SAGE300_URL', 'SAGE300_USER', 'SAGE300_PASSWORD'] as const;
+const salesforceVariables = [
+  'SF_LOGIN_URL',
+  'SF_CLIENT_ID',
+  'SF_CLIENT_SECRET',
+  'SF_USERNAME',
+  'SF_JWT_KEY_FILE',
+] as const;
+
+/**
+ * The embedded sandboxes stand in for "nothing configured" only: once either system is configured, both must be, or a
+ * real Sage 300 would receive customers and orders made from a fake CRM's data (or the other way round). Answers
+ * whether the operator explicitly asked for such a mix; throws a ConfigError naming what is missing otherwise.
+ */
+function requireBothSystems(env: Env, config: Config): boolean {
+  const sageSet = sageVariables.filter((name) => env[name] !== undefined);
+  const salesforceSet = salesforceVariables.filter((name) => env[name] !== undefined);
+  if (sageSet.length > 0 && !env.SAGE300_URL) {
+    throw new ConfigError(`SAGE300_URL is not set: ${sageSet.join(' and ')} ${sageSet.length > 1 ? 'are' : 'is'} set`);
+  }
+  if (salesforceSet.length > 0 && !env.SF_LOGIN_URL) {
+    throw new ConfigError(
+      `SF_LOGIN_URL is not set: ${salesforceSet.join(' and ')} ${salesforceSet.length > 1 ? 'are' : 'is'} set`,
+    );
+  }
+  if (Boolean(config.sage300) === Boolean(config.salesforce)) return false;
+  if (env.UNSAFE_MIX_REAL_AND_SANDBOX) return true;
+  const sandboxOnly =
+    'the embedded sandboxes run only when neither system is configured (UNSAFE_MIX_REAL_AND_SANDBOX=true overrides this, never in production)';
+  throw new ConfigError(
+    config.sage300
+      ? `SF_LOGIN_URL is not set: Sage 300 is configured (SAGE300_URL), so Salesforce must be too (SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET); ${sandboxOnly}`
+      : `SAGE300_URL is not set: Salesforce is configured (SF_LOGIN_URL), so Sage 300 must be too (SAGE300_URL, SAGE300_USER, SAGE300_PASSWORD); ${sandboxOnly}`,
+  );
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad or missing variable. */
@@ -149,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       .map((key) => key.trim())
       .filter(Boolean),
     databaseUrl: env.DATABASE_URL ?? 'sqlite://./data/connector.db',
+    unsafeMix: false,
   };
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('MIDDLEWARE_API_KEYS holds a key shorter than 16 characters; use long random keys');
@@ -163,6 +218,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: env.SAGE300_TIMEOUT_MS,
       pageSize: env.SAGE300_PAGE_SIZE,
       maxConcurrency: env.SAGE300_MAX_CONCURRENCY,
+      breaker: sage300Breaker(env),
     };
   }
 
@@ -186,6 +242,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         };
     config.salesforce = { loginUrl: env.SF_LOGIN_URL.replace(/\/+$/, ''), apiVersion: env.SF_API_VERSION, auth };
   }
+
+  config.unsafeMix = requireBothSystems(env, config);
 
   if (env.TLS_CERT_FILE || env.TLS_KEY_FILE) {
     config.tls = {

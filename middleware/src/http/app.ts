@@ -3,7 +3,9 @@ import helmet from 'helmet';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { bearerAuth } from './auth.js';
+import { lateOutcomes, requestDeadline, type DeadlineSettings } from './deadline.js';
 import { errorEnvelope, errorHandler, notFoundHandler } from './errors.js';
+import { otherMethods } from './methods.js';
 import { observeRequests } from './observe.js';
 import { perKeyRateLimit } from './rate-limit.js';
 import { requestId } from './request-id.js';
@@ -27,6 +29,8 @@ export interface AppOptions {
     rateLimitPerMinute?: number;
     /** The OpenAPI document, served unauthenticated at `/api/v1/openapi.json`. */
     openapi?: object;
+    /** How long API requests may take before they are answered 504 (default 25 s for all). */
+    deadlines?: DeadlineSettings;
   };
   /** Answers `/readyz`; without it readiness equals liveness. */
   readiness?: () => Promise<Readiness>;
@@ -51,40 +55,62 @@ export function createApp(options: AppOptions = {}): Express {
   app.use(requestId);
   app.use(observeRequests({ logger: options.logger, metrics: options.metrics }));
 
-  app.get('/healthz', (_req, res) => {
-    res.locals.route = '/healthz';
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    res.locals.route = '/readyz';
-    const readiness = options.readiness ? await options.readiness() : { ready: true, checks: {} };
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'not ready', ...readiness });
-  });
+  app
+    .route('/healthz')
+    .get((_req, res) => {
+      res.locals.route = '/healthz';
+      res.json({ status: 'ok' });
+    })
+    .all(otherMethods(['GET']));
+  app
+    .route('/readyz')
+    .get(async (_req, res) => {
+      res.locals.route = '/readyz';
+      const readiness = options.readiness ? await options.readiness() : { ready: true, checks: {} };
+      res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'not ready', ...readiness });
+    })
+    .all(otherMethods(['GET']));
 
   const api = options.api;
   const auth = api ? bearerAuth(api.keys) : undefined;
   if (options.metrics) {
     const registry = options.metrics.registry;
-    app.get('/metrics', ...(auth ? [auth] : []), async (_req, res) => {
-      res.locals.route = '/metrics';
-      res.setHeader('Content-Type', registry.contentType);
-      res.send(await registry.metrics());
-    });
+    app
+      .route('/metrics')
+      .get(...(auth ? [auth] : []), async (_req, res) => {
+        res.locals.route = '/metrics';
+        res.setHeader('Content-Type', registry.contentType);
+        res.send(await registry.metrics());
+      })
+      .all(otherMethods(['GET']));
   }
   if (api && auth) {
     if (api.openapi) {
       const document = api.openapi;
-      app.get('/api/v1/openapi.json', (_req, res) => {
-        res.locals.route = '/api/v1/openapi.json';
-        res.json(document);
-      });
+      app
+        .route('/api/v1/openapi.json')
+        .get((_req, res) => {
+          res.locals.route = '/api/v1/openapi.json';
+          res.json(document);
+        })
+        .all(otherMethods(['GET']));
     }
     // Authentication comes before body parsing, so an unauthenticated caller cannot make the service read a body.
-    app.use('/api/v1', auth, perKeyRateLimit(api.rateLimitPerMinute ?? 600), json, requireJsonBody, api.router);
+    // The deadline starts once the body is read, and the handlers run under it.
+    app.use(
+      '/api/v1',
+      auth,
+      perKeyRateLimit(api.rateLimitPerMinute ?? 600),
+      json,
+      requireJsonBody,
+      requestDeadline(api.deadlines ?? { defaultMs: 25_000 }),
+      api.router,
+    );
   }
   for (const { path, router } of options.routes ?? []) app.use(path, json, router);
 
   app.use(notFoundHandler);
+  app.use(lateOutcomes(options.logError));
   app.use(errorHandler(options.logError));
   return app;
 }

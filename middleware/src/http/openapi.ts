@@ -22,8 +22,13 @@ const errorStatuses: Record<string, string> = {
   '429': 'Too many requests with this API key',
   '500': 'The middleware failed unexpectedly (the detail is logged, never returned)',
   '502': 'Sage 300 or Salesforce answered with an error',
-  '503': 'Sage 300 or Salesforce is not answering, or the store is not ready',
-  '504': 'Sage 300 did not confirm a change in time; it will be verified',
+  '503':
+    'Sage 300 or Salesforce is not answering (`UPSTREAM_UNAVAILABLE`; `Retry-After` says when to ask again when known), ' +
+    'or the store is not ready',
+  '504':
+    'No answer in time: Sage 300 did not answer within the request’s deadline (`SAGE_TIMEOUT`), did not confirm a ' +
+    'change (`ORDER_OUTCOME_UNKNOWN`, verified before any retry), or the request ran past its deadline ' +
+    '(`DEADLINE_EXCEEDED`)',
 };
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
@@ -39,7 +44,8 @@ function responses(ok: Record<string, { description: string; schema: Schema }>, 
   return result;
 }
 
-const common = ['401', '429', '500'];
+// Any request can run past its deadline (504 DEADLINE_EXCEEDED).
+const common = ['401', '429', '500', '504'];
 const upstream = ['502', '503'];
 
 const pathParameter = (name: string, description: string, pattern: string, maxLength: number): Schema => ({
@@ -491,7 +497,7 @@ const paths: Record<string, Schema> = {
           '200': { description: 'The order existed already (replay)', schema: ref('OrderResult') },
           '201': { description: 'The order was created now', schema: ref('OrderResult') },
         },
-        ['400', '404', '409', '413', '415', '422', ...common, ...upstream, '504'],
+        ['400', '404', '409', '413', '415', '422', ...common, ...upstream],
       ),
     },
   },
@@ -664,6 +670,17 @@ export const openApiDocument = {
       bearer: { type: 'http', scheme: 'bearer', description: 'One of the keys in MIDDLEWARE_API_KEYS' },
     },
     schemas,
+    responses: {
+      MethodNotAllowed: {
+        description: 'Any path above, with a method it does not take: `Allow` lists those it takes',
+        headers: { Allow: { schema: { type: 'string' }, description: 'e.g. `GET, HEAD, OPTIONS`' } },
+        content: json(ref('Error')),
+      },
+      Options: {
+        description: 'OPTIONS on any path above: no body, `Allow` lists the methods it takes',
+        headers: { Allow: { schema: { type: 'string' } } },
+      },
+    },
   },
   paths: { ...paths, ...servicePaths },
 } as const;

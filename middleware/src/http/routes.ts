@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { otherMethods } from './methods.js';
 
 /** One API operation: its method, its OpenAPI path template under `/api/v1`, and its handler. */
 export interface ApiRoute {
@@ -24,6 +25,10 @@ export function routerFor(routes: readonly ApiRoute[], prefix: string): Router {
       res.locals.route = `${prefix}${route.path}`;
       await route.handler(req, res);
     });
+  }
+  for (const path of new Set(routes.map((route) => route.path))) {
+    const methods = routes.filter((route) => route.path === path).map((route) => route.method);
+    router.all(expressPath(path), otherMethods(methods));
   }
   return router;
 }

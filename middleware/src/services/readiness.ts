@@ -1,3 +1,4 @@
+import { withDeadline } from '../domain/deadline.js';
 import { CoalescingCache } from './coalescing-cache.js';
 
 /** One dependency's check: resolves when it answers, throws when it does not. */
@@ -7,7 +8,7 @@ export interface ReadinessOptions {
   checks: Record<string, DependencyCheck>;
   /** A check's result is reused for this long, so probes do not spend Salesforce's daily API allowance. */
   cacheMs?: Record<string, number>;
-  /** A check that takes longer counts as down. */
+  /** A check that takes longer counts as down (default 800 ms, so a probe is answered within a second). */
   timeoutMs?: number;
   now?: () => number;
   onDown?: (name: string, error: unknown) => void;
@@ -29,10 +30,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Runs the dependency checks in parallel (each within the timeout, some cached) and reports readiness; probes that
- * arrive while a check is running share it.
+ * arrive while a check is running share it. A check runs under a deadline of the timeout, so a client that honours
+ * deadlines (Sage 300's) neither retries nor holds a connection past it.
  */
 export function createReadiness(options: ReadinessOptions): () => Promise<ReadinessReport> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = options.timeoutMs ?? 800;
   const dependencies = Object.entries(options.checks).map(([name, run]) => ({
     name,
     run,
@@ -45,7 +47,7 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
 
   async function check(name: string, run: DependencyCheck): Promise<'up' | 'down'> {
     try {
-      await withTimeout(Promise.resolve().then(run), timeoutMs);
+      await withDeadline(timeoutMs, () => withTimeout(Promise.resolve().then(run), timeoutMs));
       return 'up';
     } catch (error) {
       options.onDown?.(name, error);

@@ -90,9 +90,12 @@ function isDuplicateObject(error: unknown): boolean {
   return code === '23505' || code === '42P06';
 }
 
+/** A server that never answers must not hold start-up forever. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 async function openPostgres(connectionString: string, schema: string | undefined): Promise<Kysely<Database>> {
   if (schema) {
-    const client = new pg.Client({ connectionString });
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query(`create schema if not exists "${schema}"`);
@@ -103,7 +106,7 @@ async function openPostgres(connectionString: string, schema: string | undefined
       await client.end();
     }
   }
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection dropped by the server must not crash the process; the next query opens a new one.
   pool.on('error', () => undefined);
   return new Kysely<Database>({
@@ -116,6 +119,62 @@ async function openPostgres(connectionString: string, schema: string | undefined
         : undefined,
     }),
   });
+}
+
+interface NetworkFailure {
+  code?: string;
+  address?: string;
+  port?: number;
+  hostname?: string;
+  message?: string;
+  errors?: NetworkFailure[];
+}
+
+const postgresAnswers: Record<string, string> = {
+  '28P01': 'PostgreSQL refused the user name or password',
+  '28000': 'PostgreSQL refused the connection for this user',
+  '3D000': 'the database does not exist',
+  '42501': 'the user may not create the schema or its tables',
+};
+
+/**
+ * The one line an operator needs when the database cannot be reached or used at start-up (`DATABASE_URL: connection
+ * refused at 127.0.0.1:5432`), or undefined when the failure is not about reaching it.
+ */
+export function databaseFailure(error: unknown, location: DatabaseLocation): ConfigError | undefined {
+  if (location.engine === 'sqlite') {
+    const failure = error as NetworkFailure;
+    if (
+      typeof failure.code === 'string' &&
+      /^(SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_NOTADB|EACCES|EROFS)/.test(failure.code)
+    ) {
+      return new ConfigError(`DATABASE_URL: cannot open the SQLite file ${location.path} (${failure.code})`);
+    }
+    return undefined;
+  }
+  // A host name with several addresses fails with one error per address: the first says enough.
+  const failure = ((error as NetworkFailure).errors?.[0] ?? error) as NetworkFailure;
+  const url = new URL(location.connectionString);
+  const where = failure.address
+    ? `${failure.address}:${failure.port ?? url.port}`
+    : `${url.hostname}:${url.port || 5432}`;
+  const known = failure.code === undefined ? undefined : postgresAnswers[failure.code];
+  if (known) return new ConfigError(`DATABASE_URL: ${known} (${url.hostname}, database ${url.pathname.slice(1)})`);
+  switch (failure.code) {
+    case 'ECONNREFUSED':
+      return new ConfigError(`DATABASE_URL: connection refused at ${where}`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`DATABASE_URL: the host ${url.hostname} cannot be found`);
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConfigError(`DATABASE_URL: no answer from ${where} (${failure.code})`);
+    default:
+      if (/timeout/i.test(failure.message ?? ''))
+        return new ConfigError(`DATABASE_URL: no answer from ${where} in time`);
+      return undefined;
+  }
 }
 
 /** Connects to the database at the location; does not migrate. */

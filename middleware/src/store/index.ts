@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from './clock.js';
 import { cursorRepository, type CursorRepository } from './cursors.js';
-import { connect, migrate, parseDatabaseUrl } from './database.js';
+import { connect, databaseFailure, migrate, parseDatabaseUrl } from './database.js';
 import { failureRepository, type FailureRepository } from './failures.js';
 import { leaseRepository, type LeaseRepository } from './leases.js';
 import { linkRepository, type LinkRepository } from './links.js';
@@ -57,7 +57,10 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
 /** Opens (and by default migrates) the store at `databaseUrl`; see `parseDatabaseUrl` for the accepted forms. */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   const clock = options.clock ?? systemClock;
-  const { db, engine } = await connect(parseDatabaseUrl(databaseUrl));
+  const location = parseDatabaseUrl(databaseUrl);
+  const { db, engine } = await connect(location).catch((error: unknown) => {
+    throw databaseFailure(error, location) ?? error;
+  });
   const store: Store = {
     engine,
     db,
@@ -75,7 +78,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
       await store.migrate();
     } catch (error) {
       await db.destroy();
-      throw error;
+      throw databaseFailure(error, location) ?? error;
     }
   }
   return store;
