@@ -5,5 +5,13 @@ import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
+import { customerNumbering } from './customer-numbering.js';
 
-export const BENCHMARKS: Benchmark[] = [sageReads, salesforceWrites, customersFlowBenchmark, financialsApi, orderPush];
+export const BENCHMARKS: Benchmark[] = [
+  sageReads,
+  salesforceWrites,
+  customersFlowBenchmark,
+  financialsApi,
+  orderPush,
+  customerNumbering,
+];

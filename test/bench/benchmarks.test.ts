@@ -1,5 +1,6 @@
 // Every benchmark at a tiny size: the requests it prints must meet the lower bound, apart from the excess it names,
 // so a change that costs extra API calls fails here before it shows in docs/benchmarks.md.
+import { customerNumbering } from '../../scripts/bench/customer-numbering.js';
 import { customersFlowBenchmark } from '../../scripts/bench/customers-flow.js';
 import { financialsApi } from '../../scripts/bench/financials-api.js';
 import {
@@ -87,5 +88,16 @@ describe('benchmarks at a tiny size', () => {
     expect(first.detail).toContain('1 POST OE/OEOrders');
     expect(byScenario(report, 'concurrent pushes', 'Salesforce').requests).toBe(2);
     expect(byScenario(report, 'after the order exists', 'Sage 300').requests).toBe(0);
+  }, 60_000);
+
+  it('finds the next Sequential customer number in the same few Sage requests for 250 or 2,000 customers', async () => {
+    const report = await customerNumbering.run({ sizes: [250, 2_000] });
+    expectAtTheBound(report);
+    const sage = report.measurements.filter((m) => m.system === 'Sage 300');
+    expect(sage.map((m) => m.requests)).toEqual([8, 8]);
+    expect(sage.map((m) => m.detail)).toEqual([
+      '7 GET AR/ARCustomers, 1 POST AR/ARCustomers',
+      '7 GET AR/ARCustomers, 1 POST AR/ARCustomers',
+    ]);
   }, 60_000);
 });

@@ -78,6 +78,12 @@ export function startsWith(name: string, prefix: string): Filter {
   return filter(`startswith(${property(name)},${odataString(prefix)})`);
 }
 
+/** `length(Name) ge 5`: compares the length of a text property (Sage, like SQL Server, ignores trailing spaces). */
+export function lengthOf(name: string, op: 'eq' | 'ge', length: number): Filter {
+  if (!Number.isSafeInteger(length) || length < 0) throw new TypeError(`Not a length: ${length}`);
+  return filter(`length(${property(name)}) ${op} ${length}`);
+}
+
 /** All conditions (absent ones skipped); undefined when none remain. */
 export function and(...parts: (Filter | undefined)[]): Filter | undefined {
   const present = parts.filter((part): part is Filter => part !== undefined);

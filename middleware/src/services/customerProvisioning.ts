@@ -47,7 +47,7 @@ export interface CustomerProvisioning {
 }
 
 export interface CustomerProvisioningOptions {
-  sage: { customers: Pick<CustomersApi, 'get' | 'list' | 'findByEmail' | 'create'> };
+  sage: { customers: Pick<CustomersApi, 'get' | 'list' | 'findByEmail' | 'create' | 'highestNumericNumber'> };
   salesforce: AccountRecords;
   settings: () => Promise<ConnectorSettings>;
   /** Candidate numbers tried before giving up (numbers taken in the meantime are skipped). */
@@ -114,9 +114,9 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
 
   async function candidateNumbers(account: AccountForCustomer, settings: ConnectorSettings): Promise<Iterator<string>> {
     if (settings.customerNumberStrategy === 'Name Based') return nameBasedCustomerNumbers(account.Name);
-    const existing: string[] = [];
-    for await (const customer of customers.list({ select: ['CustomerNumber'] })) existing.push(customer.CustomerNumber);
-    return sequentialCustomerNumbers(existing);
+    // The highest number in use, found without reading every customer; each candidate is then checked to be free.
+    const highest = await customers.highestNumericNumber();
+    return sequentialCustomerNumbers(highest === undefined ? [] : [highest]);
   }
 
   async function create(account: AccountForCustomer, settings: ConnectorSettings): Promise<string> {
