@@ -160,6 +160,18 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       expect(await store.orderLedger.recordFailure('006A', 'failed', 'X', 'late')).toMatchObject({ state: 'created' });
     });
 
+    it('keeps a renewed claim past its first lease, and lets only the holder renew it', async () => {
+      expect((await store.orderLedger.claim('006R', 'worker', 1_000)).claimed).toBe(true);
+      advance(800);
+      expect(await store.orderLedger.renew('006R', 'worker', 1_000)).toBe(true);
+      expect(await other.orderLedger.renew('006R', 'intruder', 1_000)).toBe(false);
+      advance(800);
+      expect((await other.orderLedger.claim('006R', 'intruder', 1_000)).claimed).toBe(false);
+      advance(300);
+      expect((await other.orderLedger.claim('006R', 'intruder', 1_000)).claimed).toBe(true);
+      expect(await store.orderLedger.renew('006R', 'worker', 1_000)).toBe(false);
+    });
+
     it('frees a claim only for its holder', async () => {
       await store.orderLedger.claim('006B', 'holder', 60_000);
       await store.orderLedger.release('006B', 'intruder');

@@ -1,5 +1,6 @@
 import { checkCredit, type CreditCheck } from '../domain/credit.js';
 import type { AccountForCustomer } from '../domain/customers.js';
+import { deadlineAt } from '../domain/deadline.js';
 import { ConnectorError, isErrorKind } from '../domain/errors.js';
 import {
   canonicalSalesforceId,
@@ -85,11 +86,17 @@ export interface OrderPushOptions {
   settings: () => Promise<ConnectorSettings>;
   /** This process's name in ledger claims (unique per replica). */
   owner: string;
-  /** How long a claim holds before another replica may take over (default 3 minutes). */
+  /**
+   * How long a claim holds without renewal before another replica may take over (default 10 s). The holder renews it
+   * every third of that while it works, so this is how soon a replica that died mid-push is noticed.
+   */
   claimMs?: number;
   /** Pause between an unconfirmed order POST and the lookup that decides whether to post again (default 2 s). */
   settleMs?: number;
-  /** How often a caller waiting on another replica's claim polls the ledger (default 250 ms). */
+  /**
+   * How often a caller waiting on another replica's claim polls the ledger (default 250 ms). An API caller waits until
+   * its deadline at most and is then told the push is in progress; callers without one wait for a lease and a bit.
+   */
   pollMs?: number;
   now?: () => Date;
   logger?: Logger;
@@ -97,6 +104,19 @@ export interface OrderPushOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Another caller's push of the opportunity is under way: ask again after `retryAfterMs`. */
+function inProgress(opportunityId: string, retryAfterMs: number): ServiceError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new ServiceError(
+    'conflict',
+    'PUSH_IN_PROGRESS',
+    `Another push of this opportunity is under way. Check again in ${seconds} seconds: it shows the order once ` +
+      'Sage 300 has it, and never creates a second one.',
+    { opportunityId, retryAfterSeconds: seconds },
+    { retryAfterMs: seconds * 1000 },
+  );
+}
 
 /**
  * The order push: at most one Sage order per opportunity, however many callers, replicas and failures.
@@ -109,7 +129,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *    anything is posted again.
  */
 export function createOrderPush(options: OrderPushOptions): OrderPushService {
-  const claimMs = options.claimMs ?? 180_000;
+  const claimMs = options.claimMs ?? 10_000;
   const settleMs = options.settleMs ?? 2_000;
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? (() => new Date());
@@ -230,9 +250,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     body: ReturnType<typeof sageOrderBody>,
   ): Promise<OeOrder> {
     for (let attempt = 1; ; attempt += 1) {
-      if (!(await ledger.markCreating(opportunity.Id, owner))) {
-        throw new ServiceError('conflict', 'PUSH_IN_PROGRESS', 'Another push of this opportunity took over; try again');
-      }
+      if (!(await ledger.markCreating(opportunity.Id, owner))) throw inProgress(opportunity.Id, claimMs);
       try {
         return await options.sage.orders.create(body);
       } catch (error) {
@@ -244,11 +262,8 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
         const message = error instanceof Error ? error.message : String(error);
         await ledger.recordFailure(opportunity.Id, 'in_doubt', code, message);
         options.logger?.warn({ err: error, opportunityId: opportunity.Id }, 'Order POST unconfirmed; verifying');
-        const found =
-          (await findExisting(opportunity.Id)) ?? (await sleep(settleMs), await findExisting(opportunity.Id));
-        if (found) return found;
-        if (attempt >= 2 || isErrorKind(error, 'quota')) {
-          throw new ServiceError(
+        const unknown = () =>
+          new ServiceError(
             'in-doubt',
             'ORDER_OUTCOME_UNKNOWN',
             'Sage 300 did not confirm the order and it cannot be found yet. Push again in a minute: the order is ' +
@@ -256,7 +271,15 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
             { opportunityId: opportunity.Id, cause: code },
             { cause: error },
           );
+        let found: OeOrder | undefined;
+        try {
+          found = (await findExisting(opportunity.Id)) ?? (await sleep(settleMs), await findExisting(opportunity.Id));
+        } catch {
+          // The lookup failed too (Sage down, or the caller's time is up): never post again without knowing.
+          throw unknown();
         }
+        if (found) return found;
+        if (attempt >= 2 || isErrorKind(error, 'quota')) throw unknown();
       }
     }
   }
@@ -354,7 +377,8 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
         'rejected',
       );
     }
-    const deadline = Date.now() + claimMs + 5_000;
+    // An API caller waits for another replica's push until its own deadline; others for a lease and a bit.
+    const waitUntil = deadlineAt() ?? Date.now() + claimMs + 5_000;
     for (;;) {
       const { claimed, entry } = await ledger.claim(opportunity.Id, options.owner, claimMs);
       if (entry.state === 'created') {
@@ -363,20 +387,38 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       }
       if (claimed) {
         try {
-          return await pushWithClaim(opportunity, entry);
+          return await holdingClaim(opportunity.Id, () => pushWithClaim(opportunity, entry));
         } finally {
           await ledger.release(opportunity.Id, options.owner);
         }
       }
-      // Another replica holds the claim: wait for its outcome, or for its claim to lapse.
-      if (Date.now() > deadline) {
-        throw new ServiceError(
-          'conflict',
-          'PUSH_IN_PROGRESS',
-          'Another push of this opportunity is still running; try again in a minute.',
-        );
+      // Another replica holds the claim: wait for its outcome, or for its claim to lapse (it renews while alive).
+      const left = waitUntil - Date.now();
+      if (left < pollMs) {
+        const claimLeft = (entry.claimedUntil?.getTime() ?? Date.now()) - Date.now();
+        throw inProgress(opportunity.Id, Math.min(claimMs, Math.max(1_000, claimLeft)));
       }
       await sleep(pollMs);
+    }
+  }
+
+  /** Works under the claim, renewing it every third of its length until the work ends. */
+  async function holdingClaim<T>(opportunityId: string, work: () => Promise<T>): Promise<T> {
+    const renewal = setInterval(
+      () => {
+        ledger.renew(opportunityId, options.owner, claimMs).then(
+          (kept) => {
+            if (!kept) options.logger?.warn({ opportunityId }, 'Lost the order claim to another replica');
+          },
+          (error: unknown) => options.logger?.warn({ err: error, opportunityId }, 'Could not renew the order claim'),
+        );
+      },
+      Math.max(100, Math.floor(claimMs / 3)),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
     }
   }
 

@@ -13,8 +13,9 @@
  * - `failed`    Sage refused the order (credit block, unknown item...); a later push may claim it again.
  *
  * Protocol: `claim` (atomic on both engines: insert, or take over an entry that is not `created` and whose claim is
- * free or expired) → `markCreating` → POST → `recordCreated` | `recordFailure` → `release`. Only the claim holder
- * may change an entry; every change but `get` checks the owner.
+ * free or expired) → `markCreating` → POST → `recordCreated` | `recordFailure` → `release`, with `renew` every third
+ * of the lease while the holder works, so a short lease still covers a slow push and a dead holder is noticed within
+ * one lease. Only the claim holder may change an entry; every change but `get` checks the owner.
  */
 import { sql, type Kysely } from 'kysely';
 import { claimableBy } from './claims.js';
@@ -46,6 +47,8 @@ export interface OrderLedgerRepository {
    * unclaimed, expired or already this owner's. `claimed` says whether the caller now holds it; `entry` is the current row.
    */
   claim(opportunityId: string, owner: string, leaseMs: number): Promise<{ claimed: boolean; entry: OrderLedgerEntry }>;
+  /** Extends the holder's claim to `leaseMs` from now; false when `owner` no longer holds it. */
+  renew(opportunityId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Moves the holder's entry to `creating` and counts the attempt; false when `owner` no longer holds it. */
   markCreating(opportunityId: string, owner: string): Promise<boolean>;
   /** Records the created order (final) and frees the claim. */
@@ -127,6 +130,17 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .executeTakeFirst();
       if (claimed) return { claimed: true, entry: toEntry(claimed) };
       return { claimed: false, entry: await mustGet(opportunityId) };
+    },
+    async renew(opportunityId, owner, leaseMs) {
+      const now = clock();
+      const result = await db
+        .updateTable('order_ledger')
+        .set({ claimed_until: isoTime(new Date(now.getTime() + leaseMs)) })
+        .where('opportunity_id', '=', opportunityId)
+        .where('owner', '=', owner)
+        .where('state', '<>', 'created')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async markCreating(opportunityId, owner) {
       const result = await db

@@ -14,6 +14,9 @@ const ORDER_STATES = {
   pending: 'waiting to be created',
 };
 
+/** The status of a push answered while another push of the same opportunity is still running. */
+const IN_PROGRESS = 'In Progress';
+
 const CREDIT_BADGES = {
   passed: { label: 'Within credit', className: 'credit-badge slds-theme_success' },
   warned: { label: 'Credit warning', className: 'credit-badge slds-theme_warning' },
@@ -26,6 +29,8 @@ export default class SagePushOrder extends LightningElement {
   loadError;
   pushError;
   result;
+  /** The answer while another push of this opportunity is still running: no order yet, check again. */
+  inProgress;
   isLoading = false;
   isPushing = false;
   _recordId;
@@ -61,7 +66,13 @@ export default class SagePushOrder extends LightningElement {
     this.isPushing = true;
     this.pushError = undefined;
     try {
-      this.result = await pushOrder({ opportunityId: this._recordId });
+      const answer = await pushOrder({ opportunityId: this._recordId });
+      if (answer.status === IN_PROGRESS) {
+        this.inProgress = answer;
+        return;
+      }
+      this.inProgress = undefined;
+      this.result = answer;
       this.dispatchEvent(
         new ShowToastEvent({
           title: 'Pushed to Sage 300',
@@ -87,7 +98,10 @@ export default class SagePushOrder extends LightningElement {
   }
 
   get busyText() {
-    return this.isPushing ? 'Pushing the order to Sage 300' : 'Loading the order preview';
+    if (this.isPushing) {
+      return this.inProgress ? 'Checking the push again' : 'Pushing the order to Sage 300';
+    }
+    return 'Loading the order preview';
   }
 
   get showPreview() {
@@ -95,7 +109,11 @@ export default class SagePushOrder extends LightningElement {
   }
 
   get showPushButton() {
-    return !!this.preview && !this.preview.existingOrder && !this.result;
+    return !!this.preview && !this.preview.existingOrder && !this.result && !this.inProgress;
+  }
+
+  get showCheckAgain() {
+    return !!this.inProgress && !this.result;
   }
 
   get pushDisabled() {
@@ -103,7 +121,7 @@ export default class SagePushOrder extends LightningElement {
   }
 
   get closeLabel() {
-    return this.showPushButton ? 'Cancel' : 'Close';
+    return this.showPushButton || this.showCheckAgain ? 'Cancel' : 'Close';
   }
 
   get currencyCode() {

@@ -196,6 +196,37 @@ describe('c-sage-push-order', () => {
     expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
   });
 
+  it('says another push is still running, offers to check again, and shows the order once it exists', async () => {
+    const element = await mount(PREVIEW);
+    const toasts = jest.fn();
+    element.addEventListener('lightning__showtoast', toasts);
+    pushOrder.mockResolvedValueOnce({
+      status: 'In Progress',
+      replayed: false,
+      message: 'Another push of this opportunity is under way. Check again in 4 seconds.',
+    });
+    $(element, 'lightning-button.push').click();
+    await flush();
+    expect($(element, '.in-progress-message').textContent).toBe(
+      'Another push of this opportunity is under way. Check again in 4 seconds.',
+    );
+    expect($(element, 'c-error-panel')).toBeNull();
+    expect($(element, 'lightning-button.push')).toBeNull();
+    expect(toasts).not.toHaveBeenCalled();
+    expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
+
+    pushOrder.mockResolvedValueOnce({ orderNumber: 'ORD000125', status: 'Pushed', replayed: true });
+    $(element, 'lightning-button.check-again').click();
+    await flush();
+    expect(pushOrder).toHaveBeenCalledTimes(2);
+    expect($(element, '.in-progress')).toBeNull();
+    expect($(element, 'lightning-button.check-again')).toBeNull();
+    expect($(element, '.result-headline').textContent).toBe(
+      'This opportunity was already pushed: Sage 300 order ORD000125.',
+    );
+    expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: OPPORTUNITY_ID }]);
+  });
+
   it('shows a spinner while pushing', async () => {
     const element = await mount(PREVIEW);
     let answer;
