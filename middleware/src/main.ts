@@ -26,6 +26,7 @@ import { createFinancialsService } from './services/financials.js';
 import { createItemsService } from './services/items.js';
 import { createOperations } from './services/operations.js';
 import { createOrderPush } from './services/orderPush.js';
+import { createOrderWriteBacks } from './services/orderWriteBack.js';
 import { createReadiness } from './services/readiness.js';
 import { salesforceRecords } from './services/salesforce-records.js';
 import { createSettingsProvider } from './services/settings.js';
@@ -128,10 +129,21 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     });
     const records = salesforceRecords(salesforce);
     const provisioning = createCustomerProvisioning({ sage, salesforce: records, settings: current });
+    const writeBacks = createOrderWriteBacks({
+      ledger: store.orderLedger,
+      failures: store.failures,
+      salesforce: records,
+      retryMs: timings.orderWriteBackRetryMs,
+      logger,
+    });
+    // Background work runs where the schedules do; any replica's pushes still complete pending write-backs.
+    if (config.env.SCHEDULER_ENABLED) writeBacks.start();
+    closers.push(() => writeBacks.stop());
     const orders = createOrderPush({
       ledger: store.orderLedger,
       sage,
       salesforce: records,
+      writeBacks,
       customers: provisioning,
       financials,
       settings: current,
@@ -154,7 +166,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       schedules: { ...connectorSettings.schedules },
     });
     closers.push(() => sync.stop());
-    const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync });
+    const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync, writeBacks });
 
     const readiness = createReadiness({
       checks: {

@@ -101,7 +101,7 @@ describe('sage-sf misconfigured', () => {
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
       ['status'],
-      'sage-sf: Cannot reach the database named by DATABASE_URL: connect ECONNREFUSED 127.0.0.1:1',
+      'sage-sf: DATABASE_URL: connection refused at 127.0.0.1:1',
     ],
   ])(
     'says what to set in one line, without a stack trace (%o)',
@@ -118,7 +118,10 @@ describe('sage-sf misconfigured', () => {
   it('migrates a new database and then finds it up to date', async () => {
     const fresh = sqliteDatabase('cli-migrate');
     const first = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
-    expect(first).toMatchObject({ code: 0, stdout: 'Applied 1 migration(s): 2026-11-25-001-sync-state\n' });
+    expect(first).toMatchObject({
+      code: 0,
+      stdout: 'Applied 2 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back\n',
+    });
     const second = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(second).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' });
     await fresh.drop();

@@ -2,11 +2,14 @@
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
+import { ORDER_WRITE_BACK_QUEUE, createOrderWriteBacks } from '../services/orderWriteBack.js';
+import { salesforceRecords } from '../services/salesforce-records.js';
 import type { FailureStatus } from '../store/index.js';
 import { builtInFlowSchedules, skipFailure, SyncOperationError } from '../sync/operations.js';
 import { flowStatuses } from '../sync/status.js';
 import { openContext } from './context.js';
 import { failuresText, runSummary, statusText } from './format.js';
+import type { CliRuntime } from './runtime-context.js';
 
 function parseDay(value: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
@@ -43,7 +46,8 @@ async function status(): Promise<void> {
     }
     const statuses = await flowStatuses(context.store, flows);
     const runs = await context.store.runs.list({ limit: 10 });
-    out(statusText(statuses, runs, context.store.clock()));
+    const pendingWriteBacks = await context.store.orderLedger.countPendingWriteBacks();
+    out(statusText(statuses, runs, context.store.clock(), pendingWriteBacks));
   } finally {
     await context.close();
   }
@@ -118,6 +122,10 @@ async function listFailures(options: {
 async function retryFailure(id: number): Promise<void> {
   const context = await (await import('./runtime-context.js')).openRuntime();
   try {
+    if ((await context.store.failures.get(id))?.flow === ORDER_WRITE_BACK_QUEUE) {
+      await retryWriteBack(context, id);
+      return;
+    }
     const { failure, run: result } = await context.runtime.retryFailure(id);
     out(
       failure.status === 'resolved'
@@ -129,6 +137,23 @@ async function retryFailure(id: number): Promise<void> {
   } finally {
     await context.close();
   }
+}
+
+/** An order write-back waits in the failure queue without being a flow: it is retried by writing the opportunity. */
+async function retryWriteBack(context: CliRuntime, id: number): Promise<void> {
+  const writeBacks = createOrderWriteBacks({
+    ledger: context.store.orderLedger,
+    failures: context.store.failures,
+    salesforce: salesforceRecords(context.systems.salesforce),
+  });
+  const { status: after } = await writeBacks.retry(id);
+  const failure = await context.store.failures.get(id);
+  out(
+    after === 'resolved'
+      ? `Failure ${id} (order write-back ${failure?.recordKey ?? ''}) is resolved: the opportunity shows its order.`
+      : `Failure ${id} (order write-back ${failure?.recordKey ?? ''}) failed again: ${failure?.errorCode ?? ''}: ${failure?.errorMessage ?? ''}`,
+  );
+  process.exitCode = after === 'resolved' ? 0 : 1;
 }
 
 async function skip(id: number): Promise<void> {

@@ -42,8 +42,8 @@ function runLine(run: SyncRun): string {
   }`;
 }
 
-/** The `status` report. */
-export function statusText(flows: FlowStatus[], recentRuns: SyncRun[], now: Date): string {
+/** The `status` report; `pendingWriteBacks` counts created Sage orders their opportunities do not show yet. */
+export function statusText(flows: FlowStatus[], recentRuns: SyncRun[], now: Date, pendingWriteBacks = 0): string {
   const lines: string[] = [];
   for (const flow of flows) {
     lines.push(`Flow ${flow.name} (schedule ${flow.schedule})`);
@@ -62,6 +62,13 @@ export function statusText(flows: FlowStatus[], recentRuns: SyncRun[], now: Date
     const f = flow.failures;
     lines.push(`  failures: ${f.open} open, ${f.retrying} retrying, ${f.resolved} resolved, ${f.skipped} skipped`);
   }
+  lines.push(
+    '',
+    pendingWriteBacks === 0
+      ? 'Order write-backs: none pending'
+      : `Order write-backs: ${pendingWriteBacks} pending — the Sage order exists, the opportunity does not show it yet; ` +
+          'retried automatically (sage-sf failures list --flow order-write-back)',
+  );
   lines.push('', 'Recent runs');
   lines.push(
     recentRuns.length === 0

@@ -52,6 +52,8 @@ export interface ServiceTimings {
   apiDeadlineMs: number;
   /** How long `POST /orders` may take before it is answered anyway. */
   orderPushDeadlineMs: number;
+  /** The pause before a failed order write-back is retried (doubling after each failure, up to an hour). */
+  orderWriteBackRetryMs: number;
 }
 
 const seconds = (name: string) =>
@@ -76,6 +78,7 @@ const timings = z.object({
   // Below the Apex callout timeouts of the package (30 s for reads, 60 s for the push), so the rep reads our reason.
   API_DEADLINE_SECONDS: seconds('API_DEADLINE_SECONDS').max(120).default(25),
   ORDER_PUSH_DEADLINE_SECONDS: seconds('ORDER_PUSH_DEADLINE_SECONDS').max(120).default(50),
+  ORDER_WRITE_BACK_RETRY_SECONDS: seconds('ORDER_WRITE_BACK_RETRY_SECONDS').default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce
     .number({ message: 'SHUTDOWN_GRACE_SECONDS must be a number of seconds' })
     .int()
@@ -129,5 +132,6 @@ export function serviceTimings(source: NodeJS.ProcessEnv = process.env): Service
     orderVerifyDelayMs: parsed.data.ORDER_VERIFY_DELAY_MS,
     apiDeadlineMs: Math.round(parsed.data.API_DEADLINE_SECONDS * 1000),
     orderPushDeadlineMs: Math.round(parsed.data.ORDER_PUSH_DEADLINE_SECONDS * 1000),
+    orderWriteBackRetryMs: Math.round(parsed.data.ORDER_WRITE_BACK_RETRY_SECONDS * 1000),
   };
 }

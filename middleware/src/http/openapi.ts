@@ -287,16 +287,35 @@ const schemas: Record<string, Schema> = {
       customerNumber: nullable('string'),
       orderTotal: money,
       pushedAt: dateTime,
-      message: { type: 'string' },
+      message: {
+        type: 'string',
+        description: 'Present when the order exists but the opportunity does not show it yet (it is retried)',
+      },
     },
   },
   LedgerEntry: {
     type: 'object',
     additionalProperties: false,
-    required: ['opportunityId', 'state', 'orderNumber', 'attempts', 'lastError', 'result', 'createdAt', 'updatedAt'],
+    required: [
+      'opportunityId',
+      'state',
+      'writeBack',
+      'orderNumber',
+      'attempts',
+      'lastError',
+      'result',
+      'createdAt',
+      'updatedAt',
+    ],
     properties: {
       opportunityId: { type: 'string' },
       state: { enum: ['pending', 'creating', 'in_doubt', 'created', 'failed'] },
+      writeBack: {
+        enum: ['pending', 'done', null],
+        description:
+          'For a created order: `pending` until the opportunity shows the order number, status and time (retried in ' +
+          'the background, listed under the `order-write-back` failures), then `done`; null before an order exists',
+      },
       orderNumber: nullable('string'),
       attempts: { type: 'integer', minimum: 0 },
       lastError: {

@@ -4,6 +4,7 @@ import type { FailureRepository, FailureStatus, SyncFailure } from '../store/fai
 import type { RunRepository, SyncRun } from '../store/runs.js';
 import { SyncOperationError, type SyncRuntime } from '../sync/runtime.js';
 import { ServiceError } from './errors.js';
+import { ORDER_WRITE_BACK_QUEUE, type OrderWriteBacks } from './orderWriteBack.js';
 
 /** A sync run as the operations API shows it. */
 export interface RunView {
@@ -94,9 +95,11 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
 /** Sync runs, the failure queue and manual runs, for operators and the Salesforce console component. */
 export function createOperations(options: {
   runs: Pick<RunRepository, 'list' | 'get'>;
-  failures: Pick<FailureRepository, 'list'>;
+  failures: Pick<FailureRepository, 'list' | 'get'>;
   /** The sync runtime; without it, runs and failures can be read but nothing can be run. */
   runtime?: FlowRuntime;
+  /** Retries order write-backs, which wait in the failure queue without being a flow. */
+  writeBacks?: Pick<OrderWriteBacks, 'retry'>;
 }): OperationsService {
   const runtime = (): FlowRuntime => {
     if (!options.runtime) {
@@ -113,6 +116,8 @@ export function createOperations(options: {
       return (await options.failures.list({ ...(flow ? { flow } : {}), status, limit })).map(failureView);
     },
     async retryFailure(id) {
+      const queued = await options.failures.get(id);
+      if (queued?.flow === ORDER_WRITE_BACK_QUEUE && options.writeBacks) return options.writeBacks.retry(id);
       const { failure } = await translated(() => runtime().retryFailure(id));
       return { id, status: failure.status };
     },

@@ -21,6 +21,7 @@ import type { OrderLedgerEntry, OrderLedgerRepository } from '../store/order-led
 import type { CustomerProvisioning } from './customerProvisioning.js';
 import { ServiceError } from './errors.js';
 import type { FinancialsService } from './financials.js';
+import type { OrderWriteBacks } from './orderWriteBack.js';
 
 /** An opportunity as the push reads it: header, lines with products, and its account. */
 export interface OpportunityRecord extends OpportunityForOrder {
@@ -61,6 +62,8 @@ export interface OrderPushResult {
 export interface OrderLedgerView {
   opportunityId: string;
   state: OrderLedgerEntry['state'];
+  /** For a created order: whether the opportunity shows it yet (`pending` is retried until it does). */
+  writeBack: OrderLedgerEntry['writeBack'];
   orderNumber: string | null;
   attempts: number;
   lastError: { code: string; message: string } | null;
@@ -81,6 +84,8 @@ export interface OrderPushOptions {
   ledger: OrderLedgerRepository;
   sage: { orders: Pick<OrdersApi, 'create' | 'findByReference' | 'findByNumber'> };
   salesforce: OpportunityRecords;
+  /** Writes a created order back to its opportunity, queueing it for retry when Salesforce does not take it. */
+  writeBacks: Pick<OrderWriteBacks, 'complete'>;
   customers: Pick<CustomerProvisioning, 'ensureCustomer'>;
   financials: Pick<FinancialsService, 'financials'>;
   settings: () => Promise<ConnectorSettings>;
@@ -151,6 +156,23 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     };
   }
 
+  const notShownYet =
+    'The order exists in Sage 300, but the opportunity does not show it yet; the connector keeps trying.';
+
+  /**
+   * The stored answer of a created order; when the opportunity does not show the order yet (its write-back failed, or
+   * the entry predates the ledger knowing), the write-back is completed first, or the answer says it is pending.
+   */
+  async function replayCreated(entry: OrderLedgerEntry): Promise<OrderPushResult> {
+    const result = replay(entry);
+    if (entry.writeBack !== 'done' && result.orderNumber) {
+      const stored = { ...result, replayed: false };
+      if (!(await options.writeBacks.complete(stored))) result.message = notShownYet;
+    }
+    options.onOutcome?.('replayed');
+    return result;
+  }
+
   /** Writes the outcome to the opportunity; a failed write is logged, never allowed to hide the outcome. */
   async function writeBack(opportunityId: string, fields: OpportunityWriteBack): Promise<boolean> {
     try {
@@ -193,7 +215,6 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     details: { creditCheck: CreditCheck | null; customerNumber: string | null; total: number; replayed: boolean },
   ): Promise<OrderPushResult> {
     const pushedAt = now().toISOString();
-    const warning = details.creditCheck?.outcome === 'warned' ? ` Credit warning: ${details.creditCheck.message}` : '';
     const result: OrderPushResult = {
       opportunityId: opportunity.Id,
       orderNumber: order.OrderNumber,
@@ -204,18 +225,13 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       orderTotal: details.total,
       pushedAt,
     };
+    // The ledger says the write-back is pending before it is tried, so a crash in between still leaves it to do.
     await ledger.recordCreated(opportunity.Id, {
       orderNumber: order.OrderNumber,
       uniquifier: order.OrderUniquifier,
       result: { ...result, replayed: false },
     });
-    const written = await writeBack(opportunity.Id, {
-      Sage_Order_Number__c: order.OrderNumber,
-      Sage_Order_Status__c: 'Pushed',
-      Sage_Sync_Message__c: `Sage 300 order ${order.OrderNumber} for customer ${result.customerNumber ?? ''}.${warning}`,
-      Sage_Pushed_At__c: pushedAt,
-    });
-    if (!written) result.message = 'The order exists in Sage 300, but the opportunity could not be updated yet.';
+    if (!(await options.writeBacks.complete({ ...result, replayed: false }))) result.message = notShownYet;
     options.onOutcome?.(details.replayed ? 'replayed' : 'created');
     return result;
   }
@@ -357,10 +373,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
 
   async function attempt(opportunityId: string): Promise<OrderPushResult> {
     const before = await ledger.get(opportunityId);
-    if (before?.state === 'created') {
-      options.onOutcome?.('replayed');
-      return replay(before);
-    }
+    if (before?.state === 'created') return replayCreated(before);
     const opportunity = await readOpportunity(opportunityId);
     const problems = orderProblems(opportunity);
     const [problem] = problems;
@@ -381,10 +394,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     const waitUntil = deadlineAt() ?? Date.now() + claimMs + 5_000;
     for (;;) {
       const { claimed, entry } = await ledger.claim(opportunity.Id, options.owner, claimMs);
-      if (entry.state === 'created') {
-        options.onOutcome?.('replayed');
-        return replay(entry);
-      }
+      if (entry.state === 'created') return replayCreated(entry);
       if (claimed) {
         try {
           return await holdingClaim(opportunity.Id, () => pushWithClaim(opportunity, entry));
@@ -426,6 +436,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     return {
       opportunityId: entry.opportunityId,
       state: entry.state,
+      writeBack: entry.writeBack,
       orderNumber: entry.sageOrderNumber,
       attempts: entry.attempts,
       lastError:

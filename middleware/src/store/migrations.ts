@@ -120,9 +120,19 @@ function initial(engine: Engine): Migration {
   };
 }
 
+/** Whether the opportunity shows a created order yet: `pending` until Salesforce took the write-back, then `done`. */
+const orderWriteBack: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('order_ledger').addColumn('write_back', 'text').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('order_ledger').dropColumn('write_back').execute();
+  },
+};
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
-  return { '2026-11-25-001-sync-state': initial(engine) };
+  return { '2026-11-25-001-sync-state': initial(engine), '2026-12-01-002-order-write-back': orderWriteBack };
 }
 
 /**

@@ -12,6 +12,10 @@
  * - `created`   final: the order exists (`sage_order_number`); every later push replays `result_json`;
  * - `failed`    Sage refused the order (credit block, unknown item...); a later push may claim it again.
  *
+ * A `created` entry also says whether the opportunity shows the order (`write_back`): `pending` from the moment the
+ * order is recorded until Salesforce has taken the order number, status and time, then `done`. A pending write-back
+ * is completed by the next push of the opportunity and retried in the background until then.
+ *
  * Protocol: `claim` (atomic on both engines: insert, or take over an entry that is not `created` and whose claim is
  * free or expired) → `markCreating` → POST → `recordCreated` | `recordFailure` → `release`, with `renew` every third
  * of the lease while the holder works, so a short lease still covers a slow push and a dead holder is noticed within
@@ -23,6 +27,9 @@ import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
 
 export type OrderLedgerState = 'pending' | 'creating' | 'in_doubt' | 'created' | 'failed';
+
+/** Whether the opportunity shows a created order; null for entries recorded before the ledger kept it. */
+export type WriteBackState = 'pending' | 'done' | null;
 
 export interface OrderLedgerEntry {
   opportunityId: string;
@@ -36,6 +43,7 @@ export interface OrderLedgerEntry {
   lastErrorMessage: string | null;
   /** The stored answer of the first successful push (parsed JSON), replayed to later callers. */
   result: unknown;
+  writeBack: WriteBackState;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -51,7 +59,7 @@ export interface OrderLedgerRepository {
   renew(opportunityId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Moves the holder's entry to `creating` and counts the attempt; false when `owner` no longer holds it. */
   markCreating(opportunityId: string, owner: string): Promise<boolean>;
-  /** Records the created order (final) and frees the claim. */
+  /** Records the created order (final) with its write-back pending, and frees the claim. */
   recordCreated(
     opportunityId: string,
     order: { orderNumber: string; uniquifier: string | number; result: unknown },
@@ -63,9 +71,13 @@ export interface OrderLedgerRepository {
     code: string,
     message: string,
   ): Promise<OrderLedgerEntry>;
+  /** Records that the opportunity shows its created order. */
+  recordWrittenBack(opportunityId: string): Promise<void>;
   /** Frees the claim if `owner` holds it. */
   release(opportunityId: string, owner: string): Promise<void>;
-  list(options?: { state?: OrderLedgerState; limit?: number }): Promise<OrderLedgerEntry[]>;
+  list(options?: { state?: OrderLedgerState; writeBack?: 'pending'; limit?: number }): Promise<OrderLedgerEntry[]>;
+  /** How many created orders the opportunity does not show yet. */
+  countPendingWriteBacks(): Promise<number>;
 }
 
 type Row = Database['order_ledger'];
@@ -82,6 +94,7 @@ function toEntry(row: Row): OrderLedgerEntry {
     lastErrorCode: row.last_error_code,
     lastErrorMessage: row.last_error_message,
     result: row.result_json === null ? null : (JSON.parse(row.result_json) as unknown),
+    writeBack: row.write_back === 'pending' || row.write_back === 'done' ? row.write_back : null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -160,6 +173,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
           sage_order_number: order.orderNumber,
           sage_order_uniquifier: String(order.uniquifier),
           result_json: JSON.stringify(order.result ?? null),
+          write_back: 'pending',
           owner: null,
           claimed_until: null,
           last_error_code: null,
@@ -184,6 +198,14 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .execute();
       return mustGet(opportunityId);
     },
+    async recordWrittenBack(opportunityId) {
+      await db
+        .updateTable('order_ledger')
+        .set({ write_back: 'done', updated_at: isoTime(clock()) })
+        .where('opportunity_id', '=', opportunityId)
+        .where('state', '=', 'created')
+        .execute();
+    },
     async release(opportunityId, owner) {
       await db
         .updateTable('order_ledger')
@@ -199,7 +221,17 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .orderBy('updated_at', 'desc')
         .limit(options.limit ?? 100);
       if (options.state) query = query.where('state', '=', options.state);
+      if (options.writeBack) query = query.where('write_back', '=', options.writeBack);
       return (await query.execute()).map(toEntry);
+    },
+    async countPendingWriteBacks() {
+      const row = await db
+        .selectFrom('order_ledger')
+        .select((eb) => eb.fn.countAll<string | number>().as('count'))
+        .where('state', '=', 'created')
+        .where('write_back', '=', 'pending')
+        .executeTakeFirst();
+      return Number(row?.count ?? 0);
     },
   };
 }

@@ -41,6 +41,8 @@ export interface OrderLedgerTable {
   last_error_code: string | null;
   last_error_message: string | null;
   result_json: string | null;
+  /** For a created order: `pending` until the opportunity shows it, then `done`; null for entries older than this. */
+  write_back: string | null;
   created_at: string;
   updated_at: string;
 }
