@@ -15,7 +15,9 @@ const errorStatuses: Record<string, string> = {
   '400': 'The request is invalid; the message names the field',
   '401': 'No API key, or not a valid one',
   '404': 'The customer, item, opportunity or record does not exist',
-  '409': 'The request conflicts with the record’s state (not Closed Won, credit block)',
+  '409':
+    'The request conflicts with the record’s state (not Closed Won, credit block), or another push of the ' +
+    'opportunity is under way (`PUSH_IN_PROGRESS`, with `Retry-After`)',
   '413': 'The body is larger than 100 kB',
   '415': 'The body is not JSON',
   '422': 'Sage 300 or the opportunity’s data refused the request; the message says why',
