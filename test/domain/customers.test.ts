@@ -1,6 +1,9 @@
+import { ConnectorError } from '../../middleware/src/domain/errors.js';
 import {
+  customerKey,
+  customerNumber,
   nameBasedCustomerNumbers,
-  normaliseCustomerNumber,
+  parseCustomerNumber,
   sageCustomerBody,
   sameNameAndPostalCode,
   sequentialCustomerNumbers,
@@ -17,12 +20,47 @@ function first<T>(iterable: Iterable<T>, count: number): T[] {
 }
 
 describe('customer rules', () => {
-  it('normalises customer numbers and rejects what Sage cannot hold', () => {
-    expect(normaliseCustomerNumber(' 1200 ')).toBe('1200');
-    expect(normaliseCustomerNumber('acme-01')).toBe('ACME-01');
-    expect(normaliseCustomerNumber("1200') or (1 eq 1")).toBeUndefined();
-    expect(normaliseCustomerNumber('ABCDEFGHIJKLM')).toBeUndefined();
-    expect(normaliseCustomerNumber('')).toBeUndefined();
+  it("reads a customer number a person typed into Sage's form, and nothing that is not one", () => {
+    expect(parseCustomerNumber(' 1200 ')).toBe('1200');
+    expect(parseCustomerNumber('acme-01')).toBe('ACME-01');
+    expect(parseCustomerNumber('a.b_c-d')).toBe('A.B_C-D');
+    expect(parseCustomerNumber('ABCDEFGHIJKL')).toBe('ABCDEFGHIJKL');
+    expect(parseCustomerNumber('ABCDEFGHIJKLM')).toBeUndefined();
+    expect(parseCustomerNumber("1200') or (1 eq 1")).toBeUndefined();
+    expect(parseCustomerNumber('12 00')).toBeUndefined();
+    expect(parseCustomerNumber('-1200')).toBeUndefined();
+    expect(parseCustomerNumber('.1200')).toBeUndefined();
+    expect(parseCustomerNumber('ÉCOLE')).toBeUndefined();
+    expect(parseCustomerNumber('1200/1')).toBeUndefined();
+    expect(parseCustomerNumber('')).toBeUndefined();
+    expect(parseCustomerNumber('   ')).toBeUndefined();
+    expect(parseCustomerNumber(null)).toBeUndefined();
+    expect(parseCustomerNumber(undefined)).toBeUndefined();
+  });
+
+  it('validates a customer number exactly as given, one problem naming the rule', () => {
+    expect(customerNumber.parse('acme-01')).toBe('ACME-01');
+    // A request path carries no padding: a space is as wrong there as a quote.
+    for (const value of [' 1200', 'ABCDEFGHIJKLM', "12'00", '']) {
+      const result = customerNumber.safeParse(value);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+        'must be a Sage customer number: 1 to 12 letters, digits, ".", "_" or "-"',
+      ]);
+    }
+  });
+
+  it("keys Sage's own customer numbers without judging their characters, refusing only a blank one", () => {
+    expect(customerKey('1200        ')).toBe('1200');
+    expect(customerKey('a&b/1')).toBe('A&B/1');
+    expect(() => customerKey('  ')).toThrow(ConnectorError);
+    expect(() => customerKey('')).toThrow('A Sage customer number cannot be blank');
+  });
+
+  it('numbers new customers only with numbers the customer-number rule accepts', () => {
+    const sequential = first(sequentialCustomerNumbers(['99999999999']), 1);
+    const named = first(nameBasedCustomerNumbers('Greenfield Landscaping'), 10001).slice(-1);
+    for (const number of [...sequential, ...named]) expect(parseCustomerNumber(number)).toBe(number);
   });
 
   it('numbers sequentially above the highest numeric customer, ignoring named ones', () => {

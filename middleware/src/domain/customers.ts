@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { ConnectorError } from './errors.js';
 import type { ConnectorSettings } from './settings.js';
 
 /** The Account fields customer provisioning reads, with the e-mail of the account's first contact. */
@@ -41,13 +43,42 @@ export interface SageCustomerBody {
   ContactsEmail?: string;
 }
 
-/** Sage customer numbers: up to 12 characters, upper case letters, digits and a few separators. */
-export const customerNumberPattern = /^[A-Z0-9][A-Z0-9._-]{0,11}$/;
+/** The longest customer number Sage 300 holds. */
+export const customerNumberLength = 12;
 
-/** The customer number in Sage's form (trimmed, upper case), or undefined when it cannot be one. */
-export function normaliseCustomerNumber(value: string | null | undefined): string | undefined {
-  const candidate = value?.trim().toUpperCase();
-  return candidate && customerNumberPattern.test(candidate) ? candidate : undefined;
+const customerNumberMessage = `must be a Sage customer number: 1 to ${customerNumberLength} letters, digits, ".", "_" or "-"`;
+
+/**
+ * A customer number as a person gives it (an API path, an account's field): 1 to 12 letters, digits, `.`, `_` or `-`,
+ * starting with a letter or digit, in either case; parsed into Sage's upper-case form. Anything else is refused before
+ * it reaches Sage, so no quote or space can change an OData filter's meaning.
+ */
+export const customerNumber = z
+  .string({ error: customerNumberMessage })
+  .max(customerNumberLength, { error: customerNumberMessage, abort: true })
+  .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${customerNumberLength - 1}}$`), customerNumberMessage)
+  .transform((value) => value.toUpperCase());
+
+/**
+ * Sage's form of a customer number it gave or will be given: without the padding Sage adds to strings, upper case.
+ * Its characters are Sage's to judge (its own numbers may predate the connector's rule); only a blank one is refused.
+ */
+export function customerKey(value: string): string {
+  const key = value.trim().toUpperCase();
+  if (key === '') {
+    throw new ConnectorError('permanent', 'A Sage customer number cannot be blank', {
+      code: 'InvalidCustomerNumber',
+      system: 'connector',
+      context: { customerNumber: value },
+    });
+  }
+  return key;
+}
+
+/** The customer number a person typed (stray spaces allowed) in Sage's form, or undefined when it cannot be one. */
+export function parseCustomerNumber(value: string | null | undefined): string | undefined {
+  const parsed = customerNumber.safeParse(value?.trim());
+  return parsed.success ? parsed.data : undefined;
 }
 
 function clip(value: string | null | undefined, length: number): string | undefined {

@@ -1,4 +1,5 @@
-import { ConnectorError, isErrorKind } from '../domain/errors.js';
+import { customerKey, customerNumberLength } from '../domain/customers.js';
+import { isErrorKind } from '../domain/errors.js';
 import { and, entryKey, eq, ge, le, lengthOf, lt, or, queryParams } from './odata.js';
 import type { Filter } from './odata.js';
 import { collect, rows } from './paging.js';
@@ -28,24 +29,8 @@ export async function orUndefined<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/**
- * Sage keeps customer numbers upper case. Anything else (length, characters) is Sage's to judge: the value only ever
- * reaches a URL as an escaped literal.
- */
-export function normaliseCustomerNumber(customerNumber: string): string {
-  const value = customerNumber.trim().toUpperCase();
-  if (value === '') {
-    throw new ConnectorError('permanent', 'A Sage customer number cannot be blank', {
-      code: 'InvalidCustomerNumber',
-      system: 'connector',
-      context: { customerNumber },
-    });
-  }
-  return value;
-}
-
 /** Sage customer numbers are at most 12 characters. */
-const LONGEST_NUMBER = 12;
+const LONGEST_NUMBER = customerNumberLength;
 
 interface CountedPage {
   value?: { CustomerNumber?: string }[];
@@ -155,7 +140,7 @@ export function customersApi(transport: Sage300Transport) {
 
     /** One customer by number, or undefined when Sage has none. */
     async get(customerNumber: string, select?: readonly (keyof ArCustomer)[]): Promise<ArCustomer | undefined> {
-      const number = normaliseCustomerNumber(customerNumber);
+      const number = customerKey(customerNumber);
       return orUndefined(
         transport.get<ArCustomer>(`${CUSTOMERS}${entryKey(number)}`, {
           ...(select ? { params: { $select: select.join(',') } } : {}),
@@ -186,7 +171,7 @@ export function customersApi(transport: Sage300Transport) {
     /** Creates a customer; Sage fills the rest from the customer group. Keys go first: Sage applies fields in order. */
     async create(customer: NewArCustomer): Promise<ArCustomer> {
       const { CustomerNumber, ShortName, GroupCode, ...rest } = customer;
-      const number = normaliseCustomerNumber(CustomerNumber);
+      const number = customerKey(CustomerNumber);
       return transport.post<ArCustomer>(
         CUSTOMERS,
         { CustomerNumber: number, ShortName, GroupCode, ...rest },
@@ -196,13 +181,13 @@ export function customersApi(transport: Sage300Transport) {
 
     /** Changes the given fields of a customer. */
     async patch(customerNumber: string, fields: ArCustomerPatch): Promise<void> {
-      const number = normaliseCustomerNumber(customerNumber);
+      const number = customerKey(customerNumber);
       return transport.patch(`${CUSTOMERS}${entryKey(number)}`, fields, { context: { customerNumber: number } });
     },
 
     /** The ship-to locations of one customer. */
     async shipToLocations(customerNumber: string): Promise<ArShipToLocation[]> {
-      const number = normaliseCustomerNumber(customerNumber);
+      const number = customerKey(customerNumber);
       return collect(
         rows<ArShipToLocation>(
           transport,
@@ -215,7 +200,7 @@ export function customersApi(transport: Sage300Transport) {
 
     /** One ship-to location, or undefined. */
     async getShipToLocation(customerNumber: string, shipToLocationKey: string): Promise<ArShipToLocation | undefined> {
-      const number = normaliseCustomerNumber(customerNumber);
+      const number = customerKey(customerNumber);
       const key = { CustomerNumber: number, ShipToLocationKey: shipToLocationKey.trim().toUpperCase() };
       return orUndefined(transport.get<ArShipToLocation>(`${SHIP_TO}${entryKey(key)}`, { context: key }));
     },
@@ -228,7 +213,7 @@ export function customersApi(transport: Sage300Transport) {
     /** Creates a ship-to location. */
     async createShipToLocation(location: NewArShipToLocation): Promise<ArShipToLocation> {
       const { CustomerNumber, ShipToLocationKey, ...rest } = location;
-      const number = normaliseCustomerNumber(CustomerNumber);
+      const number = customerKey(CustomerNumber);
       return transport.post<ArShipToLocation>(
         SHIP_TO,
         { CustomerNumber: number, ShipToLocationKey, ...rest },
@@ -242,7 +227,7 @@ export function customersApi(transport: Sage300Transport) {
       shipToLocationKey: string,
       fields: Partial<Omit<NewArShipToLocation, 'CustomerNumber' | 'ShipToLocationKey'>>,
     ): Promise<void> {
-      const key = { CustomerNumber: normaliseCustomerNumber(customerNumber), ShipToLocationKey: shipToLocationKey };
+      const key = { CustomerNumber: customerKey(customerNumber), ShipToLocationKey: shipToLocationKey };
       return transport.patch(`${SHIP_TO}${entryKey(key)}`, fields, { context: key });
     },
   };

@@ -1,8 +1,8 @@
+import { customerKey } from '../domain/customers.js';
 import { and, eq, ge } from './odata.js';
 import { rows } from './paging.js';
 import type { Sage300Transport } from './transport.js';
 import type { ArPayment, ArPostedDocument, OeInvoice } from './types.js';
-import { normaliseCustomerNumber } from './customers.js';
 
 /** Which ledger rows to read. */
 export interface DocumentQuery {
@@ -15,7 +15,7 @@ export interface DocumentQuery {
 }
 
 function customerFilter(customerNumber: string | undefined) {
-  return customerNumber === undefined ? undefined : eq('CustomerNumber', normaliseCustomerNumber(customerNumber));
+  return customerNumber === undefined ? undefined : eq('CustomerNumber', customerKey(customerNumber));
 }
 
 /** The A/R open-item ledger, posted payments and OE invoices. */

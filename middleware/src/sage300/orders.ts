@@ -1,7 +1,8 @@
+import { customerKey } from '../domain/customers.js';
 import { ConnectorError } from '../domain/errors.js';
 import { and, entryKey, eq, ge } from './odata.js';
 import { collect, rows } from './paging.js';
-import { normaliseCustomerNumber, orUndefined } from './customers.js';
+import { orUndefined } from './customers.js';
 import type { Sage300Transport } from './transport.js';
 import type { NewOeOrder, OeOrder } from './types.js';
 
@@ -24,7 +25,7 @@ export function ordersApi(transport: Sage300Transport) {
         });
       }
       const { CustomerNumber, OrderReference: _reference, ...rest } = order;
-      const customerNumber = normaliseCustomerNumber(CustomerNumber);
+      const customerNumber = customerKey(CustomerNumber);
       return transport.post<OeOrder>(
         ORDERS,
         { CustomerNumber: customerNumber, OrderReference: reference, ...rest },
@@ -58,9 +59,7 @@ export function ordersApi(transport: Sage300Transport) {
     /** Orders of a customer and/or dated on or after a day. */
     list(query: { customerNumber?: string; since?: Date } = {}): AsyncGenerator<OeOrder> {
       const filter = and(
-        query.customerNumber === undefined
-          ? undefined
-          : eq('CustomerNumber', normaliseCustomerNumber(query.customerNumber)),
+        query.customerNumber === undefined ? undefined : eq('CustomerNumber', customerKey(query.customerNumber)),
         query.since ? ge('OrderDate', query.since) : undefined,
       );
       return rows<OeOrder>(transport, ORDERS, { filter });

@@ -1,6 +1,6 @@
 import {
   nameBasedCustomerNumbers,
-  normaliseCustomerNumber,
+  parseCustomerNumber,
   sageCustomerBody,
   sameNameAndPostalCode,
   sequentialCustomerNumbers,
@@ -154,7 +154,7 @@ export function createCustomerProvisioning(options: CustomerProvisioningOptions)
   async function ensure(account: AccountForCustomer): Promise<EnsuredCustomer> {
     const own = account.Sage_Customer_Number__c?.trim();
     if (own) {
-      const number = normaliseCustomerNumber(own);
+      const number = parseCustomerNumber(own);
       // The fields the credit check needs, not just the number: the order push goes on to check credit with them.
       const customer = number ? await customers.get(number, financialsCustomerFields) : undefined;
       if (!number || !customer) {

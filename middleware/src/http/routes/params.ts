@@ -2,13 +2,7 @@ import { z } from 'zod';
 
 /** Request parts shared by several routes, with messages that say what a valid value looks like. */
 
-export const customerNumber = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,11}$/,
-    'must be a Sage customer number: 1 to 12 letters, digits, ".", "_" or "-"',
-  )
-  .transform((value) => value.toUpperCase());
+export { customerNumber } from '../../domain/customers.js';
 
 export const itemNumber = z
   .string()

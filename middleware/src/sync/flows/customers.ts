@@ -11,6 +11,7 @@
  * instead of 50 Collections requests; an incremental run usually reads less than one page, so its few changed
  * records go out in the fewest Collections requests, however they are spread over the customers it reads.
  */
+import { customerKey } from '../../domain/customers.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MappingConfiguration } from '../../config/mapping.js';
 import { mapToSalesforce, sageFieldsToRead } from '../../domain/mapping.js';
@@ -67,8 +68,8 @@ function previousDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 }
 
-function customerKey(customer: ArCustomer): string {
-  return String(customer.CustomerNumber).trim().toUpperCase();
+function keyOf(customer: ArCustomer): string {
+  return customerKey(String(customer.CustomerNumber));
 }
 
 function changedFilter(cursor: CustomerCursor | null): Filter | undefined {
@@ -133,7 +134,7 @@ export function customersFlow(
       const newest = cursor?.newest ?? null;
       return {
         since: cursor?.since ?? null,
-        afterKey: customerKey(record),
+        afterKey: keyOf(record),
         newest: day && (!newest || day > newest) ? day : newest,
       };
     },
@@ -142,7 +143,7 @@ export function customersFlow(
       return { since: cursor?.since ?? null, afterKey: null, newest: cursor?.newest ?? null };
     },
 
-    keyOf: customerKey,
+    keyOf,
 
     map(record) {
       return mapToSalesforce(options.mappings().Account, record as unknown as Record<string, unknown>);
