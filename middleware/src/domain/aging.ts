@@ -1,9 +1,16 @@
 /** Aging of open receivables: how long past its due date each open document is, and the buckets reps read. */
-
-export type AgingBucketName = 'current' | 'days1to30' | 'days31to60' | 'days61to90' | 'over90';
+import { z } from 'zod';
 
 /** Amounts owed per aging bucket; credits sit in `current` because they are not overdue. */
-export type AgingBuckets = Record<AgingBucketName, number>;
+export const agingBucketsSchema = z.object({
+  current: z.number(),
+  days1to30: z.number(),
+  days31to60: z.number(),
+  days61to90: z.number(),
+  over90: z.number(),
+});
+export type AgingBuckets = z.infer<typeof agingBucketsSchema>;
+export type AgingBucketName = keyof AgingBuckets;
 
 const dayMs = 86_400_000;
 

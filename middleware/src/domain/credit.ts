@@ -1,8 +1,13 @@
+import { z } from 'zod';
 import { cents } from './aging.js';
-import type { CreditPolicy } from './settings.js';
+
+/** What the order push does when a customer would exceed its credit limit or is on hold. */
+export const creditPolicySchema = z.enum(['Block', 'Warn', 'Allow']);
+export type CreditPolicy = z.infer<typeof creditPolicySchema>;
 
 /** Where a customer stands against its credit limit. */
-export type CreditStanding = 'no-limit' | 'within-limit' | 'approaching-limit' | 'over-limit';
+export const creditStandingSchema = z.enum(['no-limit', 'within-limit', 'approaching-limit', 'over-limit']);
+export type CreditStanding = z.infer<typeof creditStandingSchema>;
 
 /** Balance as a percentage of the credit limit (one decimal); null when the customer has no limit. */
 export function creditUtilisation(balance: number, creditLimit: number): number | null {
@@ -19,22 +24,24 @@ export function creditStanding(utilisation: number | null, warningThreshold: num
 }
 
 /** Why a credit check did not pass cleanly. */
-export type CreditReason = 'OVER_LIMIT' | 'ON_HOLD';
+export const creditReasonSchema = z.enum(['OVER_LIMIT', 'ON_HOLD']);
+export type CreditReason = z.infer<typeof creditReasonSchema>;
 
 /** The outcome of checking an order against the customer's credit, as the API reports it. */
-export interface CreditCheck {
-  policy: CreditPolicy;
-  outcome: 'passed' | 'warned' | 'blocked';
-  reasons: CreditReason[];
-  message: string;
-  currency: string | null;
-  balance: number;
-  creditLimit: number;
-  orderTotal: number;
-  projectedBalance: number;
-  availableCredit: number | null;
-  onHold: boolean;
-}
+export const creditCheckSchema = z.object({
+  policy: creditPolicySchema,
+  outcome: z.enum(['passed', 'warned', 'blocked']),
+  reasons: z.array(creditReasonSchema),
+  message: z.string(),
+  currency: z.string().nullable(),
+  balance: z.number(),
+  creditLimit: z.number(),
+  orderTotal: z.number(),
+  projectedBalance: z.number(),
+  availableCredit: z.number().nullable(),
+  onHold: z.boolean(),
+});
+export type CreditCheck = z.infer<typeof creditCheckSchema>;
 
 export interface CreditCheckInput {
   policy: CreditPolicy;

@@ -1,5 +1,6 @@
-import { ageOpenItems, cents, daysOverdue, type AgingBuckets } from './aging.js';
-import { creditUtilisation, creditStanding, type CreditStanding } from './credit.js';
+import { z } from 'zod';
+import { ageOpenItems, agingBucketsSchema, cents, daysOverdue } from './aging.js';
+import { creditStanding, creditStandingSchema, creditUtilisation } from './credit.js';
 
 /** The Sage 300 `ARCustomers` fields the financial summary reads. */
 export interface SageCustomerFigures {
@@ -31,44 +32,50 @@ export interface SagePostedDocument {
   PONumber?: string | null;
 }
 
+/** The status picklist of `Sage_Invoice__c.Status__c`. */
+export const documentStatusSchema = z.enum(['Open', 'Partially Paid', 'Paid', 'Overdue', 'Credit']);
+export type DocumentStatus = z.infer<typeof documentStatusSchema>;
+
+/** A date-only ISO string (`2024-05-01`), or null when Sage has none. */
+const day = z.iso.date().nullable();
+
 /** One A/R document as a rep sees it. */
-export interface InvoiceView {
-  documentNumber: string;
-  documentType: string;
-  documentDate: string | null;
-  dueDate: string | null;
-  amount: number;
-  balanceDue: number;
-  currency: string | null;
-  status: DocumentStatus;
-  daysOverdue: number;
-  orderNumber: string | null;
-  poNumber: string | null;
-  lastPaymentDate: string | null;
-}
+export const invoiceViewSchema = z.object({
+  documentNumber: z.string(),
+  documentType: z.string(),
+  documentDate: day,
+  dueDate: day,
+  amount: z.number(),
+  balanceDue: z.number(),
+  currency: z.string().nullable(),
+  status: documentStatusSchema,
+  daysOverdue: z.int().min(0),
+  orderNumber: z.string().nullable(),
+  poNumber: z.string().nullable(),
+  lastPaymentDate: day,
+});
+export type InvoiceView = z.infer<typeof invoiceViewSchema>;
 
 /** A customer's live financial position. */
-export interface CustomerFinancials {
-  customerNumber: string;
-  customerName: string | null;
-  currency: string | null;
-  balance: number;
-  creditLimit: number;
-  availableCredit: number | null;
-  utilisation: number | null;
-  creditStanding: CreditStanding;
-  pastDue: number;
-  aging: AgingBuckets;
-  onHold: boolean;
-  lastPaymentDate: string | null;
-  lastPaymentAmount: number | null;
-  lastInvoiceDate: string | null;
-  openDocuments: number;
-  asOf: string;
-}
-
-/** The status picklist of `Sage_Invoice__c.Status__c`. */
-export type DocumentStatus = 'Open' | 'Partially Paid' | 'Paid' | 'Overdue' | 'Credit';
+export const customerFinancialsSchema = z.object({
+  customerNumber: z.string(),
+  customerName: z.string().nullable(),
+  currency: z.string().nullable(),
+  balance: z.number(),
+  creditLimit: z.number().describe('0 when Sage sets no limit'),
+  availableCredit: z.number().nullable().describe('Limit minus balance; null without a limit'),
+  utilisation: z.number().nullable().describe('Balance as a percentage of the limit; null without a limit'),
+  creditStanding: creditStandingSchema,
+  pastDue: z.number(),
+  aging: agingBucketsSchema,
+  onHold: z.boolean(),
+  lastPaymentDate: day,
+  lastPaymentAmount: z.number().nullable(),
+  lastInvoiceDate: day,
+  openDocuments: z.int().min(0),
+  asOf: z.iso.datetime().describe('When Sage was read (answers can come from a cache of up to the TTL)'),
+});
+export type CustomerFinancials = z.infer<typeof customerFinancialsSchema>;
 
 const creditTypes = new Set(['creditnote', 'receipt', 'prepayment', 'unappliedcash']);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { creditPolicySchema, type CreditPolicy } from './credit.js';
 
-/** What the order push does when a customer would exceed its credit limit or is on hold. */
-export type CreditPolicy = 'Block' | 'Warn' | 'Allow';
+export type { CreditPolicy };
 /** How a new Sage customer number is chosen. */
 export type CustomerNumberStrategy = 'Sequential' | 'Name Based';
 /** How an account without a Sage number is matched to an existing Sage customer before one is created. */
@@ -80,7 +80,7 @@ const metadataRecord = z.object({
   Credit_Warning_Threshold__c: z.number().min(0).max(999).nullish(),
   Overdue_Buckets__c: bucketList,
   Auto_Push_Closed_Won__c: z.boolean().nullish(),
-  Credit_Policy__c: z.enum(['Block', 'Warn', 'Allow']).nullish(),
+  Credit_Policy__c: creditPolicySchema.nullish(),
   Default_Customer_Group__c: text(6),
   Default_Terms__c: text(6),
   Default_Tax_Group__c: text(12),

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
+import { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { bearerAuth } from './auth.js';
@@ -10,11 +11,18 @@ import { observeRequests } from './observe.js';
 import { perKeyRateLimit } from './rate-limit.js';
 import { requestId } from './request-id.js';
 
-/** What `/readyz` reports: each dependency up or down (no error text, since the route is unauthenticated). */
-export interface Readiness {
-  ready: boolean;
-  checks: Record<string, 'up' | 'down'>;
-}
+/** What `/healthz` answers. */
+export const healthSchema = z.looseObject({ status: z.string() });
+
+/** What `/readyz` answers: each dependency up or down (no error text, since the route is unauthenticated). */
+export const readinessSchema = z.object({
+  status: z.enum(['ready', 'not ready']),
+  ready: z.boolean(),
+  checks: z.record(z.string(), z.enum(['up', 'down'])),
+});
+
+/** What the readiness check reports. */
+export type Readiness = Omit<z.infer<typeof readinessSchema>, 'status'>;
 
 export interface AppOptions {
   /** Largest JSON body accepted, in express's size notation. */

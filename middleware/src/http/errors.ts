@@ -1,11 +1,20 @@
+import { z } from 'zod';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ConnectorError } from '../domain/errors.js';
 import { ServiceError, type ServiceErrorReason } from '../services/errors.js';
 
 /** The body of every error answer: `{ "error": { "code", "message", "details"? } }`. */
-export interface ErrorEnvelope {
-  error: { code: string; message: string; details?: unknown };
-}
+export const errorEnvelopeSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('Stable, machine-readable: VALIDATION_FAILED, NOT_CLOSED_WON, …'),
+    message: z.string().describe('A sentence a rep or operator can act on'),
+    details: z
+      .unknown()
+      .optional()
+      .describe('Fields, Sage’s own code and message, credit figures: depends on the code'),
+  }),
+});
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
 
 /** An error that knows the HTTP answer it should become. */
 export class HttpError extends Error {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   nameBasedCustomerNumbers,
   parseCustomerNumber,
@@ -22,13 +23,16 @@ export interface AccountRecords {
   linkAccount(accountId: string, customerNumber: string): Promise<void>;
 }
 
-export interface ProvisioningResult {
-  accountId: string;
-  customerNumber: string;
-  /** linked: the account already named its customer; matched: an existing Sage customer; created: a new one. */
-  outcome: 'linked' | 'matched' | 'created';
-  matchedBy?: 'Name And Postal Code' | 'Email';
-}
+/** Which Sage customer an account was given, and how it was found. */
+export const provisioningResultSchema = z.object({
+  accountId: z.string(),
+  customerNumber: z.string(),
+  outcome: z
+    .enum(['linked', 'matched', 'created'])
+    .describe('linked: the account already named it; matched: an existing Sage customer; created: a new one'),
+  matchedBy: z.enum(['Name And Postal Code', 'Email']).optional(),
+});
+export type ProvisioningResult = z.infer<typeof provisioningResultSchema>;
 
 /** The customer an account orders for, with the Sage record when this call read it. */
 export interface EnsuredCustomer extends ProvisioningResult {

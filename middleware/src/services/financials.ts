@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { utcDay } from '../domain/aging.js';
 import {
   customerFinancials,
   invoiceView,
+  invoiceViewSchema,
   isOpen,
   type CustomerFinancials,
   type InvoiceView,
@@ -42,12 +44,14 @@ export interface InvoiceListOptions {
   limit: number;
 }
 
-export interface InvoiceList {
-  customerNumber: string;
-  status: 'open' | 'all';
-  invoices: InvoiceView[];
-  truncated: boolean;
-}
+/** A customer's documents as the invoice list answers them. */
+export const invoiceListSchema = z.object({
+  customerNumber: z.string(),
+  status: z.enum(['open', 'all']),
+  invoices: z.array(invoiceViewSchema),
+  truncated: z.boolean().describe('True when more documents exist than `limit`'),
+});
+export type InvoiceList = z.infer<typeof invoiceListSchema>;
 
 export interface FinancialsOptions {
   /** Read Sage now instead of serving the cached snapshot (a read already in flight is joined). */

@@ -1,20 +1,22 @@
+import { z } from 'zod';
 import type { ItemsApi } from '../sage300/items.js';
 import type { IcItemPricing } from '../sage300/types.js';
 import { ServiceError } from './errors.js';
 
 /** An item's stock and prices as the Product page shows them. */
-export interface ItemAvailability {
-  itemNumber: string;
-  description: string | null;
-  active: boolean;
-  unitOfMeasure: string | null;
-  quantityOnHand: number;
-  quantityAvailable: number;
-  quantityOnSalesOrder: number;
-  quantityOnPurchaseOrder: number;
-  prices: { priceList: string; currency: string; unitPrice: number }[];
-  asOf: string;
-}
+export const itemAvailabilitySchema = z.object({
+  itemNumber: z.string(),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  unitOfMeasure: z.string().nullable(),
+  quantityOnHand: z.number(),
+  quantityAvailable: z.number(),
+  quantityOnSalesOrder: z.number(),
+  quantityOnPurchaseOrder: z.number(),
+  prices: z.array(z.object({ priceList: z.string(), currency: z.string(), unitPrice: z.number() })),
+  asOf: z.iso.datetime(),
+});
+export type ItemAvailability = z.infer<typeof itemAvailabilitySchema>;
 
 export interface ItemsService {
   /** Stock and prices of one item, read live from Sage. */

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { remainingMs, withoutDeadline } from '../domain/deadline.js';
 import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
 import type { RunRepository, SyncRun } from '../store/runs.js';
@@ -7,31 +8,49 @@ import { ServiceError } from './errors.js';
 import { ORDER_WRITE_BACK_QUEUE, type OrderWriteBacks } from './orderWriteBack.js';
 
 /** A sync run as the operations API shows it. */
-export interface RunView {
-  id: number;
-  flow: string;
-  trigger: string;
-  outcome: SyncRun['outcome'];
-  startedAt: string;
-  finishedAt: string | null;
-  counts: { read: number; created: number; updated: number; unchanged: number; failed: number };
-  message: string | null;
-}
+export const runViewSchema = z.object({
+  id: z.int(),
+  flow: z.string(),
+  trigger: z.string(),
+  outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'paused', 'interrupted']),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  counts: z.object({
+    read: z.int(),
+    created: z.int(),
+    updated: z.int(),
+    unchanged: z.int(),
+    failed: z.int(),
+  }),
+  message: z.string().nullable(),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+const failureStatusSchema = z.enum(['open', 'retrying', 'resolved', 'skipped']);
 
 /** A failure-queue entry as the operations API shows it (the payload stays in the store). */
-export interface FailureView {
-  id: number;
-  flow: string;
-  recordKey: string;
-  kind: SyncFailure['errorKind'];
-  code: string;
-  message: string;
-  attempts: number;
-  status: FailureStatus;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const failureViewSchema = z.object({
+  id: z.int(),
+  flow: z.string(),
+  recordKey: z.string(),
+  kind: z.enum(['transient', 'quota', 'permanent', 'in-doubt']),
+  code: z.string(),
+  message: z.string(),
+  attempts: z.int(),
+  status: failureStatusSchema,
+  nextAttemptAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type FailureView = z.infer<typeof failureViewSchema>;
+
+/** A failure after an operator's retry or skip. */
+export const failureActionSchema = z.object({ id: z.int(), status: failureStatusSchema });
+export type FailureAction = z.infer<typeof failureActionSchema>;
+
+/** A flow run on an operator's request; null when the run left no record. */
+export const flowRunSchema = z.object({ flow: z.string(), run: runViewSchema.nullable() });
+export type FlowRun = z.infer<typeof flowRunSchema>;
 
 /** What the sync runtime offers the operations API. */
 export type FlowRuntime = Pick<SyncRuntime, 'flows' | 'runFlowNow' | 'retryFailure' | 'skipFailure'>;
@@ -39,9 +58,9 @@ export type FlowRuntime = Pick<SyncRuntime, 'flows' | 'runFlowNow' | 'retryFailu
 export interface OperationsService {
   runs(query: { flow?: string; limit: number }): Promise<RunView[]>;
   failures(query: { flow?: string; status: FailureStatus | 'active'; limit: number }): Promise<FailureView[]>;
-  retryFailure(id: number): Promise<{ id: number; status: FailureStatus }>;
-  skipFailure(id: number): Promise<{ id: number; status: FailureStatus }>;
-  runFlow(flow: string): Promise<{ flow: string; run: RunView | null }>;
+  retryFailure(id: number): Promise<FailureAction>;
+  skipFailure(id: number): Promise<FailureAction>;
+  runFlow(flow: string): Promise<FlowRun>;
 }
 
 /** The run as shown. */

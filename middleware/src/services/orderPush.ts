@@ -1,4 +1,5 @@
-import { checkCredit, type CreditCheck } from '../domain/credit.js';
+import { z } from 'zod';
+import { checkCredit, creditCheckSchema, type CreditCheck } from '../domain/credit.js';
 import type { AccountForCustomer } from '../domain/customers.js';
 import { deadlineAt } from '../domain/deadline.js';
 import { ConnectorError, isErrorKind } from '../domain/errors.js';
@@ -46,32 +47,46 @@ export interface OpportunityRecords {
 }
 
 /** The answer of a push, stored in the ledger and replayed to later callers. */
-export interface OrderPushResult {
-  opportunityId: string;
-  orderNumber: string;
-  status: 'Pushed';
-  replayed: boolean;
-  creditCheck: CreditCheck | null;
-  customerNumber: string | null;
-  orderTotal: number;
-  pushedAt: string;
-  message?: string;
-}
+export const orderPushResultSchema = z.object({
+  opportunityId: z.string(),
+  orderNumber: z.string(),
+  status: z.literal('Pushed'),
+  replayed: z.boolean().describe('True when the order existed before this request'),
+  creditCheck: creditCheckSchema.nullable(),
+  customerNumber: z.string().nullable(),
+  orderTotal: z.number(),
+  pushedAt: z.iso.datetime(),
+  message: z
+    .string()
+    .optional()
+    .describe('Present when the order exists but the opportunity does not show it yet (it is retried)'),
+});
+export type OrderPushResult = z.infer<typeof orderPushResultSchema>;
 
 /** The ledger entry as the API shows it, with the order as Sage has it when asked for. */
-export interface OrderLedgerView {
-  opportunityId: string;
-  state: OrderLedgerEntry['state'];
-  /** For a created order: whether the opportunity shows it yet (`pending` is retried until it does). */
-  writeBack: OrderLedgerEntry['writeBack'];
-  orderNumber: string | null;
-  attempts: number;
-  lastError: { code: string; message: string } | null;
-  result: OrderPushResult | null;
-  sageOrder?: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const orderLedgerViewSchema = z.object({
+  opportunityId: z.string(),
+  state: z.enum(['pending', 'creating', 'in_doubt', 'created', 'failed']),
+  writeBack: z
+    .enum(['pending', 'done'])
+    .nullable()
+    .describe(
+      'For a created order: `pending` until the opportunity shows the order number, status and time (retried in ' +
+        'the background, listed under the `order-write-back` failures), then `done`; null before an order exists',
+    ),
+  orderNumber: z.string().nullable(),
+  attempts: z.int().min(0),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  result: orderPushResultSchema.nullable(),
+  sageOrder: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe('The order as Sage 300 has it now (header fields), when it exists'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type OrderLedgerView = z.infer<typeof orderLedgerViewSchema>;
 
 export interface OrderPushService {
   /** Pushes an opportunity; `created` is true only for the call that created the Sage order. */
