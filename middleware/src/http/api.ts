@@ -1,31 +1,21 @@
 import type { Router } from 'express';
-import type { CustomerProvisioning } from '../services/customerProvisioning.js';
-import type { FinancialsService } from '../services/financials.js';
-import type { ItemsService } from '../services/items.js';
-import type { OperationsService } from '../services/operations.js';
-import type { OrderPushService } from '../services/orderPush.js';
-import type { ApiRoute } from './routes.js';
-import { routerFor } from './routes.js';
-import { customerRoutes } from './routes/customers.js';
-import { itemRoutes } from './routes/items.js';
-import { orderRoutes } from './routes/orders.js';
-import { syncRoutes } from './routes/sync.js';
+import { routerFor, type ApiOperation, type ApiServices } from './routes.js';
+import { customerOperations } from './routes/customers.js';
+import { itemOperations } from './routes/items.js';
+import { orderOperations } from './routes/orders.js';
+import { syncOperations } from './routes/sync.js';
 
-/** The services behind the API. */
-export interface ApiServices {
-  financials: FinancialsService;
-  provisioning: CustomerProvisioning;
-  orders: OrderPushService;
-  items: ItemsService;
-  operations: OperationsService;
-}
+export type { ApiServices };
 
-/** Every route of `/api/v1` (the OpenAPI document must describe exactly these, plus the document itself). */
-export function apiRoutes(services: ApiServices): ApiRoute[] {
-  return [...customerRoutes(services), ...orderRoutes(services), ...itemRoutes(services), ...syncRoutes(services)];
-}
+/** Every operation of `/api/v1`, in the order the OpenAPI document lists them. */
+export const apiOperations: readonly ApiOperation[] = [
+  ...customerOperations,
+  ...orderOperations,
+  ...itemOperations,
+  ...syncOperations,
+];
 
 /** The router mounted at `/api/v1`. */
 export function apiRouter(services: ApiServices): Router {
-  return routerFor(apiRoutes(services), '/api/v1');
+  return routerFor(apiOperations, services, '/api/v1');
 }

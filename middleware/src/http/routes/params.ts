@@ -1,26 +1,32 @@
 import { z } from 'zod';
+import { customerNumber as sageCustomerNumber } from '../../domain/customers.js';
+import { documentedAs } from '../routes.js';
 
 /** Request parts shared by several routes, with messages that say what a valid value looks like. */
 
-export { customerNumber } from '../../domain/customers.js';
+export const customerNumber = sageCustomerNumber.describe(
+  'The Sage 300 customer number (up to 12 letters, digits, `.`, `_` or `-`)',
+);
 
+const itemNumberMessage = 'must be a Sage item number: 1 to 24 letters, digits, spaces, ".", "/", "_" or "-"';
 export const itemNumber = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,23}$/,
-    'must be a Sage item number: 1 to 24 letters, digits, spaces, ".", "/", "_" or "-"',
-  )
-  .transform((value) => value.trim().toUpperCase());
+  .max(24, { error: itemNumberMessage, abort: true })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,23}$/, itemNumberMessage)
+  .transform((value) => value.trim().toUpperCase())
+  .describe('The Sage 300 item number as formatted in Sage (`A1-105/0`; encode `/` as `%2F`)');
 
-const salesforceId = (prefix: string, object: string) =>
-  z
+const salesforceId = (prefix: string, object: string) => {
+  const message = `must be a Salesforce ${object} id: 15 or 18 letters and digits starting with ${prefix}`;
+  return z
     .string({ error: `must be a string holding a Salesforce ${object} id` })
-    .regex(
-      new RegExp(`^${prefix}[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$`),
-      `must be a Salesforce ${object} id: 15 or 18 letters and digits starting with ${prefix}`,
-    );
+    .max(18, { error: message, abort: true })
+    .regex(new RegExp(`^${prefix}[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$`), message);
+};
 
-export const opportunityId = salesforceId('006', 'Opportunity');
+export const opportunityId = salesforceId('006', 'Opportunity').describe(
+  'The Salesforce Opportunity id (15 or 18 characters)',
+);
 export const accountId = salesforceId('001', 'Account');
 
 /** A positive whole number given as query text, within bounds. */
@@ -31,7 +37,8 @@ export const limit = (max: number, fallback: number) =>
     .transform(Number)
     .pipe(z.number().min(1, `must be from 1 to ${max}`).max(max, `must be from 1 to ${max}`))
     .optional()
-    .transform((value) => value ?? fallback);
+    .transform((value) => value ?? fallback)
+    .register(documentedAs, { type: 'integer', minimum: 1, maximum: max, default: fallback });
 
 export const flowName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a flow name such as customers or invoices');
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { OperationsService } from '../../services/operations.js';
-import type { ApiRoute } from '../routes.js';
-import { validate } from '../validation.js';
+import { failureActionSchema, failureViewSchema, flowRunSchema, runViewSchema } from '../../services/operations.js';
+import { anyRoute, operation, upstream } from '../routes.js';
 import { failureId, flowName, limit } from './params.js';
 
 const runsQuery = z.strictObject({ flow: flowName.optional(), limit: limit(500, 50) });
@@ -17,46 +16,71 @@ const failuresQuery = z.strictObject({
 const failurePath = z.strictObject({ id: failureId });
 const flowPath = z.strictObject({ flow: flowName });
 
-/** Operations routes: runs, the failure queue, manual runs. */
-export function syncRoutes(services: { operations: OperationsService }): ApiRoute[] {
-  return [
-    {
-      method: 'get',
-      path: '/sync/runs',
-      async handler(req, res) {
-        res.json({ runs: await services.operations.runs(validate(runsQuery, req.query, 'query')) });
-      },
+/** The answer of `GET /sync/runs`. */
+export const runListSchema = z.object({ runs: z.array(runViewSchema) });
+/** The answer of `GET /sync/failures`. */
+export const failureListSchema = z.object({ failures: z.array(failureViewSchema) });
+
+/** Operations on the sync: runs, the failure queue, manual runs. */
+export const syncOperations = [
+  operation({
+    method: 'get',
+    path: '/sync/runs',
+    operationId: 'listRuns',
+    summary: 'Recent sync runs with their counts, newest first',
+    request: { query: runsQuery },
+    responses: { 200: { description: 'The runs', schema: runListSchema } },
+    errors: ['400', ...anyRoute],
+    async handle({ query }, services) {
+      return { status: 200, body: { runs: await services.operations.runs(query) } };
     },
-    {
-      method: 'get',
-      path: '/sync/failures',
-      async handler(req, res) {
-        res.json({ failures: await services.operations.failures(validate(failuresQuery, req.query, 'query')) });
-      },
+  }),
+  operation({
+    method: 'get',
+    path: '/sync/failures',
+    operationId: 'listFailures',
+    summary: 'Records the sync could not write, with their reason',
+    request: { query: failuresQuery },
+    responses: { 200: { description: 'The failures', schema: failureListSchema } },
+    errors: ['400', ...anyRoute],
+    async handle({ query }, services) {
+      return { status: 200, body: { failures: await services.operations.failures(query) } };
     },
-    {
-      method: 'post',
-      path: '/sync/failures/{id}/retry',
-      async handler(req, res) {
-        const { id } = validate(failurePath, req.params, 'path');
-        res.json(await services.operations.retryFailure(id));
-      },
+  }),
+  operation({
+    method: 'post',
+    path: '/sync/failures/{id}/retry',
+    operationId: 'retryFailure',
+    summary: 'Queue a failed record for an immediate retry',
+    request: { path: failurePath },
+    responses: { 200: { description: 'Queued', schema: failureActionSchema } },
+    errors: ['400', '404', '409', ...anyRoute, ...upstream],
+    async handle({ path }, services) {
+      return { status: 200, body: await services.operations.retryFailure(path.id) };
     },
-    {
-      method: 'post',
-      path: '/sync/failures/{id}/skip',
-      async handler(req, res) {
-        const { id } = validate(failurePath, req.params, 'path');
-        res.json(await services.operations.skipFailure(id));
-      },
+  }),
+  operation({
+    method: 'post',
+    path: '/sync/failures/{id}/skip',
+    operationId: 'skipFailure',
+    summary: 'Give up on a failed record',
+    request: { path: failurePath },
+    responses: { 200: { description: 'Skipped', schema: failureActionSchema } },
+    errors: ['400', '404', '409', ...anyRoute, ...upstream],
+    async handle({ path }, services) {
+      return { status: 200, body: await services.operations.skipFailure(path.id) };
     },
-    {
-      method: 'post',
-      path: '/sync/flows/{flow}/run',
-      async handler(req, res) {
-        const { flow } = validate(flowPath, req.params, 'path');
-        res.json(await services.operations.runFlow(flow));
-      },
+  }),
+  operation({
+    method: 'post',
+    path: '/sync/flows/{flow}/run',
+    operationId: 'runFlow',
+    summary: 'Run a sync flow now and answer its run',
+    request: { path: flowPath },
+    responses: { 200: { description: 'The run', schema: flowRunSchema } },
+    errors: ['400', '404', '409', ...anyRoute, '503'],
+    async handle({ path }, services) {
+      return { status: 200, body: await services.operations.runFlow(path.flow) };
     },
-  ];
-}
+  }),
+];
