@@ -59,6 +59,27 @@ export function money(amount: number, currency?: string | null): string {
 }
 
 /**
+ * The sentences a rep reads about an order's credit, given amounts already formatted. The Push to Sage 300 preview
+ * (`SageOrderController.indicativeCreditCheck`) says the same on the figures last synced; a test keeps them alike.
+ */
+export const creditSentences = {
+  overLimit: (orderTotal: string, balance: string, creditLimit: string) =>
+    `The order total of ${orderTotal} on a balance of ${balance} exceeds the credit limit of ${creditLimit}.`,
+  onHold: () => 'The customer is on hold in Sage 300.',
+  withinLimit: (creditLimit: string, projectedBalance: string) =>
+    `Within the credit limit of ${creditLimit} (balance after this order ${projectedBalance}).`,
+  noLimit: () => 'The customer has no credit limit in Sage 300.',
+};
+
+/** What a credit check concludes under a policy when a reason was found: Block refuses, Warn warns, Allow passes. */
+export function creditOutcome(policy: CreditPolicy, reasons: readonly CreditReason[]): CreditCheck['outcome'] {
+  if (reasons.length === 0) return 'passed';
+  if (policy === 'Block') return 'blocked';
+  if (policy === 'Warn') return 'warned';
+  return 'passed';
+}
+
+/**
  * Checks an order against the customer's live balance, credit limit and hold flag. A limit of zero means Sage does
  * not limit the customer's credit. Block refuses, Warn lets the order through with the reason, Allow only reports.
  */
@@ -73,28 +94,25 @@ export function checkCredit(input: CreditCheckInput): CreditCheck {
   if (creditLimit > 0 && projectedBalance > creditLimit) {
     reasons.push('OVER_LIMIT');
     sentences.push(
-      `The order total of ${money(orderTotal, currency)} on a balance of ${money(balance, currency)} ` +
-        `exceeds the credit limit of ${money(creditLimit, currency)}.`,
+      creditSentences.overLimit(money(orderTotal, currency), money(balance, currency), money(creditLimit, currency)),
     );
   }
   if (input.onHold) {
     reasons.push('ON_HOLD');
-    sentences.push('The customer is on hold in Sage 300.');
+    sentences.push(creditSentences.onHold());
   }
-  let outcome: CreditCheck['outcome'] = 'passed';
-  if (reasons.length > 0 && input.policy === 'Block') outcome = 'blocked';
-  else if (reasons.length > 0 && input.policy === 'Warn') outcome = 'warned';
-  const message =
-    reasons.length === 0
-      ? creditLimit > 0
-        ? `Within the credit limit of ${money(creditLimit, currency)} (balance after this order ${money(projectedBalance, currency)}).`
-        : 'The customer has no credit limit in Sage 300.'
-      : sentences.join(' ');
+  if (reasons.length === 0) {
+    sentences.push(
+      creditLimit > 0
+        ? creditSentences.withinLimit(money(creditLimit, currency), money(projectedBalance, currency))
+        : creditSentences.noLimit(),
+    );
+  }
   return {
     policy: input.policy,
-    outcome,
+    outcome: creditOutcome(input.policy, reasons),
     reasons,
-    message,
+    message: sentences.join(' '),
     currency,
     balance,
     creditLimit,

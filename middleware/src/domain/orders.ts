@@ -47,6 +47,7 @@ export interface SageOrderBody {
 /** Why an opportunity cannot become an order, before Sage is asked. */
 export type OrderProblem =
   | { code: 'NOT_CLOSED_WON'; stage: string }
+  | { code: 'NO_ACCOUNT' }
   | { code: 'NO_LINES' }
   | { code: 'PRODUCTS_WITHOUT_SAGE_ITEM'; products: string[] }
   | { code: 'INVALID_QUANTITY'; products: string[] };
@@ -99,11 +100,16 @@ export function orderProblems(opportunity: OpportunityForOrder): OrderProblem[] 
   return problems;
 }
 
-/** A sentence a rep understands for a problem found before Sage was asked. */
+/**
+ * A sentence a rep understands for a problem found before Sage was asked. The Push to Sage 300 preview
+ * (`SageOrderController.blockers`) shows the same sentences before calling out; a test keeps them word for word alike.
+ */
 export function describeOrderProblem(problem: OrderProblem): string {
   switch (problem.code) {
     case 'NOT_CLOSED_WON':
       return `Only Closed Won opportunities can be pushed to Sage 300; this one is at stage "${problem.stage}".`;
+    case 'NO_ACCOUNT':
+      return 'The opportunity has no account to order for.';
     case 'NO_LINES':
       return 'The opportunity has no products to order.';
     case 'PRODUCTS_WITHOUT_SAGE_ITEM':

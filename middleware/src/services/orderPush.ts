@@ -332,11 +332,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       }
     }
     if (!opportunity.account) {
-      throw new ServiceError(
-        'rejected',
-        'NO_ACCOUNT',
-        'The opportunity has no account, so there is no customer to order for.',
-      );
+      throw new ServiceError('rejected', 'NO_ACCOUNT', describeOrderProblem({ code: 'NO_ACCOUNT' }));
     }
     const lines = orderLines(opportunity);
     const total = orderTotal(lines);
