@@ -1,6 +1,8 @@
 /**
  * Offline gates for the Salesforce package, run by `npm run check:salesforce [projectDir] [--json]`:
  *   xml          every metadata XML file is well-formed
+ *   metadata     every *-meta.xml matches Salesforce's Metadata API types (@salesforce/types): element names at every
+ *                level, single or repeated, required elements, enum/boolean/number values
  *   meta-files   every .cls/.trigger has its -meta.xml; every LWC folder has its .js-meta.xml
  *   apex-syntax  Apex parses (@apexdevtools/apex-parser)
  *   apex-ls      Apex is semantically sound (apex-ls CheckForIssues: unknown types, fields, methods)
@@ -14,8 +16,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkProject } from '@apexdevtools/apex-parser';
 import { XMLValidator } from 'fast-xml-parser';
+import { checkMetadataSchema } from './salesforce/metadata-schema.js';
 
-export type GateName = 'xml' | 'meta-files' | 'apex-syntax' | 'apex-ls' | 'pmd';
+export type GateName = 'xml' | 'metadata' | 'meta-files' | 'apex-syntax' | 'apex-ls' | 'pmd';
 
 export interface Problem {
   gate: GateName;
@@ -39,9 +42,10 @@ const pmdRuleset = join(repoRoot, 'scripts/pmd/apex-security.xml');
 /** Which earlier gates must pass for a gate's findings to mean anything. */
 const prerequisites: Record<GateName, GateName[]> = {
   xml: [],
+  metadata: ['xml'],
   'meta-files': [],
   'apex-syntax': [],
-  'apex-ls': ['xml', 'meta-files', 'apex-syntax'],
+  'apex-ls': ['xml', 'metadata', 'meta-files', 'apex-syntax'],
   pmd: ['apex-syntax'],
 };
 
@@ -243,6 +247,7 @@ export async function checkSalesforce(projectDir: string): Promise<GateResult[]>
 
   const runners: Record<GateName, () => Promise<Problem[]> | Problem[]> = {
     xml: () => checkXml(dir, files),
+    metadata: () => checkMetadataSchema(dir, files).map((problem) => ({ gate: 'metadata' as const, ...problem })),
     'meta-files': () => checkMetaFiles(dir, files),
     'apex-syntax': () => checkApexSyntax(dir),
     'apex-ls': () => (hasApex ? checkApexLs(dir) : []),

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSalesforce, type GateName } from '../../scripts/check-salesforce.js';
@@ -15,14 +15,17 @@ function projectWith(fault?: string): string {
   return dir;
 }
 
-async function failingGates(dir: string): Promise<{ gates: GateName[]; files: string[] }> {
+async function failingGates(dir: string): Promise<{ gates: GateName[]; files: string[]; messages: string[] }> {
   const results = await checkSalesforce(dir);
   const failed = results.filter((result) => result.status === 'failed');
   return {
     gates: failed.map((result) => result.gate),
     files: failed.flatMap((r) => r.problems.map((p) => `${p.file}:${p.line}`)),
+    messages: failed.flatMap((r) => r.problems.map((p) => p.message)),
   };
 }
+
+const layout = 'force-app/main/default/layouts/Thing__c-Thing Layout.layout-meta.xml';
 
 afterAll(() => {
   for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
@@ -33,6 +36,7 @@ describe('check:salesforce', () => {
     const results = await checkSalesforce(projectWith());
     expect(results.map((result) => [result.gate, result.status])).toEqual([
       ['xml', 'passed'],
+      ['metadata', 'passed'],
       ['meta-files', 'passed'],
       ['apex-syntax', 'passed'],
       ['apex-ls', 'passed'],
@@ -47,9 +51,55 @@ describe('check:salesforce', () => {
     ['apex-syntax', 'apex-syntax', 'force-app/main/default/classes/Broken.cls:5'],
     ['apex-ls', 'apex-ls', 'force-app/main/default/classes/Confused.cls:5'],
     ['pmd', 'pmd', 'force-app/main/default/classes/Injectable.cls:5'],
+    ['metadata-unknown-element', 'metadata', `${layout}:13`],
+    ['metadata-nested-unknown-element', 'metadata', `${layout}:7`],
+    [
+      'metadata-enum-value',
+      'metadata',
+      'force-app/main/default/objects/Account/fields/Thing_Count__c.field-meta.xml:7',
+    ],
+    [
+      'metadata-required-element',
+      'metadata',
+      'force-app/main/default/permissionsets/Thing_User.permissionset-meta.xml:2',
+    ],
   ])('fails only the %s gate for its fault, naming file and line', async (fault, gate, location) => {
     const { gates, files } = await failingGates(projectWith(fault));
     expect(gates).toEqual([gate]);
     expect(files).toEqual([location]);
+  });
+
+  it.each([
+    [
+      'metadata-unknown-element',
+      /^unknown element <showSubmitToOwnerCheckbox> in Layout; allowed: .*\bshowSubmitAndAttachButton\b/,
+    ],
+    [
+      'metadata-nested-unknown-element',
+      /^unknown element <behaviour> in Layout\.layoutSections\.layoutColumns\.layoutItems \(LayoutItem\); allowed: .*\bbehavior\b/,
+    ],
+    ['metadata-enum-value', /^bad value "Numeric" in <CustomField\.type>: not a FieldType; allowed: .*\bNumber\b/],
+    ['metadata-required-element', /^missing required element <label> \(string\) in PermissionSet$/],
+  ])('says what is wrong with the %s fault and what is allowed instead', async (fault, message) => {
+    const { messages } = await failingGates(projectWith(fault));
+    expect(messages).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('reports an element that may appear once but appears twice, and a boolean that is not true or false', async () => {
+    const dir = projectWith();
+    const object = join(dir, 'force-app/main/default/objects/Thing__c/Thing__c.object-meta.xml');
+    writeFileSync(
+      object,
+      readFileSync(object, 'utf8').replace(
+        '<label>Thing</label>',
+        '<label>Thing</label>\n    <label>Other</label>\n    <enableHistory>yes</enableHistory>',
+      ),
+    );
+    const { gates, messages } = await failingGates(dir);
+    expect(gates).toEqual(['metadata']);
+    expect(messages).toEqual([
+      'bad value "yes" in <CustomObject.enableHistory>: not a boolean; allowed: true, false',
+      '<label> may appear once in CustomObject, found 2',
+    ]);
   });
 });
