@@ -1,5 +1,5 @@
 /**
- * Offline gates for the Salesforce package, run by `npm run check:salesforce [projectDir] [--json]`:
+ * Offline gates for the Salesforce package, run by `npm run check:salesforce [projectDir] [--json] [--only=g1,g2]`:
  *   xml          every metadata XML file is well-formed
  *   metadata     every *-meta.xml matches Salesforce's Metadata API types (@salesforce/types): element names at every
  *                level, single or repeated, required elements, enum/boolean/number values
@@ -7,6 +7,8 @@
  *   apex-syntax  Apex parses (@apexdevtools/apex-parser)
  *   apex-ls      Apex is semantically sound (apex-ls CheckForIssues: unknown types, fields, methods)
  *   pmd          Apex passes the security ruleset in scripts/pmd/apex-security.xml (PMD 7)
+ *   security     the AppExchange security review: Salesforce Code Analyzer's PMD (AppExchange selection) and Graph
+ *                Engine (CRUD/FLS paths) rules; findings are fixed or justified in scripts/pmd/security-review.json
  * Problems are printed as `file:line: [gate] message`. Gates whose input is broken by an earlier gate are skipped,
  * so one fault is reported once.
  */
@@ -17,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { checkProject } from '@apexdevtools/apex-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { checkMetadataSchema } from './salesforce/metadata-schema.js';
+import { runSecurityReview } from './salesforce/security-review.js';
 
-export type GateName = 'xml' | 'metadata' | 'meta-files' | 'apex-syntax' | 'apex-ls' | 'pmd';
+export type GateName = 'xml' | 'metadata' | 'meta-files' | 'apex-syntax' | 'apex-ls' | 'pmd' | 'security';
 
 export interface Problem {
   gate: GateName;
@@ -47,6 +50,7 @@ const prerequisites: Record<GateName, GateName[]> = {
   'apex-syntax': [],
   'apex-ls': ['xml', 'metadata', 'meta-files', 'apex-syntax'],
   pmd: ['apex-syntax'],
+  security: ['xml', 'apex-syntax'],
 };
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -238,8 +242,13 @@ function checkPmd(projectDir: string, directories: string[]): Problem[] {
   ];
 }
 
-/** Runs every gate over the project in projectDir and returns one result per gate, in order. */
-export async function checkSalesforce(projectDir: string): Promise<GateResult[]> {
+export interface CheckOptions {
+  /** Run only these gates (their prerequisites are not run and do not hold them back). Default: every gate. */
+  only?: GateName[];
+}
+
+/** Runs the gates over the project in projectDir and returns one result per gate, in order. */
+export async function checkSalesforce(projectDir: string, options: CheckOptions = {}): Promise<GateResult[]> {
   const dir = resolve(projectDir);
   const directories = packageDirectories(dir);
   const files = directories.flatMap((packageDir) => walk(packageDir));
@@ -252,12 +261,15 @@ export async function checkSalesforce(projectDir: string): Promise<GateResult[]>
     'apex-syntax': () => checkApexSyntax(dir),
     'apex-ls': () => (hasApex ? checkApexLs(dir) : []),
     pmd: () => (hasApex ? checkPmd(dir, directories) : []),
+    security: async () =>
+      (await runSecurityReview(dir, directories)).map((finding) => ({ gate: 'security' as const, ...finding })),
   };
 
+  const gates = (Object.keys(runners) as GateName[]).filter((gate) => !options.only || options.only.includes(gate));
   const results: GateResult[] = [];
-  for (const gate of Object.keys(runners) as GateName[]) {
+  for (const gate of gates) {
     const blockedBy = prerequisites[gate].filter(
-      (name) => results.find((result) => result.gate === name)?.status !== 'passed',
+      (name) => gates.includes(name) && results.find((result) => result.gate === name)?.status !== 'passed',
     );
     if (blockedBy.length > 0) {
       results.push({ gate, status: 'skipped', problems: [], note: `skipped until ${blockedBy.join(' and ')} passes` });
@@ -272,8 +284,12 @@ export async function checkSalesforce(projectDir: string): Promise<GateResult[]>
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
+  const only = args
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',') as GateName[] | undefined;
   const projectDir = args.find((arg) => !arg.startsWith('--')) ?? repoRoot;
-  const results = await checkSalesforce(projectDir);
+  const results = await checkSalesforce(projectDir, { only });
   if (json) {
     console.log(JSON.stringify(results, null, 2));
   } else {
