@@ -70,10 +70,12 @@ export function metadataTypeOf(registry: RegistryAccess, path: string): Metadata
     const childId = type.children?.suffixes[suffix];
     if (childId) return type.children?.types[childId];
   }
+  const types = Object.values(registry.getRegistry().types);
+  // Types whose content files vary (static resources) are left out of the registry's suffix index.
+  const bySuffix = types.find((type) => type.suffix === suffix);
+  if (bySuffix) return bySuffix;
   const bundleFolder = basename(dirname(dirname(path)));
-  return Object.values(registry.getRegistry().types).find(
-    (type) => type.strategies?.adapter === 'bundle' && type.directoryName === bundleFolder,
-  );
+  return types.find((type) => type.strategies?.adapter === 'bundle' && type.directoryName === bundleFolder);
 }
 
 /** Where an element sits, e.g. `Layout.layoutSections (LayoutSection)`, or just the type at the root. */

@@ -28,6 +28,15 @@ const REPEATED = new Set([
   'externalCredentialParameters',
   'target',
   'targetConfig',
+  'customPermissions',
+  'permissionSets',
+  'platformActionListItems',
+  'layoutSections',
+  'layoutColumns',
+  'layoutItems',
+  'relatedLists',
+  'sections',
+  'columns',
 ]);
 /** Repeating elements whose names are also used for single values elsewhere, by their path. */
 const REPEATED_PATHS = ['valueSetDefinition.value', 'targetConfig.objects.object'];
@@ -88,6 +97,9 @@ export interface CustomField {
   formula?: string;
   referenceTo?: string;
   deleteConstraint?: string;
+  relationshipName?: string;
+  trackHistory?: string;
+  writeRequiresMasterRead?: string;
   valueSet?: { restricted?: string; valueSetDefinition?: { value?: PicklistValue[] } };
 }
 

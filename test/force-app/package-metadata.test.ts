@@ -264,6 +264,7 @@ interface PermissionSet {
   externalCredentialPrincipalAccesses?: { externalCredentialPrincipal: string; enabled: string }[];
   tabSettings?: { tab: string; visibility: string }[];
   applicationVisibilities?: { application: string; visible: string }[];
+  customPermissions?: { name: string; enabled: string }[];
 }
 
 describe('permission sets', () => {
@@ -287,7 +288,10 @@ describe('permission sets', () => {
         const [object = '', fieldName = ''] = grant.field.split('.');
         const field = readField(object, fieldName);
         expect([grant.field, field !== undefined]).toEqual([grant.field, true]);
-        expect([grant.field, field?.required === 'true']).toEqual([grant.field, false]);
+        expect([grant.field, field?.required === 'true' || field?.type === 'MasterDetail']).toEqual([
+          grant.field,
+          false,
+        ]);
         if (field?.formula !== undefined) expect([grant.field, grant.editable]).toEqual([grant.field, 'false']);
       }
     },
@@ -295,26 +299,27 @@ describe('permission sets', () => {
 
   it.each(names)('%s covers every optional custom field of the package', (name) => {
     const granted = new Set((permissionSet(name).fieldPermissions ?? []).map((grant) => grant.field));
+    // Required and master-detail fields are always visible to whoever sees the record: no grant is possible.
     const missing = fields
-      .filter(({ field }) => field.required !== 'true')
+      .filter(({ field }) => field.required !== 'true' && field.type !== 'MasterDetail')
       .map(({ object, field }) => `${object}.${field.fullName}`)
       .filter((field) => !granted.has(field));
     expect(missing).toEqual([]);
   });
 
-  it('lets reps acknowledge alerts but not change invoices or Sage balances', () => {
-    const editable = editableFields(permissionSet('Sage_Connector_User'));
-    expect(editable).toEqual(
-      expect.arrayContaining(['Sage_Credit_Alert__c.Status__c', 'Sage_Credit_Alert__c.Acknowledged_By__c']),
-    );
-    expect(editable.filter((field) => field.startsWith('Sage_Invoice__c.') || field.startsWith('Account.'))).toEqual(
-      [],
-    );
-    expect(objectAccess(permissionSet('Sage_Connector_User'), 'Sage_Invoice__c')).toEqual({ read: true, edit: false });
-    expect(objectAccess(permissionSet('Sage_Connector_User'), 'Sage_Credit_Alert__c')).toEqual({
-      read: true,
-      edit: true,
-    });
+  it('lets reps read invoices and alerts but edit neither, so only the Acknowledge action changes an alert', () => {
+    const user = permissionSet('Sage_Connector_User');
+    const editable = editableFields(user);
+    expect(
+      editable.filter(
+        (field) =>
+          field.startsWith('Sage_Invoice__c.') ||
+          field.startsWith('Sage_Credit_Alert__c.') ||
+          field.startsWith('Account.'),
+      ),
+    ).toEqual([]);
+    expect(objectAccess(user, 'Sage_Invoice__c')).toEqual({ read: true, edit: false });
+    expect(objectAccess(user, 'Sage_Credit_Alert__c')).toEqual({ read: true, edit: false });
   });
 
   it('lets the integration user write every synced field and read the connector settings', () => {
@@ -356,15 +361,25 @@ describe('permission sets', () => {
     expect(userMetadata).not.toContain('Sage_Field_Mapping__mdt');
   });
 
-  it.each(names)('%s refers only to Apex classes, tabs and apps in the package', (name) => {
-    const classes = listNames('classes', '.cls');
-    const tabs = listNames('tabs', '.tab-meta.xml');
-    const apps = listNames('applications', '.app-meta.xml');
-    const set = permissionSet(name);
-    for (const access of set.classAccesses ?? []) expect(classes).toContain(access.apexClass);
-    for (const setting of set.tabSettings ?? []) expect(tabs).toContain(setting.tab);
-    for (const visibility of set.applicationVisibilities ?? []) expect(apps).toContain(visibility.application);
-  });
+  it.each([...names, 'Sage_Connector_Finance'])(
+    '%s refers only to Apex classes, tabs and apps in the package',
+    (name) => {
+      const classes = listNames('classes', '.cls');
+      const tabs = listNames('tabs', '.tab-meta.xml');
+      const apps = listNames('applications', '.app-meta.xml');
+      const set =
+        sets.get(name) ??
+        readMetadata<PermissionSet>(
+          join(DEFAULT_DIR, 'permissionsets', `${name}.permissionset-meta.xml`),
+          'PermissionSet',
+        );
+      for (const access of set.classAccesses ?? []) expect(classes).toContain(access.apexClass);
+      for (const custom of set.customPermissions ?? [])
+        expect(listNames('customPermissions', '.customPermission-meta.xml')).toContain(custom.name);
+      for (const setting of set.tabSettings ?? []) expect(tabs).toContain(setting.tab);
+      for (const visibility of set.applicationVisibilities ?? []) expect(apps).toContain(visibility.application);
+    },
+  );
 });
 
 describe('pages, tabs, the app and the quick action', () => {
@@ -446,11 +461,11 @@ describe('pages, tabs, the app and the quick action', () => {
       .filter((entry) => entry.object === object)
       .map((entry) => entry.field.fullName);
     expect(placed.filter((field) => field.endsWith('__c')).sort()).toEqual([...custom].sort());
+    // Detail records of a master-detail have no owner of their own.
     expect(placed.filter((field) => !field.endsWith('__c')).sort()).toEqual([
       'CreatedById',
       'LastModifiedById',
       'Name',
-      'OwnerId',
     ]);
   });
 
@@ -562,3 +577,154 @@ function exposure(bundle: string): Exposure {
     actionType: forTarget('lightning__RecordAction')?.actionType,
   };
 }
+
+describe('security, access and admin install', () => {
+  const permissionSetNamed = (name: string): PermissionSet =>
+    readMetadata<PermissionSet>(join(DEFAULT_DIR, 'permissionsets', `${name}.permissionset-meta.xml`), 'PermissionSet');
+  const customPermissionsOf = (name: string): string[] =>
+    (permissionSetNamed(name).customPermissions ?? [])
+      .filter((grant) => grant.enabled === 'true')
+      .map((grant) => grant.name)
+      .sort();
+
+  it('guards the console with Sage_Manage_Sync and the reconciliation with its own permission', () => {
+    expect(listNames('customPermissions', '.customPermission-meta.xml')).toEqual([
+      'Sage_Manage_Sync',
+      'Sage_View_Revenue_Reconciliation',
+    ]);
+    expect(customPermissionsOf('Sage_Connector_Admin')).toEqual([
+      'Sage_Manage_Sync',
+      'Sage_View_Revenue_Reconciliation',
+    ]);
+    expect(customPermissionsOf('Sage_Connector_Finance')).toEqual(['Sage_View_Revenue_Reconciliation']);
+    expect(customPermissionsOf('Sage_Connector_User')).toEqual([]);
+    for (const [controller, permission] of [
+      ['SageSyncConsoleController', 'Sage_Manage_Sync'],
+      ['SageReconciliationController', 'Sage_View_Revenue_Reconciliation'],
+    ]) {
+      const source = readFileSync(join(DEFAULT_DIR, 'classes', `${controller}.cls`), 'utf8');
+      expect(source).toContain(`PERMISSION = '${permission}'`);
+      expect(source).toContain('FeatureManagement.checkPermission(PERMISSION)');
+    }
+  });
+
+  it('groups the user and admin permission sets for admins', () => {
+    const group = readMetadata<{ permissionSets: string[]; label: string }>(
+      join(DEFAULT_DIR, 'permissionsetgroups', 'Sage_Connector_Admins.permissionsetgroup-meta.xml'),
+      'PermissionSetGroup',
+    );
+    expect(group.permissionSets).toEqual(['Sage_Connector_User', 'Sage_Connector_Admin']);
+    for (const name of group.permissionSets) {
+      expect(listNames('permissionsets', '.permissionset-meta.xml')).toContain(name);
+    }
+  });
+
+  it.each(['Sage_Invoice__c', 'Sage_Credit_Alert__c'])(
+    'makes %s visible exactly to those who see its account (master-detail, controlled by parent)',
+    (object) => {
+      const definition = readMetadata<{ sharingModel: string; externalSharingModel: string }>(
+        join(DEFAULT_DIR, 'objects', object, `${object}.object-meta.xml`),
+        'CustomObject',
+      );
+      expect(definition.sharingModel).toBe('ControlledByParent');
+      expect(definition.externalSharingModel).toBe('ControlledByParent');
+      const master = readField(object, 'Account__c');
+      expect(master).toMatchObject({ type: 'MasterDetail', referenceTo: 'Account', writeRequiresMasterRead: 'true' });
+    },
+  );
+
+  it("tracks the history of every change of an alert's status, acknowledgement and resolution", () => {
+    const definition = readMetadata<{ enableHistory: string }>(
+      join(DEFAULT_DIR, 'objects', 'Sage_Credit_Alert__c', 'Sage_Credit_Alert__c.object-meta.xml'),
+      'CustomObject',
+    );
+    expect(definition.enableHistory).toBe('true');
+    for (const field of ['Status__c', 'Acknowledged_By__c', 'Acknowledged_At__c', 'Resolved_At__c', 'Severity__c']) {
+      expect([field, readField('Sage_Credit_Alert__c', field)?.trackHistory]).toEqual([field, 'true']);
+    }
+    const layout = readFileSync(
+      join(DEFAULT_DIR, 'layouts', 'Sage_Credit_Alert__c-Sage Credit Alert Layout.layout-meta.xml'),
+      'utf8',
+    );
+    expect(layout).toContain('<relatedList>RelatedEntityHistoryList</relatedList>');
+  });
+
+  it.each([
+    ['Sage_Invoices_by_Account', 'Sage_Invoice__c', 'Sage_Invoices__r'],
+    ['Sage_Credit_Alerts_by_Account', 'Sage_Credit_Alert__c', 'Sage_Credit_Alerts__r'],
+  ])('%s reports %s by account through fields that exist', (reportType, object, relationship) => {
+    const definition = readMetadata<{
+      baseObject: string;
+      join: { relationship: string };
+      sections: { columns: { field: string; table: string }[] }[];
+    }>(join(DEFAULT_DIR, 'reportTypes', `${reportType}.reportType-meta.xml`), 'ReportType');
+    expect(definition.baseObject).toBe('Account');
+    expect(readField(object, 'Account__c')?.relationshipName).toBe(relationship.replace(/__r$/, ''));
+    expect(definition.join.relationship).toBe(relationship);
+    for (const column of definition.sections.flatMap((section) => section.columns)) {
+      const onObject = column.table === 'Account' ? 'Account' : object;
+      expect(column.table).toMatch(
+        column.table === 'Account' ? /^Account$/ : new RegExp(`^Account\\.${relationship}$`),
+      );
+      if (column.field.endsWith('__c')) {
+        expect([column.field, readField(onObject, column.field) !== undefined]).toEqual([column.field, true]);
+      }
+    }
+  });
+
+  it.each([
+    ['Account', 'Account-Sage 300 Account Layout', []],
+    ['Opportunity', 'Opportunity-Sage 300 Opportunity Layout', ['Opportunity.Push_to_Sage_300']],
+    ['Product2', 'Product2-Sage 300 Product Layout', []],
+  ])('ships a %s layout with every Sage field and the standard actions', (object, layoutName, ownActions) => {
+    const layout = readMetadata<{
+      layoutSections: { label: string; layoutColumns: { layoutItems?: { field?: string }[] }[] }[];
+      platformActionList: { actionListContext: string; platformActionListItems: { actionName: string }[] };
+    }>(join(DEFAULT_DIR, 'layouts', `${layoutName}.layout-meta.xml`), 'Layout');
+    const sage = layout.layoutSections.find((section) => section.label === 'Sage 300');
+    const placed = (sage?.layoutColumns ?? []).flatMap((column) =>
+      (column.layoutItems ?? []).map((item) => item.field),
+    );
+    const sageFields = allFields()
+      .filter((entry) => entry.object === object)
+      .map((entry) => entry.field.fullName);
+    expect([...placed].sort()).toEqual([...sageFields].sort());
+    // The Salesforce mobile app shows the same "Mobile & Lightning Actions" as the desktop.
+    expect(layout.platformActionList.actionListContext).toBe('Record');
+    const actions = layout.platformActionList.platformActionListItems.map((item) => item.actionName);
+    expect(actions).toEqual(expect.arrayContaining([...ownActions, 'Edit', 'Delete']));
+    for (const action of actions.filter((name) => name.includes('.'))) {
+      expect(listNames('quickActions', '.quickAction-meta.xml')).toContain(action);
+    }
+  });
+
+  it.each([
+    ['Account', ['Edit', 'NewContact', 'LogACall', 'ChangeOwnerOne', 'Delete'], true],
+    ['Opportunity', ['Opportunity.Push_to_Sage_300', 'Edit', 'LogACall', 'ChangeOwnerOne', 'Delete'], true],
+    ['Product', ['Edit', 'Delete'], false],
+  ])(
+    'keeps the standard actions on the %s record page, and the activity panel where the object has activities',
+    (page, expected, activities) => {
+      const xml = readFileSync(join(DEFAULT_DIR, 'flexipages', `Sage_${page}_Record_Page.flexipage-meta.xml`), 'utf8');
+      const actionBlock = /<name>actionNames<\/name>\s*<valueList>([\s\S]*?)<\/valueList>/.exec(xml)?.[1] ?? '';
+      const actions = [...actionBlock.matchAll(/<value>([^<]+)<\/value>/g)].map((match) => match[1]);
+      expect(actions).toEqual(expect.arrayContaining(expected));
+      expect(xml.includes('<componentName>runtime_sales_activities:activityPanel</componentName>')).toBe(activities);
+      expect(xml).toContain('<componentName>force:detailPanel</componentName>');
+    },
+  );
+
+  it('defines the unlocked package: name, version and path of the one package directory', () => {
+    const project = JSON.parse(readFileSync(join(REPO_ROOT, 'sfdx-project.json'), 'utf8')) as {
+      packageDirectories: { path: string; package?: string; versionNumber?: string; versionName?: string }[];
+    };
+    expect(project.packageDirectories).toEqual([
+      expect.objectContaining({
+        path: 'force-app',
+        package: 'Sage 300 Connector',
+        versionNumber: expect.stringMatching(/^\d+\.\d+\.\d+\.NEXT$/),
+        versionName: expect.any(String),
+      }),
+    ]);
+  });
+});

@@ -101,6 +101,8 @@ export function parseType(cell: string): ExpectedType {
   const picklist = /^Picklist: (.+)$/.exec(cell);
   if (picklist) return { ...expected, type: 'Picklist', values: (picklist[1] ?? '').split(',').map((v) => v.trim()) };
   const [base = '', ...flags] = cell.split(/,\s*(?![^()]*\))/).map((part) => part.trim());
+  const masterDetail = /^Master-Detail\((\w+)\)$/.exec(base);
+  if (masterDetail) return { ...expected, type: 'MasterDetail', referenceTo: masterDetail[1] };
   const formula = /^Formula\((\w+)\)$/.exec(base);
   const sized = /^(\w+)(?:\(([^)]*)\))?$/.exec(base);
   if (formula) {
