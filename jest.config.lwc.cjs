@@ -11,5 +11,6 @@ module.exports = {
     ...jestConfig.moduleNameMapper,
     '^lightning/actions$': '<rootDir>/force-app/test/jest-mocks/lightning/actions',
   },
+  setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/force-app/test/jest-setup/sa11y.js'],
   modulePathIgnorePatterns: ['<rootDir>/.localdevserver', '<rootDir>/node_modules'],
 };

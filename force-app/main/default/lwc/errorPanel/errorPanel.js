@@ -1,7 +1,10 @@
 import { LightningElement, api } from 'lwc';
 import { reduceErrors } from 'c/ldsUtils';
 
-/** Shows one or more errors of any Salesforce shape as readable messages, with the details folded away. */
+/**
+ * Shows one or more errors of any Salesforce shape: what the user was doing as the title, the first reason inline (the
+ * reason is what a rep needs to act), and any further reasons folded away.
+ */
 export default class ErrorPanel extends LightningElement {
   /** What the user was trying to do, shown as the panel's title. */
   @api friendlyMessage = 'Something went wrong';
@@ -18,8 +21,20 @@ export default class ErrorPanel extends LightningElement {
     return this.messages.length > 0;
   }
 
+  get firstMessage() {
+    return this.messages[0];
+  }
+
+  get hasMoreMessages() {
+    return this.messages.length > 1;
+  }
+
+  get ariaExpanded() {
+    return this.showDetails ? 'true' : 'false';
+  }
+
   get toggleLabel() {
-    return this.showDetails ? 'Hide details' : 'Show details';
+    return this.showDetails ? 'Hide all messages' : `Show all ${this.messages.length} messages`;
   }
 
   handleToggle() {

@@ -5,7 +5,6 @@ import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import getPreview from '@salesforce/apex/SageOrderController.getPreview';
 import pushOrder from '@salesforce/apex/SageOrderController.push';
-import { reduceErrors } from 'c/ldsUtils';
 
 const ORDER_STATES = {
   created: 'created',
@@ -31,6 +30,8 @@ export default class SagePushOrder extends LightningElement {
   result;
   /** The answer while another push of this opportunity is still running: no order yet, check again. */
   inProgress;
+  /** A push whose outcome is unknown: the order may exist, and pushing again is safe. */
+  unconfirmed;
   isLoading = false;
   isPushing = false;
   _recordId;
@@ -65,10 +66,20 @@ export default class SagePushOrder extends LightningElement {
   async handlePush() {
     this.isPushing = true;
     this.pushError = undefined;
+    this.unconfirmed = undefined;
     try {
       const answer = await pushOrder({ opportunityId: this._recordId });
       if (answer.status === IN_PROGRESS) {
         this.inProgress = answer;
+        return;
+      }
+      if (answer.confirmed === false) {
+        // Neither a success nor a failure: say so, and leave the push button for another try.
+        this.inProgress = undefined;
+        this.unconfirmed = answer;
+        this.dispatchEvent(
+          new ShowToastEvent({ title: 'Push not confirmed', message: answer.message, variant: 'warning' }),
+        );
         return;
       }
       this.inProgress = undefined;
@@ -120,6 +131,10 @@ export default class SagePushOrder extends LightningElement {
     return !this.preview.canPush || this.isPushing;
   }
 
+  get pushLabel() {
+    return this.unconfirmed ? 'Push again' : 'Push to Sage 300';
+  }
+
   get closeLabel() {
     return this.showPushButton || this.showCheckAgain ? 'Cancel' : 'Close';
   }
@@ -168,9 +183,5 @@ export default class SagePushOrder extends LightningElement {
 
   get resultCustomer() {
     return this.result.customerNumber ? `Customer ${this.result.customerNumber}` : '';
-  }
-
-  get failureReason() {
-    return reduceErrors(this.pushError).join(' ');
   }
 }

@@ -188,10 +188,12 @@ describe('c-sage-push-order', () => {
     });
     $(element, 'lightning-button.push').click();
     await flush();
-    expect($(element, 'c-error-panel').friendlyMessage).toBe('Sage 300 did not create the order');
-    expect($(element, '.failure-reason').textContent).toBe(
+    const panel = $(element, 'c-error-panel');
+    expect(panel.friendlyMessage).toBe('Sage 300 did not create the order');
+    expect(panel.errors.body.message).toBe(
       'The order total of 2,400.00 USD exceeds the credit limit of 10,000.00 USD.',
     );
+    expect($(element, '.unconfirmed')).toBeNull();
     expect($(element, 'lightning-button.push').disabled).toBe(false);
     expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
   });
@@ -225,6 +227,47 @@ describe('c-sage-push-order', () => {
       'This opportunity was already pushed: Sage 300 order ORD000125.',
     );
     expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: OPPORTUNITY_ID }]);
+  });
+
+  it('gives a neutral title when the outcome is unknown, and offers to push again', async () => {
+    const element = await mount(PREVIEW);
+    const toasts = jest.fn();
+    element.addEventListener('lightning__showtoast', toasts);
+    const message =
+      'Sage 300 did not confirm the order, so it is not known whether it was created. Push again in a minute.';
+    pushOrder.mockResolvedValue({ confirmed: false, replayed: false, message });
+    $(element, 'lightning-button.push').click();
+    await flush();
+    expect($(element, '.unconfirmed-title').textContent).toBe('Push not confirmed');
+    expect($(element, '.unconfirmed-message').textContent).toBe(message);
+    expect($(element, 'c-error-panel')).toBeNull();
+    expect($(element, '.result')).toBeNull();
+    expect(toasts.mock.calls[0][0].detail).toEqual({ title: 'Push not confirmed', message, variant: 'warning' });
+    const again = $(element, 'lightning-button.push');
+    expect(again.label).toBe('Push again');
+    expect(again.disabled).toBe(false);
+    expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
+
+    pushOrder.mockResolvedValue({ confirmed: true, orderNumber: 'ORD000125', status: 'Pushed', replayed: true });
+    again.click();
+    await flush();
+    expect($(element, '.unconfirmed')).toBeNull();
+    expect($(element, '.result-headline').textContent).toBe(
+      'This opportunity was already pushed: Sage 300 order ORD000125.',
+    );
+  });
+
+  it('is accessible with a preview, a result and an unknown outcome', async () => {
+    const element = await mount(PREVIEW);
+    await expect(element).toBeAccessible();
+    pushOrder.mockResolvedValue({ confirmed: false, replayed: false, message: 'Not confirmed.' });
+    $(element, 'lightning-button.push').click();
+    await flush();
+    await expect(element).toBeAccessible();
+    pushOrder.mockResolvedValue({ confirmed: true, orderNumber: 'ORD000126', status: 'Pushed', replayed: false });
+    $(element, 'lightning-button.push').click();
+    await flush();
+    await expect(element).toBeAccessible();
   });
 
   it('shows a spinner while pushing', async () => {
