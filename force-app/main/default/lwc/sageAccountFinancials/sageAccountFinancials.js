@@ -3,7 +3,13 @@ import getFinancials from '@salesforce/apex/SageAccountController.getFinancials'
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import LOCALE from '@salesforce/i18n/locale';
 
-const CURRENCY_COLUMN = { type: 'currency', typeAttributes: { currencyCode: { fieldName: 'currencyCode' } } };
+const CURRENCY_COLUMN = {
+  type: 'currency',
+  typeAttributes: {
+    currencyCode: { fieldName: 'currencyCode' },
+    currencyDisplayAs: { fieldName: 'currencyDisplayAs' },
+  },
+};
 
 const COLUMNS = [
   {
@@ -102,19 +108,34 @@ export default class SageAccountFinancials extends LightningElement {
     return (this.financials && this.financials.currencyCode) || USER_CURRENCY;
   }
 
+  /**
+   * How amounts show their currency: the symbol when the customer's currency is the user's, else the ISO code beside
+   * the figure, so a CAD balance never reads as dollars of another kind in a USD org.
+   */
+  get currencyDisplayAs() {
+    return this.currencyCode === USER_CURRENCY ? 'symbol' : 'code';
+  }
+
   get keyFigures() {
     const data = this.financials;
+    const noLimit = data.creditStanding === 'no-limit';
     return [
-      { key: 'balance', label: 'Balance', value: data.balance },
-      { key: 'creditLimit', label: 'Credit limit', value: data.creditLimit },
-      { key: 'availableCredit', label: 'Available credit', value: data.availableCredit },
-      { key: 'pastDue', label: 'Past due', value: data.pastDue },
-    ].map((figure) => ({
-      ...figure,
-      hasValue: figure.value !== null && figure.value !== undefined,
-      valueClass:
-        figure.key === 'pastDue' && figure.value > 0 ? 'slds-text-heading_small past-due' : 'slds-text-heading_small',
-    }));
+      { key: 'balance', label: 'Balance', value: data.balance, credit: false },
+      { key: 'creditLimit', label: 'Credit limit', value: noLimit ? null : data.creditLimit, credit: true },
+      { key: 'availableCredit', label: 'Available credit', value: data.availableCredit, credit: true },
+      { key: 'pastDue', label: 'Past due', value: data.pastDue, credit: false },
+    ].map((figure) => {
+      const hasValue = figure.value !== null && figure.value !== undefined;
+      return {
+        ...figure,
+        hasValue,
+        // Only a credit figure can be missing because there is no limit; any other missing amount is unknown.
+        emptyText: figure.credit && noLimit ? 'No limit' : '—',
+        emptyLabel: figure.credit && noLimit ? 'No limit' : 'Not known',
+        valueClass:
+          figure.key === 'pastDue' && figure.value > 0 ? 'slds-text-heading_small past-due' : 'slds-text-heading_small',
+      };
+    });
   }
 
   get staleSummary() {
@@ -131,8 +152,9 @@ export default class SageAccountFinancials extends LightningElement {
     return this.financials.utilisation !== null && this.financials.utilisation !== undefined;
   }
 
+  /** The bar's value for assistive technology, within its 0–100 range even over the limit; the text says the rest. */
   get utilisationNow() {
-    return Math.round(this.financials.utilisation);
+    return Math.min(Math.max(Math.round(this.financials.utilisation), 0), 100);
   }
 
   get utilisationBarStyle() {
@@ -169,6 +191,7 @@ export default class SageAccountFinancials extends LightningElement {
       return {
         ...invoice,
         currencyCode: invoice.currencyCode || this.currencyCode,
+        currencyDisplayAs: (invoice.currencyCode || this.currencyCode) === USER_CURRENCY ? 'symbol' : 'code',
         overdueIcon: overdue ? 'utility:warning' : null,
         rowClass: overdue ? 'slds-text-color_error' : '',
       };

@@ -96,11 +96,20 @@ describe('c-sage-account-financials', () => {
     expect(value.style.width).toBe('91%');
   });
 
-  it('caps the bar at full width and marks it red over the limit', async () => {
+  it('caps the bar at full width and marks it red over the limit, keeping its ARIA value in range', async () => {
     const element = await mount({ ...LIVE, utilisation: 130, creditStanding: 'over-limit' });
     const value = $(element, '.utilisation');
     expect(value.classList).toContain('utilisation_over');
     expect(value.style.width).toBe('100%');
+    const bar = $(element, '[role="progressbar"]');
+    expect(bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(bar.getAttribute('aria-valuemax')).toBe('100');
+    expect(bar.getAttribute('aria-valuetext')).toBe('130% of the credit limit used, over the limit');
+  });
+
+  it('keeps the ARIA value at 0 for a credit balance', async () => {
+    const element = await mount({ ...LIVE, balance: -200, utilisation: -2, creditStanding: 'within-limit' });
+    expect($(element, '[role="progressbar"]').getAttribute('aria-valuenow')).toBe('0');
   });
 
   it('marks the bar green within the limit', async () => {
@@ -109,11 +118,50 @@ describe('c-sage-account-financials', () => {
     expect($(element, 'lightning-badge.on-hold')).toBeNull();
   });
 
-  it('says so when the customer has no credit limit', async () => {
-    const element = await mount({ ...LIVE, utilisation: null, availableCredit: null, creditStanding: 'no-limit' });
+  it('says "No limit" for the credit figures, and only for them, when the customer has no credit limit', async () => {
+    const element = await mount({
+      ...LIVE,
+      creditLimit: 0,
+      utilisation: null,
+      availableCredit: null,
+      creditStanding: 'no-limit',
+    });
     expect($(element, '[role="progressbar"]')).toBeNull();
     expect($(element, '.utilisation-text').textContent).toBe('This customer has no credit limit in Sage 300.');
     expect($(element, 'span[data-id="availableCredit"]').textContent).toBe('No limit');
+    expect($(element, 'span[data-id="creditLimit"]').textContent).toBe('No limit');
+    expect($(element, 'lightning-formatted-number[data-id="balance"]').value).toBe(9100.25);
+  });
+
+  it('shows a dash, not "No limit", for an amount that is not known', async () => {
+    const element = await mount({ ...LIVE, stale: true, staleReason: 'Try again.', balance: null, pastDue: null });
+    const balance = $(element, 'span[data-id="balance"]');
+    expect(balance.textContent).toBe('—');
+    expect(balance.title).toBe('Not known');
+    expect($(element, 'span[data-id="pastDue"]').textContent).toBe('—');
+    expect($(element, 'lightning-formatted-number[data-id="creditLimit"]').value).toBe(10000);
+  });
+
+  it("shows amounts in the customer's currency, with its code when it is not the user's", async () => {
+    const foreign = await mount(LIVE);
+    const balance = $(foreign, 'lightning-formatted-number[data-id="balance"]');
+    expect(balance.currencyCode).toBe('CAD');
+    expect(balance.currencyDisplayAs).toBe('code');
+    expect($(foreign, 'lightning-formatted-number[data-bucket="current"]').currencyDisplayAs).toBe('code');
+    expect($(foreign, 'lightning-datatable').data[0].currencyDisplayAs).toBe('code');
+    document.body.removeChild(foreign);
+    const own = await mount({ ...LIVE, currencyCode: 'USD', invoices: [] });
+    const ownBalance = $(own, 'lightning-formatted-number[data-id="balance"]');
+    expect(ownBalance.currencyCode).toBe('USD');
+    expect(ownBalance.currencyDisplayAs).toBe('symbol');
+  });
+
+  it('is accessible with live figures, without a limit, and with an error', async () => {
+    await expect(await mount(LIVE)).toBeAccessible();
+    await expect(
+      await mount({ ...LIVE, utilisation: null, availableCredit: null, creditStanding: 'no-limit' }),
+    ).toBeAccessible();
+    await expect(await mount({ body: { message: 'Sage 300 has no customer 1200.' } })).toBeAccessible();
   });
 
   it('lists open invoices by due date with overdue rows marked', async () => {
