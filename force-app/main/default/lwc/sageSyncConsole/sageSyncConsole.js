@@ -23,7 +23,6 @@ const RUN_COLUMNS = [
   { label: 'Updated', fieldName: 'updated', type: 'number', initialWidth: 90 },
   { label: 'Unchanged', fieldName: 'unchanged', type: 'number', initialWidth: 100 },
   { label: 'Failed', fieldName: 'failed', type: 'number', initialWidth: 80 },
-  { type: 'action', typeAttributes: { rowActions: [{ label: 'Run this flow now', name: 'run' }] } },
 ];
 
 const FAILURE_COLUMNS = [
@@ -44,9 +43,15 @@ const FAILURE_COLUMNS = [
   },
 ];
 
-const FAILURE_ACTIONS = { retry: retryFailure, skip: skipFailure };
+const FAILURE_ACTIONS = {
+  retry: { perform: retryFailure, busyText: 'Retrying the record' },
+  skip: { perform: skipFailure, busyText: 'Skipping the record' },
+};
 
-/** The admin's view of the connector: recent sync runs, failed records to retry or skip, and a connection test. */
+/**
+ * The admin's view of the connector: the sync flows with a Run button each, recent sync runs, failed records to retry
+ * or skip, and a connection test. Every action shows that it is under way and cannot be started twice.
+ */
 export default class SageSyncConsole extends LightningElement {
   runColumns = RUN_COLUMNS;
   failureColumns = FAILURE_COLUMNS;
@@ -60,6 +65,10 @@ export default class SageSyncConsole extends LightningElement {
   isLoadingRuns = false;
   isLoadingFailures = false;
   isTesting = false;
+  /** The flow being run now, if any. */
+  runningFlow;
+  /** The failed record being retried or skipped now: { id, busyText }. */
+  pendingFailure;
 
   connectedCallback() {
     this.loadRuns();
@@ -113,21 +122,33 @@ export default class SageSyncConsole extends LightningElement {
     }
   }
 
-  async handleRunAction(event) {
-    const { row } = event.detail;
-    await this.act(
-      () => runFlow({ flow: row.flow }),
-      () => this.loadRuns(),
-    );
+  async handleRunFlow(event) {
+    const flow = event.target.dataset.flow;
+    if (this.runningFlow) return;
+    this.runningFlow = flow;
+    try {
+      await this.act(
+        () => runFlow({ flow }),
+        () => this.loadRuns(),
+      );
+    } finally {
+      this.runningFlow = undefined;
+    }
   }
 
   async handleFailureAction(event) {
     const { action, row } = event.detail;
-    const perform = FAILURE_ACTIONS[action.name];
-    await this.act(
-      () => perform({ failureId: row.id }),
-      () => this.loadFailures(),
-    );
+    const { perform, busyText } = FAILURE_ACTIONS[action.name];
+    if (this.pendingFailure) return;
+    this.pendingFailure = { id: row.id, busyText };
+    try {
+      await this.act(
+        () => perform({ failureId: row.id }),
+        () => this.loadFailures(),
+      );
+    } finally {
+      this.pendingFailure = undefined;
+    }
   }
 
   async act(perform, reload) {
@@ -139,6 +160,52 @@ export default class SageSyncConsole extends LightningElement {
     } catch (error) {
       this.actionError = error;
     }
+  }
+
+  /**
+   * The flows the connector has reported, from the runs and failures the console already loads (newest run first),
+   * each with its latest run and a Run button.
+   */
+  get flows() {
+    const latest = new Map();
+    for (const run of this.runs || []) {
+      if (!latest.has(run.flow)) latest.set(run.flow, run);
+    }
+    for (const failure of this.failures || []) {
+      if (!latest.has(failure.flow)) latest.set(failure.flow, undefined);
+    }
+    return [...latest.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, run]) => {
+        const running = name === this.runningFlow;
+        return {
+          name,
+          lastOutcome: run ? run.outcome : 'not in the recent runs',
+          lastStartedAt: run ? run.startedAt : undefined,
+          buttonLabel: running ? `Running ${name}…` : `Run ${name}`,
+          disabled: !!this.runningFlow,
+        };
+      });
+  }
+
+  get hasFlows() {
+    return this.flows.length > 0;
+  }
+
+  get isRunningFlow() {
+    return !!this.runningFlow;
+  }
+
+  get runningFlowText() {
+    return `Running the ${this.runningFlow} flow`;
+  }
+
+  get isFailuresBusy() {
+    return this.isLoadingFailures || !!this.pendingFailure;
+  }
+
+  get failuresSpinnerText() {
+    return this.pendingFailure ? this.pendingFailure.busyText : 'Loading failed records';
   }
 
   get runRows() {

@@ -103,7 +103,7 @@ describe('c-sage-sync-console', () => {
     const element = await mount();
     const table = $(element, 'lightning-datatable.failures');
     expect(table.data.map((row) => row.reason)).toEqual(['Sage 300 has no item Z9. (ITEM_NOT_FOUND)', 'Timed out.']);
-    expect(element.shadowRoot.querySelectorAll('lightning-card')[2].title).toBe('Failed records (2)');
+    expect(element.shadowRoot.querySelectorAll('lightning-card')[3].title).toBe('Failed records (2)');
   });
 
   it('says when nothing has run and nothing failed', async () => {
@@ -143,29 +143,95 @@ describe('c-sage-sync-console', () => {
     expect(retryFailure).not.toHaveBeenCalled();
   });
 
-  it('runs a flow now from its run row, reports it and reloads the runs', async () => {
+  it('lists each flow the connector reported, with its latest run and a Run button', async () => {
+    const element = await mount();
+    const rows = Array.from(element.shadowRoot.querySelectorAll('table.flows tbody tr'));
+    expect(rows.map((row) => row.dataset.flow)).toEqual(['customers', 'invoices', 'orders']);
+    expect(rows.map((row) => row.querySelector('.flow-outcome').textContent)).toEqual([
+      'partial',
+      'succeeded',
+      'not in the recent runs',
+    ]);
+    expect(rows.map((row) => row.querySelector('lightning-button.run-flow').label)).toEqual([
+      'Run customers',
+      'Run invoices',
+      'Run orders',
+    ]);
+  });
+
+  it('says when no flow has been reported yet', async () => {
+    const element = await mount({ runs: [], failures: [] });
+    expect($(element, 'table.flows')).toBeNull();
+    expect($(element, '.no-flows').textContent).toContain('no flow yet');
+  });
+
+  it('runs a flow from its button, shows it is busy, reports it and reloads the runs', async () => {
     const element = await mount();
     const toasts = jest.fn();
     element.addEventListener('lightning__showtoast', toasts);
-    runFlow.mockResolvedValue(
-      'The invoices flow ran (succeeded): 40 read, 0 created, 4 updated, 36 unchanged, 0 failed.',
-    );
-    rowAction($(element, 'lightning-datatable.runs'), 'run', RUNS[1]);
-    await flush();
+    let finish;
+    runFlow.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+    $(element, 'tr[data-flow="invoices"] lightning-button.run-flow').click();
+    await Promise.resolve();
     expect(runFlow).toHaveBeenCalledWith({ flow: 'invoices' });
+    expect($(element, 'tr[data-flow="invoices"] lightning-button.run-flow').label).toBe('Running invoices…');
+    const buttons = Array.from(element.shadowRoot.querySelectorAll('lightning-button.run-flow'));
+    expect(buttons.every((button) => button.disabled)).toBe(true);
+    expect($(element, 'lightning-spinner').alternativeText).toBe('Running the invoices flow');
+    $(element, 'tr[data-flow="customers"] lightning-button.run-flow').click();
+    expect(runFlow).toHaveBeenCalledTimes(1);
+    finish('The invoices flow ran (succeeded): 40 read, 0 created, 4 updated, 36 unchanged, 0 failed.');
+    await flush();
     expect(toasts.mock.calls[0][0].detail.message).toContain('The invoices flow ran (succeeded)');
     expect(getRuns).toHaveBeenCalledTimes(2);
+    expect($(element, 'tr[data-flow="invoices"] lightning-button.run-flow').disabled).toBe(false);
   });
 
   it('shows why an action was refused', async () => {
     const element = await mount();
     runFlow.mockRejectedValue({ body: { message: 'The customers flow is already running.' } });
-    rowAction($(element, 'lightning-datatable.runs'), 'run', RUNS[0]);
+    $(element, 'tr[data-flow="customers"] lightning-button.run-flow').click();
     await flush();
     const panel = $(element, 'c-error-panel.action-error');
     expect(panel.friendlyMessage).toBe('The action was refused');
     expect(panel.errors.body.message).toBe('The customers flow is already running.');
     expect(getRuns).toHaveBeenCalledTimes(1);
+    expect($(element, 'tr[data-flow="customers"] lightning-button.run-flow').label).toBe('Run customers');
+  });
+
+  it('shows a retry is under way and ignores a second action meanwhile', async () => {
+    const element = await mount();
+    let finish;
+    retryFailure.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+    rowAction($(element, 'lightning-datatable.failures'), 'retry', FAILURES[0]);
+    await Promise.resolve();
+    expect($(element, 'lightning-spinner.failures-spinner').alternativeText).toBe('Retrying the record');
+    rowAction($(element, 'lightning-datatable.failures'), 'skip', FAILURES[1]);
+    expect(skipFailure).not.toHaveBeenCalled();
+    finish('The record was queued for another attempt.');
+    await flush();
+    expect($(element, 'lightning-spinner.failures-spinner')).toBeNull();
+  });
+
+  it('shows a skip is under way', async () => {
+    const element = await mount();
+    let finish;
+    skipFailure.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+    rowAction($(element, 'lightning-datatable.failures'), 'skip', FAILURES[1]);
+    await Promise.resolve();
+    expect($(element, 'lightning-spinner.failures-spinner').alternativeText).toBe('Skipping the record');
+    finish('The record was skipped; it will not be retried.');
+    await flush();
+    expect($(element, 'lightning-spinner.failures-spinner')).toBeNull();
+  });
+
+  it('is accessible with flows, runs and failures, and while a flow runs', async () => {
+    const element = await mount();
+    await expect(element).toBeAccessible();
+    runFlow.mockReturnValue(new Promise(() => {}));
+    $(element, 'tr[data-flow="orders"] lightning-button.run-flow').click();
+    await Promise.resolve();
+    await expect(element).toBeAccessible();
   });
 
   it('reloads each list on its refresh button', async () => {
