@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import getOpenAlerts from '@salesforce/apex/SageCreditAlertController.getOpenAlerts';
 import acknowledge from '@salesforce/apex/SageCreditAlertController.acknowledge';
@@ -78,7 +79,11 @@ export default class SageCreditAlerts extends LightningElement {
           variant: 'success',
         }),
       );
-      await refreshApex(this.wiredAlerts);
+      // The alert list, the alert's own record page and the account's related list all show its status.
+      await Promise.all([
+        refreshApex(this.wiredAlerts),
+        notifyRecordUpdateAvailable([{ recordId: alertId }, { recordId: this.recordId }]),
+      ]);
     } catch (error) {
       this.actionError = error;
     } finally {

@@ -3,6 +3,7 @@ import SageCreditAlerts from 'c/sageCreditAlerts';
 import getOpenAlerts from '@salesforce/apex/SageCreditAlertController.getOpenAlerts';
 import acknowledge from '@salesforce/apex/SageCreditAlertController.acknowledge';
 import { refreshApex } from '@salesforce/apex';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 
 jest.mock(
   '@salesforce/apex/SageCreditAlertController.getOpenAlerts',
@@ -110,7 +111,7 @@ describe('c-sage-credit-alerts', () => {
     expect($(element, 'lightning-spinner')).toBeNull();
   });
 
-  it('acknowledges an alert, confirms it and reloads the list', async () => {
+  it('acknowledges an alert, confirms it, reloads the list and refreshes the record view', async () => {
     const element = mount();
     getOpenAlerts.emit(ALERTS);
     await flush();
@@ -123,7 +124,25 @@ describe('c-sage-credit-alerts', () => {
     expect(toasts.mock.calls[0][0].detail.variant).toBe('success');
     expect(toasts.mock.calls[0][0].detail.title).toBe('Alert acknowledged');
     expect(refreshApex).toHaveBeenCalledTimes(1);
+    // The account page's related list and the alert's own record page show the new status too.
+    expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([
+      { recordId: 'a01000000000002AAA' },
+      { recordId: '001000000000001AAA' },
+    ]);
     expect($(element, 'c-error-panel.action-error')).toBeNull();
+  });
+
+  it('is accessible with alerts, without alerts and with an error', async () => {
+    const element = mount();
+    getOpenAlerts.emit(ALERTS);
+    await flush();
+    await expect(element).toBeAccessible();
+    getOpenAlerts.emit([]);
+    await flush();
+    await expect(element).toBeAccessible();
+    getOpenAlerts.error({ message: 'No access' });
+    await flush();
+    await expect(element).toBeAccessible();
   });
 
   it('disables the button of the alert being acknowledged', async () => {
@@ -153,6 +172,7 @@ describe('c-sage-credit-alerts', () => {
     expect(panel.friendlyMessage).toBe('The alert was not acknowledged');
     expect(panel.errors.body.message).toContain('already acknowledged');
     expect(refreshApex).not.toHaveBeenCalled();
+    expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
     expect($$(element, 'li.alert')).toHaveLength(2);
   });
 });
