@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Deploys the Sage 300 connector package to a Salesforce org with the Salesforce CLI (sf), assigns its permission sets
 # and says how to finish the set-up. The middleware URL is written into the Named Credential at deploy time by the
-# "replacements" of sfdx-project.json, from SAGE_MIDDLEWARE_URL.
+# "replacements" of sfdx-project.json, from SAGE_MIDDLEWARE_URL. The CLI is a dev dependency of this project, so
+# `npm install` then `npm run deploy -- -o <org>` works on a machine with only Node.js.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 Usage: scripts/deploy.sh --target-org <alias|username> [options]
 
-Deploys force-app/ with `sf project deploy start`, then assigns the permission sets.
+Deploys force-app/ with `sf project deploy start`, then assigns the permission sets. Through npm:
+  npm run deploy -- -o <org> [options]
 
 Required:
   -o, --target-org <org>        The org alias or username known to the sf CLI.
@@ -17,11 +19,15 @@ Required:
 
 Options:
   -u, --url <url>               The middleware URL (instead of SAGE_MIDDLEWARE_URL).
-      --users <u1,u2>           Users (usernames) who get Sage_Connector_User (sales reps, finance).
-      --admins <u1,u2>          Users who get Sage_Connector_Admin. The deploying user always gets it.
+      --users <u1,u2>           Users (usernames) who get Sage_Connector_User (sales reps).
+      --finance <u1,u2>         Users who get Sage_Connector_User and Sage_Connector_Finance (revenue reconciliation).
+      --admins <u1,u2>          Users who get Sage_Connector_User and Sage_Connector_Admin (the contents of the
+                                permission set group Sage_Connector_Admins). The deploying user always gets them.
       --integration-user <u>    The middleware's integration user; gets Sage_Connector_Integration.
       --test-level <level>      Passed to sf: NoTestRun, RunLocalTests (production needs it) or RunAllTestsInOrg.
       --dry-run                 Print the commands without running them (the sf CLI is not needed).
+  SF_CLI                        Environment variable: the sf executable to use. Default: this project's
+                                node_modules/.bin/sf (npm install), else sf on the PATH.
   -h, --help                    Show this help.
 
 Example:
@@ -59,6 +65,7 @@ validate_users() {
 target_org=""
 url="${SAGE_MIDDLEWARE_URL:-}"
 users=""
+finance=""
 admins=""
 integration_user=""
 test_level=""
@@ -79,6 +86,7 @@ while [[ $# -gt 0 ]]; do
     -o | --target-org) target_org="$(option_value "$@")" ;;
     -u | --url) url="$(option_value "$@")" ;;
     --users) users="$(option_value "$@")" ;;
+    --finance) finance="$(option_value "$@")" ;;
     --admins) admins="$(option_value "$@")" ;;
     --integration-user) integration_user="$(option_value "$@")" ;;
     --test-level) test_level="$(option_value "$@")" ;;
@@ -96,6 +104,7 @@ done
 [[ "$target_org" =~ ^[A-Za-z0-9._%+@-]+$ ]] || fail "--target-org must be an alias or a username: $target_org"
 url="$(validate_url "$url")"
 [[ -z "$users" ]] || validate_users --users "$users"
+[[ -z "$finance" ]] || validate_users --finance "$finance"
 [[ -z "$admins" ]] || validate_users --admins "$admins"
 [[ -z "$integration_user" ]] || validate_users --integration-user "$integration_user"
 case "$test_level" in
@@ -105,37 +114,58 @@ esac
 
 project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Runs a command, or prints it (shell-quoted) on a dry run.
-run() {
+# The Salesforce CLI: SF_CLI, else the project's own (a dev dependency), else sf on the PATH.
+sf_cli="${SF_CLI:-}"
+if [[ -z "$sf_cli" ]]; then
+  if [[ -x "$project_dir/node_modules/.bin/sf" ]]; then
+    sf_cli="$project_dir/node_modules/.bin/sf"
+  else
+    sf_cli="$(command -v sf || true)"
+  fi
+fi
+
+# Runs an sf command, or prints it (shell-quoted, as `sf ...`) on a dry run.
+run_sf() {
   if $dry_run; then
-    printf '%q ' "$@" | sed 's/ $//'
+    printf '%q ' sf "$@" | sed 's/ $//'
     echo
   else
-    "$@"
+    "$sf_cli" "$@"
   fi
 }
 
-if ! $dry_run && ! command -v sf >/dev/null 2>&1; then
-  fail "the Salesforce CLI (sf) is not installed: npm install --global @salesforce/cli (or use --dry-run to see the commands)"
+if ! $dry_run && [[ -z "$sf_cli" || ! -x "$sf_cli" ]]; then
+  fail "the Salesforce CLI (sf) was not found${SF_CLI:+ at $SF_CLI}: run npm install in $project_dir (it is a dev dependency), or npm install --global @salesforce/cli (or use --dry-run to see the commands)"
 fi
 
 cd "$project_dir"
 
-deploy=(sf project deploy start --source-dir force-app --target-org "$target_org" --wait 30)
+deploy=(project deploy start --source-dir force-app --target-org "$target_org" --wait 30)
 [[ -z "$test_level" ]] || deploy+=(--test-level "$test_level")
-run env "SAGE_MIDDLEWARE_URL=$url" "${deploy[@]}"
+if $dry_run; then
+  printf '%q ' env "SAGE_MIDDLEWARE_URL=$url" sf "${deploy[@]}" | sed 's/ $//'
+  echo
+else
+  SAGE_MIDDLEWARE_URL="$url" "$sf_cli" "${deploy[@]}"
+fi
 
-run sf org assign permset --name Sage_Connector_Admin --target-org "$target_org"
+run_sf org assign permset --name Sage_Connector_User --name Sage_Connector_Admin --target-org "$target_org"
+
+# Assigns the permission sets named after the list to each user of a comma-separated list.
 assign_each() {
-  local permission_set="$1" list="$2" user
+  local list="$1" user permission_set
+  shift
+  local names=()
+  for permission_set in "$@"; do names+=(--name "$permission_set"); done
   IFS=',' read -r -a list_items <<<"$list"
   for user in "${list_items[@]}"; do
-    run sf org assign permset --name "$permission_set" --on-behalf-of "$user" --target-org "$target_org"
+    run_sf org assign permset "${names[@]}" --on-behalf-of "$user" --target-org "$target_org"
   done
 }
-[[ -z "$admins" ]] || assign_each Sage_Connector_Admin "$admins"
-[[ -z "$users" ]] || assign_each Sage_Connector_User "$users"
-[[ -z "$integration_user" ]] || assign_each Sage_Connector_Integration "$integration_user"
+[[ -z "$admins" ]] || assign_each "$admins" Sage_Connector_User Sage_Connector_Admin
+[[ -z "$users" ]] || assign_each "$users" Sage_Connector_User
+[[ -z "$finance" ]] || assign_each "$finance" Sage_Connector_User Sage_Connector_Finance
+[[ -z "$integration_user" ]] || assign_each "$integration_user" Sage_Connector_Integration
 
 cat <<EOF
 
@@ -145,5 +175,5 @@ Next: give Salesforce the middleware's API key (it is never stored in source).
      Name: ApiKey   Value: one of the keys in the middleware's MIDDLEWARE_API_KEYS.
   3. Open the Sage 300 app > Sage Sync Console and press "Test connection": it calls $url/healthz
      through the Named Credential Sage300_Middleware.
-See docs/admin-guide.md for the settings, field mappings and troubleshooting.
+See docs/admin-guide.md for the install, upgrade, settings, field mappings and troubleshooting.
 EOF

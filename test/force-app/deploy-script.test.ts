@@ -1,13 +1,19 @@
 // scripts/deploy.sh: validates the middleware URL and prints or runs the sf commands; help and dry runs need no sf CLI.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './metadata.js';
 
 const SCRIPT = join(REPO_ROOT, 'scripts', 'deploy.sh');
 
 /** Runs the deploy script with a PATH that has no sf CLI on it. */
-function deploy(args: string[], middlewareUrl?: string): { status: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' };
+function deploy(
+  args: string[],
+  middlewareUrl?: string,
+  extra: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', ...extra };
   if (middlewareUrl !== undefined) env.SAGE_MIDDLEWARE_URL = middlewareUrl;
   const result = spawnSync('bash', [SCRIPT, ...args], { env, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -23,16 +29,30 @@ describe('scripts/deploy.sh', () => {
 
   it('prints the deploy, the permission set assignments and the API key steps on a dry run', () => {
     const result = deploy(
-      ['-o', 'acme-uat', '--users', 'rep1@acme.com,rep2@acme.com', '--integration-user', 'sync@acme.com', '--dry-run'],
+      [
+        '-o',
+        'acme-uat',
+        '--users',
+        'rep1@acme.com,rep2@acme.com',
+        '--finance',
+        'cfo@acme.com',
+        '--admins',
+        'ops@acme.com',
+        '--integration-user',
+        'sync@acme.com',
+        '--dry-run',
+      ],
       'https://sage.acme.com/',
     );
     expect(result.status).toBe(0);
     const commands = result.stdout.split('\n').filter((line) => line.includes(' sf ') || line.startsWith('sf '));
     expect(commands).toEqual([
       'env SAGE_MIDDLEWARE_URL=https://sage.acme.com sf project deploy start --source-dir force-app --target-org acme-uat --wait 30',
-      'sf org assign permset --name Sage_Connector_Admin --target-org acme-uat',
+      'sf org assign permset --name Sage_Connector_User --name Sage_Connector_Admin --target-org acme-uat',
+      'sf org assign permset --name Sage_Connector_User --name Sage_Connector_Admin --on-behalf-of ops@acme.com --target-org acme-uat',
       'sf org assign permset --name Sage_Connector_User --on-behalf-of rep1@acme.com --target-org acme-uat',
       'sf org assign permset --name Sage_Connector_User --on-behalf-of rep2@acme.com --target-org acme-uat',
+      'sf org assign permset --name Sage_Connector_User --name Sage_Connector_Finance --on-behalf-of cfo@acme.com --target-org acme-uat',
       'sf org assign permset --name Sage_Connector_Integration --on-behalf-of sync@acme.com --target-org acme-uat',
     ]);
     expect(result.stdout).toContain('edit MiddlewareKey and add the authentication parameter');
@@ -69,8 +89,34 @@ describe('scripts/deploy.sh', () => {
   });
 
   it('says how to install the sf CLI when a real deploy is asked for without it', () => {
-    const result = deploy(['-o', 'acme-uat'], 'https://sage.acme.com');
+    const result = deploy(['-o', 'acme-uat'], 'https://sage.acme.com', { SF_CLI: '/nonexistent/sf' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('the Salesforce CLI (sf) is not installed');
+    expect(result.stderr).toContain('the Salesforce CLI (sf) was not found at /nonexistent/sf: run npm install');
+  });
+
+  it("runs the project's own sf CLI, a dev dependency, so a machine with only Node.js can deploy", () => {
+    const project = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(project.devDependencies['@salesforce/cli']).toBeDefined();
+    expect(project.scripts.deploy).toBe('bash scripts/with-node.sh bash scripts/deploy.sh');
+    expect(readFileSync(SCRIPT, 'utf8')).toContain('sf_cli="$project_dir/node_modules/.bin/sf"');
+    // A stand-in CLI that records its arguments proves which executable runs and with what.
+    const folder = mkdtempSync(join(tmpdir(), 'fake-sf-'));
+    const log = join(folder, 'calls.log');
+    const fake = join(folder, 'sf');
+    writeFileSync(fake, `#!/bin/bash\necho "$SAGE_MIDDLEWARE_URL $*" >> ${log}\n`, { mode: 0o755 });
+    try {
+      const result = deploy(['-o', 'acme-uat', '--users', 'rep1@acme.com'], 'https://sage.acme.com', { SF_CLI: fake });
+      expect(result.status).toBe(0);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+        'https://sage.acme.com project deploy start --source-dir force-app --target-org acme-uat --wait 30',
+        'https://sage.acme.com org assign permset --name Sage_Connector_User --name Sage_Connector_Admin --target-org acme-uat',
+        'https://sage.acme.com org assign permset --name Sage_Connector_User --on-behalf-of rep1@acme.com --target-org acme-uat',
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
