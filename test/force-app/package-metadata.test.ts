@@ -728,3 +728,29 @@ describe('security, access and admin install', () => {
     ]);
   });
 });
+
+describe('the admin guide', () => {
+  const guide = readFileSync(join(REPO_ROOT, 'docs/admin-guide.md'), 'utf8');
+
+  it.each([
+    ['permission sets', listNames('permissionsets', '.permissionset-meta.xml')],
+    ['permission set groups', listNames('permissionsetgroups', '.permissionsetgroup-meta.xml')],
+    ['custom permissions', listNames('customPermissions', '.customPermission-meta.xml')],
+    ['report types', listNames('reportTypes', '.reportType-meta.xml')],
+    ['Lightning pages', listNames('flexipages', '.flexipage-meta.xml')],
+    ['page layouts', listNames('layouts', '.layout-meta.xml')],
+    ['quick actions', listNames('quickActions', '.quickAction-meta.xml')],
+    ['static resources', listNames('staticresources', '.resource-meta.xml')],
+  ])('names every one of the package %s', (_kind, names) => {
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !guide.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('names every Flow action by the label admins see in Flow Builder', () => {
+    const labels = listNames('classes', '.cls')
+      .map((name) => readFileSync(join(DEFAULT_DIR, 'classes', `${name}.cls`), 'utf8'))
+      .flatMap((source) => [...source.matchAll(/@InvocableMethod\(\s*label='([^']+)'/g)].map((match) => match[1]));
+    expect(labels.sort()).toEqual(['Create Sage 300 Customer', 'Push Opportunity to Sage 300']);
+    for (const label of labels) expect(guide).toContain(`**${label}**`);
+  });
+});
