@@ -1,39 +1,61 @@
-import { ConfigError } from '../../middleware/src/config/env.js';
-import { syncSettingsFromEnvironment } from '../../middleware/src/sync/settings.js';
+// The one configuration module: every environment variable is read by loadConfig, blank counting as unset.
+import { ConfigError, loadConfig } from '../../middleware/src/config/env.js';
+import { defaultSettings } from '../../middleware/src/domain/settings.js';
 
-describe('sync settings from the environment', () => {
+describe('the configuration from the environment', () => {
   it('uses the defaults when the variables are unset or blank', () => {
-    const settings = syncSettingsFromEnvironment({ SYNC_LEASE_SECONDS: '  ', SYNC_PAGE_SIZE: '' });
-    expect(settings).toEqual({
+    const config = loadConfig({ SYNC_LEASE_SECONDS: '  ', SYNC_PAGE_SIZE: '', CREDIT_POLICY: ' ', PORT: '' });
+    expect(config.sync).toEqual({
       leaseMs: 60_000,
       failureMaxAttempts: 5,
       failureRetryMs: 60_000,
       quotaPauseMs: 900_000,
-      mappingRefreshMs: 300_000,
+      salesforceLookBackMs: 300_000,
       schedules: {},
     });
+    expect(config.timings).toEqual({
+      settingsRefreshMs: 300_000,
+      orderClaimMs: 10_000,
+      shutdownGraceMs: 10_000,
+      orderVerifyDelayMs: 2000,
+      apiDeadlineMs: 25_000,
+      orderPushDeadlineMs: 50_000,
+      orderWriteBackRetryMs: 60_000,
+    });
+    expect(config.settings).toEqual(defaultSettings);
+    expect(config.env.PORT).toBe(3000);
   });
 
-  it('reads seconds as milliseconds, the page size and per-flow schedules', () => {
-    const settings = syncSettingsFromEnvironment({
+  it('reads seconds as milliseconds, the page size, per-flow schedules and the business fallback', () => {
+    const config = loadConfig({
       SYNC_LEASE_SECONDS: '1.5',
       SYNC_PAGE_SIZE: '200',
       SYNC_SCHEDULE_CUSTOMERS: ' */5 * * * * ',
+      SYNC_SCHEDULE_OVERDUE_TASKS: '0 7 * * *',
+      SYNC_SALESFORCE_LOOKBACK_SECONDS: '120',
+      CREDIT_POLICY: 'Block',
+      DEFAULT_TERMS: 'n60',
+      SETTINGS_REFRESH_SECONDS: '0',
     });
-    expect(settings.leaseMs).toBe(1500);
-    expect(settings.pageSize).toBe(200);
-    expect(settings.schedules).toEqual({ customers: '*/5 * * * *' });
+    expect(config.sync.leaseMs).toBe(1500);
+    expect(config.sync.pageSize).toBe(200);
+    expect(config.sync.salesforceLookBackMs).toBe(120_000);
+    expect(config.sync.schedules).toEqual({ customers: '*/5 * * * *', overdue_tasks: '0 7 * * *' });
+    expect(config.settings).toMatchObject({ creditPolicy: 'Block', defaultTerms: 'N60' });
+    expect(config.timings.settingsRefreshMs).toBe(0);
   });
 
   it('names the bad variable in one line', () => {
-    expect(() => syncSettingsFromEnvironment({ SYNC_PAGE_SIZE: '0' })).toThrow(
+    expect(() => loadConfig({ SYNC_PAGE_SIZE: '0' })).toThrow(
       new ConfigError('SYNC_PAGE_SIZE must be between 1 and 50000'),
     );
-    expect(() => syncSettingsFromEnvironment({ SYNC_LEASE_SECONDS: 'soon' })).toThrow(
-      'SYNC_LEASE_SECONDS must be a number of seconds',
-    );
-    expect(() => syncSettingsFromEnvironment({ SYNC_FAILURE_MAX_ATTEMPTS: '0' })).toThrow(
+    expect(() => loadConfig({ SYNC_LEASE_SECONDS: 'soon' })).toThrow('SYNC_LEASE_SECONDS must be a number of seconds');
+    expect(() => loadConfig({ SYNC_FAILURE_MAX_ATTEMPTS: '0' })).toThrow(
       'SYNC_FAILURE_MAX_ATTEMPTS must be at least 1',
     );
+    expect(() => loadConfig({ ORDER_CLAIM_SECONDS: '1' })).toThrow('ORDER_CLAIM_SECONDS must be at least 2');
+    expect(() => loadConfig({ API_DEADLINE_SECONDS: '0' })).toThrow('API_DEADLINE_SECONDS must be above 0');
+    expect(() => loadConfig({ CREDIT_POLICY: 'Sometimes' })).toThrow('CREDIT_POLICY must be Block, Warn or Allow');
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^PORT is invalid: /);
   });
 });

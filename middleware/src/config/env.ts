@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { defaultSettings, type ConnectorSettings } from '../domain/settings.js';
 
 /**
- * The middleware's configuration, read from environment variables (and an optional `.env` file loaded by the
- * caller). With neither Sage 300 nor Salesforce configured the middleware runs on its embedded sandboxes.
+ * The middleware's configuration: the one place environment variables (and an optional `.env` file loaded by the
+ * caller) are read. One schema, parsed once, gives the connections, the business settings that stand in for
+ * Salesforce's `Sage_Connector_Setting__mdt`, the services' timings and the sync engine's settings. Blank variables
+ * count as unset. With neither Sage 300 nor Salesforce configured the middleware runs on its embedded sandboxes.
  */
 const optionalString = z
   .string()
@@ -19,7 +22,92 @@ const url = (name: string) =>
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A whole number of `unit` at least `min`, with a message naming the variable. */
+const whole = (name: string, unit: string, min: number, fallback: number) =>
+  z.coerce
+    .number({ message: `${name} must be a number of ${unit}` })
+    .int(`${name} must be a whole number of ${unit}`)
+    .min(min, `${name} must be at least ${min}`)
+    .default(fallback);
+
+const aboveZero = (name: string) =>
+  z.coerce.number({ message: `${name} must be a number of seconds` }).positive(`${name} must be above 0`);
+
+const seconds = (name: string, fallback: number, min: number) =>
+  z.coerce
+    .number({ message: `${name} must be a number of seconds` })
+    .min(min, `${name} must be at least ${min}`)
+    .default(fallback);
+
+/** A Sage code (group, terms, price list) of up to `max` letters or digits, upper-cased. */
+const code = (name: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^[A-Za-z0-9]{1,${max}}$`), `${name} must be a Sage code of up to ${max} letters or digits`)
+    .transform((value) => value.toUpperCase())
+    .optional();
+
+/** Business settings: the fallback when `Sage_Connector_Setting__mdt` cannot be read (package defaults if unset). */
+const businessSchema = {
+  CREDIT_POLICY: z
+    .enum(['Block', 'Warn', 'Allow'], { message: 'CREDIT_POLICY must be Block, Warn or Allow' })
+    .optional(),
+  CREDIT_WARNING_THRESHOLD: z.coerce
+    .number({ message: 'CREDIT_WARNING_THRESHOLD must be a percentage such as 80' })
+    .min(0)
+    .max(999)
+    .optional(),
+  CUSTOMER_NUMBER_STRATEGY: z
+    .enum(['Sequential', 'Name Based'], { message: 'CUSTOMER_NUMBER_STRATEGY must be Sequential or Name Based' })
+    .optional(),
+  CUSTOMER_MATCH: z
+    .enum(['Name And Postal Code', 'Email', 'None'], {
+      message: 'CUSTOMER_MATCH must be Name And Postal Code, Email or None',
+    })
+    .optional(),
+  DEFAULT_CUSTOMER_GROUP: code('DEFAULT_CUSTOMER_GROUP', 6),
+  DEFAULT_TERMS: code('DEFAULT_TERMS', 6),
+  DEFAULT_TAX_GROUP: code('DEFAULT_TAX_GROUP', 12),
+  DEFAULT_PRICE_LIST: code('DEFAULT_PRICE_LIST', 6),
+  DEFAULT_CURRENCY: code('DEFAULT_CURRENCY', 3),
+};
+
+/** Timings of the API services. */
+const timingSchema = {
+  SETTINGS_REFRESH_SECONDS: whole('SETTINGS_REFRESH_SECONDS', 'seconds', 0, 300),
+  ORDER_CLAIM_SECONDS: whole('ORDER_CLAIM_SECONDS', 'seconds', 2, 10),
+  ORDER_VERIFY_DELAY_MS: whole('ORDER_VERIFY_DELAY_MS', 'milliseconds', 0, 2000),
+  // Below the Apex callout timeouts of the package (30 s for reads, 60 s for the push), so the rep reads our reason.
+  API_DEADLINE_SECONDS: aboveZero('API_DEADLINE_SECONDS').max(120).default(25),
+  ORDER_PUSH_DEADLINE_SECONDS: aboveZero('ORDER_PUSH_DEADLINE_SECONDS').max(120).default(50),
+  ORDER_WRITE_BACK_RETRY_SECONDS: aboveZero('ORDER_WRITE_BACK_RETRY_SECONDS').default(60),
+  SHUTDOWN_GRACE_SECONDS: whole('SHUTDOWN_GRACE_SECONDS', 'seconds', 0, 10),
+};
+
+/** The sync engine's settings (schedules come from `SYNC_SCHEDULE_<FLOW>`, read beside this schema). */
+const syncSchema = {
+  SYNC_LEASE_SECONDS: seconds('SYNC_LEASE_SECONDS', 60, 0.5),
+  SYNC_PAGE_SIZE: z.coerce
+    .number({ message: 'SYNC_PAGE_SIZE must be a number of records' })
+    .int()
+    .min(1, 'SYNC_PAGE_SIZE must be between 1 and 50000')
+    .max(50_000, 'SYNC_PAGE_SIZE must be between 1 and 50000')
+    .optional(),
+  SYNC_FAILURE_MAX_ATTEMPTS: z.coerce
+    .number({ message: 'SYNC_FAILURE_MAX_ATTEMPTS must be a number' })
+    .int()
+    .min(1, 'SYNC_FAILURE_MAX_ATTEMPTS must be at least 1')
+    .default(5),
+  SYNC_FAILURE_RETRY_SECONDS: seconds('SYNC_FAILURE_RETRY_SECONDS', 60, 1),
+  SYNC_QUOTA_PAUSE_SECONDS: seconds('SYNC_QUOTA_PAUSE_SECONDS', 900, 1),
+  SYNC_SALESFORCE_LOOKBACK_SECONDS: seconds('SYNC_SALESFORCE_LOOKBACK_SECONDS', 300, 0),
+};
+
 const schema = z.object({
+  ...businessSchema,
+  ...timingSchema,
+  ...syncSchema,
   SAGE300_URL: url('SAGE300_URL').optional(),
   SAGE300_COMPANY: z
     .string()
@@ -64,6 +152,42 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Timings of the API services. */
+export interface ServiceTimings {
+  /** How long Custom Metadata (settings and field mappings) is kept before it is read again (0: at every use). */
+  settingsRefreshMs: number;
+  /** How long an order push may hold an opportunity before another caller may take over. */
+  orderClaimMs: number;
+  /** How long SIGTERM waits for requests in flight before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** After an unconfirmed order POST, how long to wait before the second lookup by OrderReference. */
+  orderVerifyDelayMs: number;
+  /** How long an API request may take before it is answered anyway (all but the order push). */
+  apiDeadlineMs: number;
+  /** How long `POST /orders` may take before it is answered anyway. */
+  orderPushDeadlineMs: number;
+  /** The pause before a failed order write-back is retried (doubling after each failure, up to an hour). */
+  orderWriteBackRetryMs: number;
+}
+
+/** The sync engine's settings. */
+export interface SyncSettings {
+  /** How long a flow lease lasts unrenewed: how soon another replica takes over from a dead one. */
+  leaseMs: number;
+  /** Records per page (one write batch, one checkpoint) for every flow; undefined: each flow's own default. */
+  pageSize?: number;
+  /** Automatic retries of a failure-queue entry before it waits for an operator. */
+  failureMaxAttempts: number;
+  /** Delay before the first automatic retry of a failed record (doubling after each attempt). */
+  failureRetryMs: number;
+  /** How long a flow pauses after a quota error that names no time. */
+  quotaPauseMs: number;
+  /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
+  salesforceLookBackMs: number;
+  /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, by flow name with `-` as `_`; they override the connector settings. */
+  schedules: Record<string, string>;
+}
+
 export interface Sage300Settings {
   /** The Web API root up to the tenant segment, e.g. `https://erp.example.com/Sage300WebApi/v1.0/-`. */
   baseUrl: string;
@@ -101,6 +225,10 @@ export interface Config {
    * trying one side, never for production, since the sandbox invents the other system's data.
    */
   unsafeMix: boolean;
+  /** Business settings from the environment: used when Salesforce's Custom Metadata cannot be read. */
+  settings: ConnectorSettings;
+  timings: ServiceTimings;
+  sync: SyncSettings;
 }
 
 /** A configuration problem, with one line an operator can act on. */
@@ -185,17 +313,35 @@ function requireBothSystems(env: Env, config: Config): boolean {
       ? `SF_LOGIN_URL is not set: Sage 300 is configured (SAGE300_URL), so Salesforce must be too (SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET); ${sandboxOnly}`
       : `SAGE300_URL is not set: Salesforce is configured (SF_LOGIN_URL), so Sage 300 must be too (SAGE300_URL, SAGE300_USER, SAGE300_PASSWORD); ${sandboxOnly}`,
   );
+/** The business settings the environment gives (package defaults for what it leaves out). */
+function businessSettings(env: Env): ConnectorSettings {
+  return {
+    ...defaultSettings,
+    creditPolicy: env.CREDIT_POLICY ?? defaultSettings.creditPolicy,
+    creditWarningThreshold: env.CREDIT_WARNING_THRESHOLD ?? defaultSettings.creditWarningThreshold,
+    customerNumberStrategy: env.CUSTOMER_NUMBER_STRATEGY ?? defaultSettings.customerNumberStrategy,
+    customerMatch: env.CUSTOMER_MATCH ?? defaultSettings.customerMatch,
+    defaultCustomerGroup: env.DEFAULT_CUSTOMER_GROUP ?? defaultSettings.defaultCustomerGroup,
+    defaultTerms: env.DEFAULT_TERMS ?? defaultSettings.defaultTerms,
+    defaultTaxGroup: env.DEFAULT_TAX_GROUP ?? defaultSettings.defaultTaxGroup,
+    defaultPriceList: env.DEFAULT_PRICE_LIST ?? defaultSettings.defaultPriceList,
+    defaultCurrency: env.DEFAULT_CURRENCY ?? defaultSettings.defaultCurrency,
+  };
+}
+
+/** `SYNC_SCHEDULE_<FLOW>` variables, by flow name with `-` as `_` (`SYNC_SCHEDULE_CUSTOMERS` → `customers`). */
+function scheduleVariables(source: NodeJS.ProcessEnv): Record<string, string> {
+  const schedules: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    const match = /^SYNC_SCHEDULE_([A-Z0-9_]+)$/.exec(name);
+    if (match?.[1] && value?.trim()) schedules[match[1].toLowerCase()] = value.trim();
+  }
+  return schedules;
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad or missing variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = issue?.path.join('.') ?? 'configuration';
-    throw new ConfigError(`${name} is invalid: ${issue?.message ?? 'unknown problem'}`);
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(schema, source);
   const config: Config = {
     env,
     apiKeys: (env.MIDDLEWARE_API_KEYS ?? '')
@@ -204,6 +350,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     databaseUrl: env.DATABASE_URL ?? 'sqlite://./data/connector.db',
     unsafeMix: false,
+    settings: businessSettings(env),
+    timings: {
+      settingsRefreshMs: env.SETTINGS_REFRESH_SECONDS * 1000,
+      orderClaimMs: env.ORDER_CLAIM_SECONDS * 1000,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+      orderVerifyDelayMs: env.ORDER_VERIFY_DELAY_MS,
+      apiDeadlineMs: Math.round(env.API_DEADLINE_SECONDS * 1000),
+      orderPushDeadlineMs: Math.round(env.ORDER_PUSH_DEADLINE_SECONDS * 1000),
+      orderWriteBackRetryMs: Math.round(env.ORDER_WRITE_BACK_RETRY_SECONDS * 1000),
+    },
+    sync: {
+      leaseMs: Math.round(env.SYNC_LEASE_SECONDS * 1000),
+      ...(env.SYNC_PAGE_SIZE === undefined ? {} : { pageSize: env.SYNC_PAGE_SIZE }),
+      failureMaxAttempts: env.SYNC_FAILURE_MAX_ATTEMPTS,
+      failureRetryMs: env.SYNC_FAILURE_RETRY_SECONDS * 1000,
+      quotaPauseMs: env.SYNC_QUOTA_PAUSE_SECONDS * 1000,
+      salesforceLookBackMs: env.SYNC_SALESFORCE_LOOKBACK_SECONDS * 1000,
+      schedules: scheduleVariables(source),
+    },
   };
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('MIDDLEWARE_API_KEYS holds a key shorter than 16 characters; use long random keys');

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { remainingMs, withoutDeadline } from '../domain/deadline.js';
 import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
 import type { RunRepository, SyncRun } from '../store/runs.js';
-import { SyncOperationError, type SyncRuntime } from '../sync/runtime.js';
 import { ServiceError } from './errors.js';
 import { ORDER_WRITE_BACK_QUEUE, type OrderWriteBacks } from './orderWriteBack.js';
 
@@ -52,8 +51,24 @@ export type FailureAction = z.infer<typeof failureActionSchema>;
 export const flowRunSchema = z.object({ flow: z.string(), run: runViewSchema.nullable() });
 export type FlowRun = z.infer<typeof flowRunSchema>;
 
-/** What the sync runtime offers the operations API. */
-export type FlowRuntime = Pick<SyncRuntime, 'flows' | 'runFlowNow' | 'retryFailure' | 'skipFailure'>;
+/**
+ * What the sync runtime offers the operations API. Its refusals (no such flow or failure, a closed failure) are
+ * ServiceErrors already.
+ */
+export interface FlowRuntime {
+  /** Runs a flow now, telling `onProgress` its run id; `skipped` when another process runs it or it is paused. */
+  runFlowNow(
+    name: string,
+    options?: { onProgress?: (progress: { runId: number }) => void },
+  ): Promise<{
+    outcome: string;
+    runId?: number;
+    skippedBecause?: 'busy' | 'paused';
+    message?: string;
+  }>;
+  retryFailure(id: number): Promise<{ failure: Pick<SyncFailure, 'status'> }>;
+  skipFailure(id: number): Promise<Pick<SyncFailure, 'status'>>;
+}
 
 export interface OperationsService {
   runs(query: { flow?: string; limit: number }): Promise<RunView[]>;
@@ -99,18 +114,6 @@ function failureView(failure: SyncFailure): FailureView {
   };
 }
 
-/** The runtime's refusals in the services' words. */
-async function translated<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SyncOperationError) {
-      throw new ServiceError(error.status === 404 ? 'not-found' : 'conflict', error.code, error.message);
-    }
-    throw error;
-  }
-}
-
 /** Sync runs, the failure queue and manual runs, for operators and the Salesforce console component. */
 export function createOperations(options: {
   runs: Pick<RunRepository, 'list' | 'get'>;
@@ -137,11 +140,11 @@ export function createOperations(options: {
     async retryFailure(id) {
       const queued = await options.failures.get(id);
       if (queued?.flow === ORDER_WRITE_BACK_QUEUE && options.writeBacks) return options.writeBacks.retry(id);
-      const { failure } = await translated(() => runtime().retryFailure(id));
+      const { failure } = await runtime().retryFailure(id);
       return { id, status: failure.status };
     },
     async skipFailure(id) {
-      const failure = await translated(() => runtime().skipFailure(id));
+      const failure = await runtime().skipFailure(id);
       return { id, status: failure.status };
     },
     async runFlow(flow) {
@@ -149,7 +152,7 @@ export function createOperations(options: {
       // still waiting at its deadline is answered with the run as it stands.
       let runId: number | undefined;
       const running = withoutDeadline(() =>
-        translated(() => runtime().runFlowNow(flow, { onProgress: (progress) => (runId = progress.runId) })),
+        runtime().runFlowNow(flow, { onProgress: (progress) => (runId = progress.runId) }),
       );
       const left = remainingMs();
       const result =
