@@ -1,16 +1,15 @@
 /**
  * The middleware process: configuration → store → Sage 300 and Salesforce (the embedded sandboxes for whichever is
- * not configured) → services → HTTP(S) server and sync scheduler. SIGTERM and SIGINT shut it down gracefully.
- * `npm start` runs this file; tests call `startMiddleware` with their own environment.
+ * not configured, loaded only then) → services → HTTP(S) server and sync scheduler. SIGTERM and SIGINT shut it down
+ * gracefully. `npm start` runs this file; tests call `startMiddleware` with their own environment.
  */
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { connectSystems, customMetadataFor, startSync } from './composition.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { withDeadline } from './domain/deadline.js';
 import { isErrorKind } from './domain/errors.js';
-import { serviceTimings, settingsFromEnvironment } from './config/settings.js';
-import { startEmbeddedSystems, type EmbeddedSystems } from './embedded.js';
+import type { EmbeddedSystems } from './embedded.js';
 import { apiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
 import { openApiDocument } from './http/openapi.js';
@@ -18,9 +17,9 @@ import { listen } from './http/server.js';
 import { countSageRequests, instrumentSalesforce } from './observability/instrument.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { createSage300Client, type Sage300Client } from './sage300/client.js';
+import type { Sage300Client } from './sage300/client.js';
 import type { TransportOptions } from './sage300/transport.js';
-import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
+import type { SalesforceClient } from './salesforce/client.js';
 import { createCustomerProvisioning } from './services/customerProvisioning.js';
 import { createFinancialsService } from './services/financials.js';
 import { createItemsService } from './services/items.js';
@@ -29,9 +28,8 @@ import { createOrderPush } from './services/orderPush.js';
 import { createOrderWriteBacks } from './services/orderWriteBack.js';
 import { createReadiness } from './services/readiness.js';
 import { salesforceRecords } from './services/salesforce-records.js';
-import { createSettingsProvider } from './services/settings.js';
 import { openStore, type Store } from './store/index.js';
-import { startSyncRuntime, type SyncRuntime } from './sync/runtime.js';
+import { processOwner, type SyncRuntime } from './sync/runtime.js';
 
 export interface StartOptions {
   /** The environment to configure from (default `process.env`). */
@@ -49,7 +47,8 @@ export interface RunningMiddleware {
   apiKeys: string[];
   /** The key generated for this run when none was configured (embedded mode only). */
   generatedKey?: string;
-  embedded: EmbeddedSystems;
+  /** The sandboxes started for the systems that are not configured; undefined when both are. */
+  embedded: EmbeddedSystems | undefined;
   store: Store;
   sage: Sage300Client;
   salesforce: SalesforceClient;
@@ -63,8 +62,7 @@ export interface RunningMiddleware {
 export async function startMiddleware(options: StartOptions = {}): Promise<RunningMiddleware> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
-  const fallbackSettings = settingsFromEnvironment(env);
-  const timings = serviceTimings(env);
+  const timings = config.timings;
   const fullyEmbedded = !config.sage300 && !config.salesforce;
   let apiKeys = config.apiKeys;
   let generatedKey: string | undefined;
@@ -79,7 +77,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
   }
   const logger = options.logger ?? createLogger(config.env.LOG_LEVEL);
   const announce = options.announce ?? (() => undefined);
-  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const owner = processOwner();
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -94,33 +92,25 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
   try {
     const store = await openStore(config.databaseUrl);
     closers.push(() => store.close());
-    const embedded = await startEmbeddedSystems(config);
-    closers.push(() => embedded.close());
-    const sageSettings = config.sage300 ?? embedded.sage300?.settings;
-    const salesforceSettings = config.salesforce ?? embedded.salesforce?.settings;
-    if (!sageSettings || !salesforceSettings) throw new Error('Sage 300 and Salesforce settings are both required');
-
     const metrics = createMetrics({ defaults: true });
-    const sage = createSage300Client(sageSettings, {
-      ...options.sage300Transport,
-      onRetry: (event) =>
-        logger.warn(
-          { request: `${event.method} ${event.path}`, attempt: event.attempt, delayMs: event.delayMs },
-          'Sage 300 retry',
-        ),
-      onRequest: countSageRequests(metrics),
+    const systems = await connectSystems(config, {
+      sage300Transport: {
+        ...options.sage300Transport,
+        onRetry: (event) =>
+          logger.warn(
+            { request: `${event.method} ${event.path}`, attempt: event.attempt, delayMs: event.delayMs },
+            'Sage 300 retry',
+          ),
+        onRequest: countSageRequests(metrics),
+      },
     });
-    closers.push(() => sage.close());
-    await checkSageAtStartUp(sage, sageSettings.company, logger);
-    const salesforce = instrumentSalesforce(createSalesforceClient(salesforceSettings), metrics);
+    closers.push(() => systems.close());
+    const { sage, embedded } = systems;
+    const salesforce = instrumentSalesforce(systems.salesforce, metrics);
+    await checkSageAtStartUp(sage, sage.transport.settings.company, logger);
 
-    const settings = createSettingsProvider({
-      query: (soql) => salesforce.queryAll(soql),
-      fallback: fallbackSettings,
-      refreshMs: timings.settingsRefreshMs,
-      logger,
-    });
-    const current = () => settings.current();
+    const metadata = customMetadataFor(config, salesforce, logger);
+    const current = () => metadata.current();
     const financials = createFinancialsService({
       sage,
       settings: current,
@@ -155,15 +145,14 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     });
     const items = createItemsService({ sage });
 
-    const connectorSettings = await settings.current();
-    const sync = await startSyncRuntime({
+    const sync = await startSync({
       config,
       store,
-      sage,
-      salesforce,
+      systems: { sage, salesforce },
       logger,
       owner,
-      schedules: { ...connectorSettings.schedules },
+      metadata,
+      schedule: config.env.SCHEDULER_ENABLED,
     });
     closers.push(() => sync.stop());
     const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync, writeBacks });
@@ -200,18 +189,18 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     closers.push(() => server.close(timings.shutdownGraceMs));
 
     announce(`Sage 300 ⇄ Salesforce connector listening on ${server.url}`);
-    if (embedded.sage300) announce(`  Sage 300:   embedded sandbox at ${embedded.sage300.sandbox.apiRoot}`);
-    if (embedded.salesforce) announce(`  Salesforce: embedded sandbox at ${embedded.salesforce.sandbox.loginUrl}`);
+    if (embedded?.sage300) announce(`  Sage 300:   embedded sandbox at ${embedded.sage300.sandbox.apiRoot}`);
+    if (embedded?.salesforce) announce(`  Salesforce: embedded sandbox at ${embedded.salesforce.sandbox.loginUrl}`);
     announce(`  Store:      ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
     if (config.unsafeMix) {
-      const fake = embedded.salesforce ? 'Salesforce' : 'Sage 300';
+      const fake = embedded?.salesforce ? 'Salesforce' : 'Sage 300';
       const warning = `UNSAFE_MIX_REAL_AND_SANDBOX: the real ${fake === 'Salesforce' ? 'Sage 300' : 'Salesforce'} runs against the embedded ${fake} sandbox, whose data is invented; never use this in production`;
       announce(`  WARNING: ${warning}`);
       logger.warn({ embedded: fake }, warning);
     }
     if (generatedKey) announce(`  API key (development only, new each start): ${generatedKey}`);
     logger.info(
-      { url: server.url, embedded: Object.keys(embedded).filter((k) => k !== 'close') },
+      { url: server.url, embedded: Object.keys(embedded ?? {}).filter((k) => k !== 'close') },
       'middleware started',
     );
 

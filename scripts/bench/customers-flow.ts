@@ -12,8 +12,8 @@ import { loadConfig } from '../../middleware/src/config/env.js';
 import type { Sage300Client } from '../../middleware/src/sage300/client.js';
 import { COLLECTION_SIZE } from '../../middleware/src/salesforce/writer.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
-import { startSyncRuntime, type SyncRuntime } from '../../middleware/src/sync/runtime.js';
-import { syncSettingsFromEnvironment } from '../../middleware/src/sync/settings.js';
+import { startSync } from '../../middleware/src/composition.js';
+import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import type { FlowRunResult } from '../../middleware/src/sync/engine.js';
 import { CUSTOMER_PAGE_SIZE, type CustomerCursor } from '../../middleware/src/sync/flows/customers.js';
 import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
@@ -46,8 +46,8 @@ const BULK_JOB_MINIMUM = 6;
 /** Job requests (under `/jobs/ingest/{id}`) besides status checks, as jsforce runs a job: upload, close, 3 reads. */
 const JOB_REQUESTS_BESIDES_CHECKS = 5;
 
-/** The sync settings as the middleware runs by default (`SYNC_PAGE_SIZE` unset: the flow's own page size). */
-const syncSettings = () => ({ ...syncSettingsFromEnvironment({}), mappingRefreshMs: 0 });
+/** The configuration as the middleware runs by default (`SYNC_PAGE_SIZE` unset: the flow's own page size). */
+const defaultConfig = () => loadConfig({});
 
 /** The fewest Salesforce requests for one upsert of `records`. */
 function writeBound(records: number): { bound: number; rule: string } {
@@ -128,7 +128,7 @@ export const customersFlowBenchmark: Benchmark = {
   async run(options): Promise<BenchmarkReport> {
     const sizes = options.sizes ?? this.defaultSizes;
     const measurements: Measurement[] = [];
-    const pageSize = syncSettings().pageSize ?? CUSTOMER_PAGE_SIZE;
+    const pageSize = defaultConfig().sync.pageSize ?? CUSTOMER_PAGE_SIZE;
     for (const size of sizes) {
       options.log?.(`customers-flow: seeding ${size} Sage customers`);
       const folder = mkdtempSync(join(tmpdir(), 'connector-bench-flow-'));
@@ -142,14 +142,11 @@ export const customersFlowBenchmark: Benchmark = {
         salesforce = await startSalesforceSandbox({ dailyLimit: 10_000_000 });
         client = sageClientFor(sage, SAGE_PAGE_SIZE);
         store = await openStore(`sqlite://${join(folder, 'connector.db')}`);
-        const config = loadConfig({});
-        runtime = await startSyncRuntime({
-          config,
+        runtime = await startSync({
+          config: defaultConfig(),
           store,
-          sage: client,
-          salesforce: salesforceClientFor(salesforce),
+          systems: { sage: client, salesforce: salesforceClientFor(salesforce) },
           logger: createLogger('silent'),
-          settings: syncSettings(),
           schedule: false,
         });
 

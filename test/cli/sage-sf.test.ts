@@ -120,7 +120,8 @@ describe('sage-sf misconfigured', () => {
     const first = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(first).toMatchObject({
       code: 0,
-      stdout: 'Applied 2 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back\n',
+      stdout:
+        'Applied 3 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, 2026-12-02-003-links-from-either-side\n',
     });
     const second = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(second).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' });

@@ -1,4 +1,5 @@
 // The state store's contract, run against SQLite and PostgreSQL alike.
+import { sql } from 'kysely';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { engines, type TestDatabase } from './test-databases.js';
 
@@ -31,6 +32,35 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
     expect(await again.migrate()).toEqual([]);
     await again.ping();
     await again.close();
+  });
+
+  it('upgrades links kept before a Salesforce Id named one link: the most recently synced keeps it', async () => {
+    // The schema as the first migration left it: a plain index, and two links holding one Salesforce Id.
+    await store.db.schema.dropIndex('sync_links_salesforce_key').execute();
+    await store.db.schema
+      .createIndex('sync_links_salesforce_id')
+      .on('sync_links')
+      .columns(['entity', 'salesforce_id'])
+      .execute();
+    await sql`delete from kysely_migration where name = '2026-12-01-002-links-from-either-side'`.execute(store.db);
+    const link = (key: string, syncedAt: string) => ({
+      entity: 'upgraded',
+      sage_key: key,
+      salesforce_id: '001DUP',
+      sage_hash: key,
+      salesforce_hash: key,
+      last_synced_at: syncedAt,
+      created_at: syncedAt,
+      updated_at: syncedAt,
+    });
+    await store.db
+      .insertInto('sync_links')
+      .values([link('EARLIER', '2026-04-01T00:00:00.000Z'), link('LATER', '2026-04-02T00:00:00.000Z')])
+      .execute();
+
+    expect(await store.migrate()).toEqual(['2026-12-01-002-links-from-either-side']);
+    expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
+    expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
   });
 
   describe('cursors', () => {
@@ -68,7 +98,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       await store.links.upsertMany('customer', [
         { sageKey: '1200', salesforceId: null, sageHash: 'h3', salesforceHash: null },
       ]);
-      const links = await store.links.getMany('customer', ['1100', '1200', '9999']);
+      const links = await store.links.getMany('customer', 'sage', ['1100', '1200', '9999']);
       expect([...links.keys()].sort()).toEqual(['1100', '1200']);
       expect(links.get('1200')).toMatchObject({ salesforceId: '001B', sageHash: 'h3', salesforceHash: 's2' });
       expect(await store.links.findBySalesforceId('customer', '001A')).toMatchObject({ sageKey: '1100' });
@@ -86,10 +116,40 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       await store.links.upsertMany('bulk', many);
       const found = await store.links.getMany(
         'bulk',
+        'sage',
         many.map((link) => link.sageKey),
       );
       expect(found.size).toBe(450);
       expect(found.get('K449')?.sageHash).toBe('h449');
+    });
+
+    it('finds links from the Salesforce side, by Salesforce Id', async () => {
+      await store.links.upsertMany('contact', [
+        { sageKey: 'C1', salesforceId: '003A', sageHash: 'h1', salesforceHash: 's1' },
+        { sageKey: 'C2', salesforceId: null, sageHash: 'h2', salesforceHash: null },
+      ]);
+      const links = await store.links.getMany('contact', 'salesforce', ['003A', '003Z']);
+      expect([...links.keys()]).toEqual(['003A']);
+      expect(links.get('003A')).toMatchObject({ sageKey: 'C1', salesforceHash: 's1' });
+    });
+
+    it('gives a Salesforce Id to one link only: the one it moved to', async () => {
+      await store.links.upsertMany('account', [
+        { sageKey: 'OLD', salesforceId: '001M', sageHash: 'h1', salesforceHash: 'h1' },
+      ]);
+      await store.links.upsertMany('account', [
+        { sageKey: 'NEW', salesforceId: '001M', sageHash: 'h2', salesforceHash: 'h2' },
+      ]);
+      expect(await store.links.findBySalesforceId('account', '001M')).toMatchObject({ sageKey: 'NEW' });
+      expect(await store.links.get('account', 'OLD')).toMatchObject({ salesforceId: null, sageHash: 'h1' });
+      await expect(
+        store.transaction((tx) =>
+          tx.links.upsertMany('account', [
+            { sageKey: 'OTHER', salesforceId: '001N', sageHash: null, salesforceHash: null },
+            { sageKey: 'THIRD', salesforceId: '001N', sageHash: null, salesforceHash: null },
+          ]),
+        ),
+      ).rejects.toThrow();
     });
   });
 

@@ -2,8 +2,7 @@
 import { MappingError, resolveMappings } from '../../middleware/src/config/mapping.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { SyncEngine, type EngineOptions } from '../../middleware/src/sync/engine.js';
-import { customersFlow } from '../../middleware/src/sync/flows/customers.js';
-import { sageCustomerSource } from '../../middleware/src/sync/systems.js';
+import { customersFlow, sageCustomerSource } from '../../middleware/src/sync/flows/customers.js';
 import { sqliteDatabase, type TestDatabase } from '../store/test-databases.js';
 import {
   accountsByCustomerNumber,

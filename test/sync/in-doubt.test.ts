@@ -1,5 +1,6 @@
 // Writes whose outcome is unknown: verified before any retry when writing twice would duplicate a record.
 // The flow here writes to an in-memory ledger that creates a new entry on every write (like Sage's POST OEOrders).
+import { z } from 'zod';
 import { ConnectorError } from '../../middleware/src/domain/errors.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { SyncEngine } from '../../middleware/src/sync/engine.js';
@@ -23,7 +24,8 @@ function ledgerFlow(options: { verify: boolean }) {
   const flow: SyncFlow<Row, { amount: number }, { after: string | null }> = {
     name: options.verify ? 'ledger-verified' : 'ledger-unverifiable',
     entity: options.verify ? 'ledger-verified' : 'ledger-unverifiable',
-    schedule: '* * * * *',
+    source: 'sage',
+    cursor: z.object({ after: z.string().nullable() }),
     pageSize: 10,
     idempotentWrites: false,
     startCursor: (saved) => (saved?.inProgress && saved.value ? saved.value : { after: null }),
@@ -44,7 +46,7 @@ function ledgerFlow(options: { verify: boolean }) {
           system: 'connector',
         });
       }
-      return records.map((record): WriteOutcome => ({ key: record.key, ok: true, created: true, salesforceId: null }));
+      return records.map((record): WriteOutcome => ({ key: record.key, ok: true, created: true, targetKey: null }));
     },
     fetch: async (keys) => source.filter((row) => keys.includes(row.key)),
   };
@@ -55,7 +57,7 @@ function ledgerFlow(options: { verify: boolean }) {
           .filter((record) => ledger.some((entry) => entry.key === record.key))
           .map((record): [string, WriteOutcome] => [
             record.key,
-            { key: record.key, ok: true, created: true, salesforceId: null },
+            { key: record.key, ok: true, created: true, targetKey: null },
           ]),
       );
   }

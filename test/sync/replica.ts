@@ -3,21 +3,13 @@
 import pino from 'pino';
 import { loadConfig } from '../../middleware/src/config/env.js';
 import { openStore } from '../../middleware/src/store/index.js';
-import { startSyncRuntime } from '../../middleware/src/sync/runtime.js';
-import { connectSystems } from '../../middleware/src/sync/systems.js';
+import { connectSystems, startSync } from '../../middleware/src/composition.js';
 
 const config = loadConfig(process.env);
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const store = await openStore(config.databaseUrl);
-const systems = await connectSystems(config, logger);
-const runtime = await startSyncRuntime({
-  config,
-  store,
-  sage: systems.sage,
-  salesforce: systems.salesforce,
-  logger,
-  schedule: true,
-});
+const systems = await connectSystems(config);
+const runtime = await startSync({ config, store, systems, logger, schedule: true });
 process.stdout.write(`ready ${runtime.owner}\n`);
 
 process.once('SIGTERM', () => {

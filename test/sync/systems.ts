@@ -6,9 +6,10 @@ import { loadConfig, type Config } from '../../middleware/src/config/env.js';
 import { createSage300Client } from '../../middleware/src/sage300/client.js';
 import { createSalesforceClient, type SalesforceClient } from '../../middleware/src/salesforce/index.js';
 import type { Store } from '../../middleware/src/store/index.js';
-import { startSyncRuntime, type SyncRuntime } from '../../middleware/src/sync/runtime.js';
+import { startSync } from '../../middleware/src/composition.js';
+import type { FlowRegistry } from '../../middleware/src/sync/registry.js';
+import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import type { SageClient } from '../../middleware/src/sync/systems.js';
-import type { SyncSettings } from '../../middleware/src/sync/settings.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -64,28 +65,30 @@ export async function startTestSystems(
 }
 
 /** Engine settings for tests: small pages, short leases, quick failure retries. */
-function testSettings(): SyncSettings {
-  return {
-    leaseMs: 5_000,
-    pageSize: 100,
-    failureMaxAttempts: 3,
-    failureRetryMs: 60_000,
-    quotaPauseMs: 60_000,
-    mappingRefreshMs: 0,
-    schedules: {},
-  };
-}
+const testSettings: Record<string, string> = {
+  SYNC_LEASE_SECONDS: '5',
+  SYNC_PAGE_SIZE: '100',
+  SYNC_FAILURE_MAX_ATTEMPTS: '3',
+  SYNC_FAILURE_RETRY_SECONDS: '60',
+  SYNC_QUOTA_PAUSE_SECONDS: '60',
+};
 
-/** The sync runtime over the test systems and the given store, without schedules: flows run only when asked. */
-export function startTestRuntime(systems: TestSystems, store: Store): Promise<SyncRuntime> {
-  return startSyncRuntime({
-    config: systems.config,
+/**
+ * The sync runtime over the test systems and the given store, without schedules: flows run only when asked. Built
+ * as the middleware and the CLI build theirs, with the built-in flows or the given registry.
+ */
+export function startTestRuntime(
+  systems: TestSystems,
+  store: Store,
+  options: { registry?: FlowRegistry } = {},
+): Promise<SyncRuntime> {
+  return startSync({
+    config: loadConfig({ ...systems.env, ...testSettings }),
     store,
-    sage: systems.sage,
-    salesforce: systems.salesforce,
+    systems,
     logger: silentLogger,
-    settings: testSettings(),
     schedule: false,
+    ...(options.registry ? { registry: options.registry } : {}),
   });
 }
 

@@ -5,7 +5,9 @@ import { ConfigError } from '../config/env.js';
 import { ORDER_WRITE_BACK_QUEUE, createOrderWriteBacks } from '../services/orderWriteBack.js';
 import { salesforceRecords } from '../services/salesforce-records.js';
 import type { FailureStatus } from '../store/index.js';
-import { builtInFlowSchedules, skipFailure, SyncOperationError } from '../sync/operations.js';
+import { builtInFlows } from '../sync/flows/index.js';
+import { resetCursor as forgetCursor, skipFailure } from '../sync/operations.js';
+import type { FlowRegistry } from '../sync/registry.js';
 import { flowStatuses } from '../sync/status.js';
 import { openContext } from './context.js';
 import { failuresText, runSummary, statusText } from './format.js';
@@ -36,10 +38,14 @@ function exitCodeOf(outcome: string): number {
   return outcome === 'succeeded' ? 0 : 1;
 }
 
-async function status(): Promise<void> {
-  const context = await openContext();
+async function status(registry: FlowRegistry): Promise<void> {
+  const context = await openContext(registry);
   try {
-    const flows = builtInFlowSchedules(context.settings);
+    // Without Salesforce, the schedules shown are those of the environment and the package defaults.
+    const flows = registry.schedules({
+      environment: context.config.sync.schedules,
+      connector: context.config.settings.schedules,
+    });
     const known = new Set(flows.map((flow) => flow.name));
     for (const cursor of await context.store.cursors.list()) {
       if (!known.has(cursor.flow)) flows.push({ name: cursor.flow, schedule: '-' });
@@ -53,9 +59,9 @@ async function status(): Promise<void> {
   }
 }
 
-async function run(flow: string, options: { full?: boolean; since?: Date }): Promise<void> {
+async function run(registry: FlowRegistry, flow: string, options: { full?: boolean; since?: Date }): Promise<void> {
   if (options.full && options.since) throw new ConfigError('Use either --full or --since, not both');
-  const context = await (await import('./runtime-context.js')).openRuntime();
+  const context = await (await import('./runtime-context.js')).openRuntime(registry);
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -101,12 +107,15 @@ async function run(flow: string, options: { full?: boolean; since?: Date }): Pro
   }
 }
 
-async function listFailures(options: {
-  flow?: string;
-  status: FailureStatus | 'active' | 'all';
-  limit: number;
-}): Promise<void> {
-  const context = await openContext();
+async function listFailures(
+  registry: FlowRegistry,
+  options: {
+    flow?: string;
+    status: FailureStatus | 'active' | 'all';
+    limit: number;
+  },
+): Promise<void> {
+  const context = await openContext(registry);
   try {
     const failures = await context.store.failures.list({
       ...(options.flow ? { flow: options.flow } : {}),
@@ -119,8 +128,8 @@ async function listFailures(options: {
   }
 }
 
-async function retryFailure(id: number): Promise<void> {
-  const context = await (await import('./runtime-context.js')).openRuntime();
+async function retryFailure(registry: FlowRegistry, id: number): Promise<void> {
+  const context = await (await import('./runtime-context.js')).openRuntime(registry);
   try {
     if ((await context.store.failures.get(id))?.flow === ORDER_WRITE_BACK_QUEUE) {
       await retryWriteBack(context, id);
@@ -156,8 +165,8 @@ async function retryWriteBack(context: CliRuntime, id: number): Promise<void> {
   process.exitCode = after === 'resolved' ? 0 : 1;
 }
 
-async function skip(id: number): Promise<void> {
-  const context = await openContext();
+async function skip(registry: FlowRegistry, id: number): Promise<void> {
+  const context = await openContext(registry);
   try {
     const failure = await skipFailure(context.store, id);
     out(`Failure ${id} (${failure.flow} ${failure.recordKey}) is skipped; it will not be retried.`);
@@ -166,24 +175,18 @@ async function skip(id: number): Promise<void> {
   }
 }
 
-async function resetCursor(flow: string): Promise<void> {
-  const context = await openContext();
+async function resetCursor(registry: FlowRegistry, flow: string): Promise<void> {
+  const context = await openContext(registry);
   try {
-    const known = builtInFlowSchedules(context.settings).map((entry) => entry.name);
-    if (!known.includes(flow))
-      throw new SyncOperationError(404, 'UNKNOWN_FLOW', `There is no flow named "${flow}"; flows: ${known.join(', ')}`);
-    const before = await context.store.cursors.get(flow);
-    await context.store.cursors.reset(flow);
-    out(
-      `${flow}: cursor reset (was ${before?.value ? JSON.stringify(before.value) : 'empty'}); the next run reads every record.`,
-    );
+    const before = await forgetCursor(context.store, registry, flow);
+    out(`${flow}: cursor reset (was ${before ? JSON.stringify(before) : 'empty'}); the next run reads every record.`);
   } finally {
     await context.close();
   }
 }
 
-async function migrate(): Promise<void> {
-  const context = await openContext({ migrate: false });
+async function migrate(registry: FlowRegistry): Promise<void> {
+  const context = await openContext(registry, { migrate: false });
   try {
     const applied = await context.store.migrate();
     out(
@@ -196,8 +199,9 @@ async function migrate(): Promise<void> {
   }
 }
 
-/** Builds the command line program. */
-export function buildProgram(): Command {
+/** Builds the command line program over a flow registry (the built-in flows unless given another). */
+export function buildProgram(registry: FlowRegistry = builtInFlows): Command {
+  const flowExample = `the flow: ${registry.names.join(', ')}`;
   const program = new Command('sage-sf')
     .description('Operate the Sage 300 ⇄ Salesforce connector: flows, runs, failures, cursors and the database.')
     .showHelpAfterError('(run sage-sf --help for usage)');
@@ -205,15 +209,15 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description('flows with their schedule, cursor, last run and counts, lease and failures; recent runs')
-    .action(status);
+    .action(() => status(registry));
 
   program
     .command('run')
     .description('run a flow now (with a progress bar and a closing summary)')
-    .argument('<flow>', 'the flow, e.g. customers')
+    .argument('<flow>', flowExample)
     .option('--full', 'ignore the cursor and read every record')
     .option('--since <date>', 'read what changed since this day (YYYY-MM-DD)', parseDay)
-    .action(run);
+    .action((flow: string, options: { full?: boolean; since?: Date }) => run(registry, flow, options));
 
   const failures = program.command('failures').description('the failure queue');
   failures
@@ -226,29 +230,31 @@ export function buildProgram(): Command {
         .default('active'),
     )
     .option('--limit <n>', 'at most this many', parseLimit, 100)
-    .action(listFailures);
+    .action((options: { flow?: string; status: FailureStatus | 'active' | 'all'; limit: number }) =>
+      listFailures(registry, options),
+    );
   failures
     .command('retry')
     .description('retry one failed record now')
     .argument('<id>', 'the failure id', parseId)
-    .action(retryFailure);
+    .action((id: number) => retryFailure(registry, id));
   failures
     .command('skip')
     .description('give up on one failed record')
     .argument('<id>', 'the failure id', parseId)
-    .action(skip);
+    .action((id: number) => skip(registry, id));
 
   program
     .command('reset-cursor')
     .description("forget a flow's cursor: its next run reads every record")
-    .argument('<flow>', 'the flow, e.g. customers')
-    .action(resetCursor);
+    .argument('<flow>', flowExample)
+    .action((flow: string) => resetCursor(registry, flow));
 
   program
     .command('db')
     .description('the state database')
     .command('migrate')
     .description('apply pending migrations')
-    .action(migrate);
+    .action(() => migrate(registry));
   return program;
 }

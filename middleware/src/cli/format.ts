@@ -1,5 +1,5 @@
 /** Plain-text rendering for the CLI: tables, times, counts. */
-import type { FlowStatus } from '../sync/runtime.js';
+import type { FlowStatus } from '../sync/status.js';
 import type { FlowRunResult } from '../sync/engine.js';
 import type { SyncFailure, SyncRun } from '../store/index.js';
 

@@ -1,13 +1,13 @@
 /** `sage-sf`: the connector's command line. Problems end in one line saying what to do, never a stack trace. */
 import { ConfigError } from '../config/env.js';
 import { ConnectorError } from '../domain/errors.js';
-import { SyncOperationError } from '../sync/operations.js';
+import { ServiceError } from '../services/errors.js';
 import { buildProgram } from './commands.js';
 
 /** One line for an error, and the exit code: 2 for configuration, 1 for everything else. */
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ConfigError) return { line: error.message, exitCode: 2 };
-  if (error instanceof SyncOperationError) return { line: error.message, exitCode: 1 };
+  if (error instanceof ServiceError) return { line: error.message, exitCode: 1 };
   if (error instanceof ConnectorError) return { line: `${error.system} ${error.code}: ${error.message}`, exitCode: 1 };
   let code = (error as { code?: unknown } | null)?.code;
   for (

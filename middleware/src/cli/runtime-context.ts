@@ -1,7 +1,7 @@
 /** The CLI's sync runtime: the store plus both systems (embedded sandboxes when not configured), without schedules. */
+import { connectSystems, startSync, type ConnectedSystems } from '../composition.js';
+import type { FlowRegistry } from '../sync/registry.js';
 import type { SyncRuntime } from '../sync/runtime.js';
-import { startSyncRuntime } from '../sync/runtime.js';
-import { connectSystems, type ConnectedSystems } from '../sync/systems.js';
 import { openContext, type CliContext } from './context.js';
 
 export interface CliRuntime extends CliContext {
@@ -10,25 +10,27 @@ export interface CliRuntime extends CliContext {
 }
 
 /** Opens the store, connects to both systems (embedded sandboxes when not configured) and starts the runtime without schedules. */
-export async function openRuntime(): Promise<CliRuntime> {
-  const context = await openContext();
+export async function openRuntime(registry: FlowRegistry): Promise<CliRuntime> {
+  const context = await openContext(registry);
   let systems: ConnectedSystems | undefined;
   try {
-    systems = await connectSystems(context.config, context.logger);
-    for (const system of systems.embedded) {
+    systems = await connectSystems(context.config);
+    if (systems.embedded?.sage300) {
       process.stderr.write(
-        `${system === 'sage300' ? 'SAGE300_URL' : 'SF_LOGIN_URL'} is not set: using the embedded ${
-          system === 'sage300' ? 'Sage 300' : 'Salesforce'
-        } sandbox (its data lasts as long as this command)\n`,
+        'SAGE300_URL is not set: using the embedded Sage 300 sandbox (its data lasts as long as this command)\n',
       );
     }
-    const runtime = await startSyncRuntime({
+    if (systems.embedded?.salesforce) {
+      process.stderr.write(
+        'SF_LOGIN_URL is not set: using the embedded Salesforce sandbox (its data lasts as long as this command)\n',
+      );
+    }
+    const runtime = await startSync({
       config: context.config,
       store: context.store,
-      sage: systems.sage,
-      salesforce: systems.salesforce,
+      systems,
       logger: context.logger,
-      settings: context.settings,
+      registry,
       schedule: false,
     });
     const connected = systems;

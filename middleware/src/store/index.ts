@@ -88,7 +88,7 @@ export { parseDatabaseUrl } from './database.js';
 export type { Engine } from './migrations.js';
 export type { Clock } from './clock.js';
 export type { FlowCursor, CursorRepository } from './cursors.js';
-export type { Link, LinkUpdate, LinkRepository } from './links.js';
+export type { Link, LinkSide, LinkUpdate, LinkRepository } from './links.js';
 export type { OrderLedgerEntry, OrderLedgerState, OrderLedgerRepository } from './order-ledger.js';
 export type { SyncFailure, FailureStatus, FailureReport, FailureRepository } from './failures.js';
 export type { SyncRun, RunOutcome, RunTrigger, RunCounts, RunRepository } from './runs.js';

@@ -1,12 +1,16 @@
 /**
  * Links: one row per record known on both sides (entity + Sage key), with its Salesforce Id and the content hash last
  * synced from each side. A flow writes a record only when its hash differs from the one stored here, which is also what
- * drops the connector's own echoes.
+ * drops the connector's own echoes. A link is found from either side: by Sage key, or by Salesforce Id (unique per
+ * entity), so flows in both directions share one row per record.
  */
 import { sql, type Kysely } from 'kysely';
 import { inBatches } from './batches.js';
 import { isoTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
+
+/** One of the two systems a link joins. */
+export type LinkSide = 'sage' | 'salesforce';
 
 export interface Link {
   entity: string;
@@ -27,9 +31,13 @@ export interface LinkUpdate {
 
 export interface LinkRepository {
   get(entity: string, sageKey: string): Promise<Link | undefined>;
-  /** The links of these keys, by key; keys without a link are absent. */
-  getMany(entity: string, sageKeys: readonly string[]): Promise<Map<string, Link>>;
+  /** The links of these keys of one side (Sage keys or Salesforce Ids), by that key; keys without a link are absent. */
+  getMany(entity: string, side: LinkSide, keys: readonly string[]): Promise<Map<string, Link>>;
   findBySalesforceId(entity: string, salesforceId: string): Promise<Link | undefined>;
+  /**
+   * Stores links. A Salesforce Id belongs to one link per entity: when a record's Salesforce Id moves to another Sage
+   * key (an Account re-keyed), the older link lets go of it.
+   */
   upsertMany(entity: string, links: readonly LinkUpdate[]): Promise<void>;
   count(entity: string): Promise<number>;
 }
@@ -58,16 +66,17 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
         .executeTakeFirst();
       return row && toLink(row);
     },
-    async getMany(entity, sageKeys) {
+    async getMany(entity, side, keys) {
+      const column = side === 'sage' ? 'sage_key' : 'salesforce_id';
       const found = new Map<string, Link>();
-      for (const part of inBatches([...new Set(sageKeys)])) {
+      for (const part of inBatches([...new Set(keys)])) {
         const rows = await db
           .selectFrom('sync_links')
           .selectAll()
           .where('entity', '=', entity)
-          .where('sage_key', 'in', part)
+          .where(column, 'in', part)
           .execute();
-        for (const row of rows) found.set(row.sage_key, toLink(row));
+        for (const row of rows) found.set((side === 'sage' ? row.sage_key : row.salesforce_id) as string, toLink(row));
       }
       return found;
     },
@@ -83,6 +92,20 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
     async upsertMany(entity, links) {
       const now = isoTime(clock());
       for (const part of inBatches(links)) {
+        const ids = part.flatMap((link) => (link.salesforceId === null ? [] : [link.salesforceId]));
+        if (ids.length > 0) {
+          await db
+            .updateTable('sync_links')
+            .set({ salesforce_id: null, updated_at: now })
+            .where('entity', '=', entity)
+            .where('salesforce_id', 'in', ids)
+            .where(
+              'sage_key',
+              'not in',
+              part.map((link) => link.sageKey),
+            )
+            .execute();
+        }
         await db
           .insertInto('sync_links')
           .values(

@@ -130,9 +130,45 @@ const orderWriteBack: Migration = {
   },
 };
 
+/**
+ * Links are found from either side: flows that read Salesforce look a record up by its Salesforce Id, so that Id
+ * names one link per entity. Where an older link still held an Id a newer one has, the older lets go of it.
+ */
+const linksFromEitherSide: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      update sync_links set salesforce_id = null
+      where salesforce_id is not null and exists (
+        select 1 from sync_links newer
+        where newer.entity = sync_links.entity and newer.salesforce_id = sync_links.salesforce_id
+          and (newer.last_synced_at > sync_links.last_synced_at
+            or (newer.last_synced_at = sync_links.last_synced_at and newer.sage_key > sync_links.sage_key)))
+    `.execute(db);
+    await db.schema.dropIndex('sync_links_salesforce_id').ifExists().execute();
+    await db.schema
+      .createIndex('sync_links_salesforce_key')
+      .on('sync_links')
+      .columns(['entity', 'salesforce_id'])
+      .unique()
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('sync_links_salesforce_key').ifExists().execute();
+    await db.schema
+      .createIndex('sync_links_salesforce_id')
+      .on('sync_links')
+      .columns(['entity', 'salesforce_id'])
+      .execute();
+  },
+};
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
-  return { '2026-11-25-001-sync-state': initial(engine), '2026-12-01-002-order-write-back': orderWriteBack };
+  return {
+    '2026-11-25-001-sync-state': initial(engine),
+    '2026-12-01-002-order-write-back': orderWriteBack,
+    '2026-12-02-003-links-from-either-side': linksFromEitherSide,
+  };
 }
 
 /**

@@ -7,10 +7,22 @@
  */
 import type { Logger } from 'pino';
 import { ConnectorError, isErrorKind } from '../domain/errors.js';
-import { contentHash } from '../domain/hash.js';
 import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger, SyncFailure } from '../store/index.js';
-import type { AnySyncFlow, PreparedRecord, RunOptions, WriteOutcome } from './flow.js';
+import type { AnySyncFlow, PreparedRecord, RunOptions, SavedCursor, WriteOutcome } from './flow.js';
 import { backoffDelay } from '../domain/backoff.js';
+import { loadCursor } from './cursor.js';
+import { holdFlowLease, LeaseLostError, type HeldLease } from './lease.js';
+import {
+  asConnectorError,
+  inDoubtRecords,
+  linkUpdates,
+  pageCounts,
+  planPage,
+  prepareRecords,
+  unverifiedWrite,
+  type PageFailure,
+  type WrittenRecord,
+} from './page-plan.js';
 import { defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
 
 export interface EngineOptions {
@@ -66,24 +78,12 @@ interface ActiveRun {
   /** Aborted on a stop request or when the flow lease is lost. */
   signal: AbortSignal;
   request: FlowRunRequest;
-  lease: string;
-}
-
-/** `error` itself when it already has a kind; otherwise a permanent connector error with `code` and its message. */
-function asConnectorError(error: unknown, code: string): ConnectorError {
-  return error instanceof ConnectorError
-    ? error
-    : new ConnectorError('permanent', errorReport(error).message, { code, system: 'connector' });
+  lease: HeldLease;
+  /** The flow's stored cursor, checked against its schema. */
+  saved: SavedCursor<unknown> | undefined;
 }
 
 const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 });
-
-class LeaseLostError extends Error {
-  constructor(flow: string) {
-    super(`Lost the lease of flow ${flow} to another process`);
-    this.name = 'LeaseLostError';
-  }
-}
 
 class StopRequested extends Error {
   constructor() {
@@ -97,8 +97,7 @@ function errorReport(error: unknown): { kind: ConnectorError['kind']; code: stri
   return { kind: 'permanent', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** The lease name of a flow. */
-export const flowLease = (flow: string) => `flow:${flow}`;
+export { flowLease } from './lease.js';
 
 /** Runs flows against the store. One engine per process; it may run several flows at once. */
 export class SyncEngine {
@@ -131,29 +130,20 @@ export class SyncEngine {
         return skipped('paused', `paused until ${saved.pausedUntil.toISOString()}: ${saved.pauseReason ?? 'quota'}`);
       }
     }
-    const lease = flowLease(flow.name);
-    const acquired = await store.leases.acquire(lease, owner, leaseMs, request.slot ? { slot: request.slot } : {});
-    if (!acquired) return skipped('busy', 'another process is running this flow or has run this tick');
-
     const stop = new AbortController();
     const onOuterAbort = () => stop.abort(new StopRequested());
+    const lease = await holdFlowLease({
+      leases: store.leases,
+      flow: flow.name,
+      owner,
+      leaseMs,
+      ...(request.slot ? { slot: request.slot } : {}),
+      onLost: (error) => stop.abort(error),
+      onRenewalError: (error) => logger.warn({ err: error, flow: flow.name }, 'could not renew the flow lease'),
+    });
+    if (!lease) return skipped('busy', 'another process is running this flow or has run this tick');
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (request.signal?.aborted) onOuterAbort();
-    let leaseLost = false;
-    const renewal = setInterval(
-      () => {
-        store.leases.renew(lease, owner, leaseMs).then(
-          (kept) => {
-            if (!kept && !leaseLost) {
-              leaseLost = true;
-              stop.abort(new LeaseLostError(flow.name));
-            }
-          },
-          (error: unknown) => logger.warn({ err: error, flow: flow.name }, 'could not renew the flow lease'),
-        );
-      },
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
 
     let runId: number;
     try {
@@ -164,9 +154,8 @@ export class SyncEngine {
         scheduledFor: request.slot ?? null,
       });
     } catch (error) {
-      clearInterval(renewal);
       request.signal?.removeEventListener('abort', onOuterAbort);
-      await store.leases.release(lease, owner).catch(() => undefined);
+      await lease.release().catch(() => undefined);
       throw error;
     }
     const counts = emptyCounts();
@@ -174,14 +163,15 @@ export class SyncEngine {
     let outcome: Exclude<RunOutcome, 'running'> = 'succeeded';
     let message: string | undefined;
     try {
+      const saved = loadCursor(flow, await store.cursors.get(flow.name));
       await store.runs.interruptAbandoned(flow.name, runId);
       await store.failures.reopenStale(flow.name);
-      const run: ActiveRun = { flow, runId, counts, signal: stop.signal, request, lease };
+      const run: ActiveRun = { flow, runId, counts, signal: stop.signal, request, lease, saved };
       const total = await this.retryDueFailures(run);
       const finished = request.failuresOnly ? !stop.signal.aborted : await this.readChanges(run, total);
       if (!finished) {
         outcome = 'interrupted';
-        message = leaseLost
+        message = lease.lost()
           ? 'the flow lease passed to another process'
           : 'stopped before the end; the next run resumes from the checkpoint';
       } else if (counts.failed > 0) {
@@ -208,10 +198,9 @@ export class SyncEngine {
         log.error({ err: error }, 'flow run failed; the next run resumes from the last checkpoint');
       }
     } finally {
-      clearInterval(renewal);
       request.signal?.removeEventListener('abort', onOuterAbort);
       await store.runs.finish(runId, outcome, message ?? null);
-      await store.leases.release(lease, owner);
+      await lease.release();
     }
     log.info({ outcome, ...counts }, 'flow run finished');
     return {
@@ -257,10 +246,9 @@ export class SyncEngine {
 
   /** Reads pages from the cursor and processes them; false when stopped before the end. */
   private async readChanges(run: ActiveRun, retried: number): Promise<boolean> {
-    const { flow, runId, counts, signal, request } = run;
+    const { flow, runId, counts, signal, request, saved } = run;
     const { store } = this.options;
-    const saved = await store.cursors.get(flow.name);
-    let cursor: unknown = flow.startCursor(saved ? { value: saved.value, inProgress: saved.inProgress } : undefined, {
+    let cursor: unknown = flow.startCursor(saved, {
       ...(request.full ? { full: true } : {}),
       ...(request.since ? { since: request.since } : {}),
     });
@@ -310,82 +298,47 @@ export class SyncEngine {
   private async processPage(
     run: ActiveRun,
     records: readonly unknown[],
-    options: {
-      cursor?: unknown;
-      forceWrite?: boolean;
-      extraFailures?: { key: string; error: ConnectorError; payload: unknown }[];
-    },
+    options: { cursor?: unknown; forceWrite?: boolean; extraFailures?: PageFailure[] },
   ): Promise<void> {
     const { flow, runId, counts, signal, lease } = run;
     const { store, owner, leaseMs } = this.options;
-    const failures: { key: string; error: ConnectorError; payload: unknown }[] = [...(options.extraFailures ?? [])];
-    const prepared = new Map<string, PreparedRecord<unknown>>();
-    for (const record of records) {
-      const key = flow.keyOf(record);
-      try {
-        const target = flow.map(record) as unknown;
-        prepared.set(key, { key, target, hash: contentHash(target) });
-      } catch (error) {
-        failures.push({ key, error: asConnectorError(error, 'MAPPING_FAILED'), payload: record });
-        prepared.delete(key);
-      }
-    }
-    const links = await store.links.getMany(flow.entity, [...prepared.keys()]);
-    // A record whose same content already failed waits for the failure queue's schedule instead of failing every run.
-    const parked = options.forceWrite
+    const forceWrite = options.forceWrite ?? false;
+    const mapped = prepareRecords(
+      records,
+      (record) => flow.keyOf(record),
+      (record) => flow.map(record) as unknown,
+    );
+    const keys = [...mapped.prepared.keys()];
+    const links = await store.links.getMany(flow.entity, flow.source, keys);
+    const parked = forceWrite
       ? new Map<string, SyncFailure>()
       : await store.failures.activeFor(
           flow.name,
           records.map((record) => flow.keyOf(record)),
         );
-    const toWrite: PreparedRecord<unknown>[] = [];
-    const unchanged: string[] = [];
-    const waiting: string[] = [];
-    for (const item of prepared.values()) {
-      const link = links.get(item.key);
-      const failure = parked.get(item.key);
-      if (!options.forceWrite && link && link.sageHash === item.hash) unchanged.push(item.key);
-      else if (failure && contentHash(failure.payload) === item.hash) waiting.push(item.key);
-      else toWrite.push(item);
-    }
-    for (let index = failures.length - 1; index >= 0; index--) {
-      const failure = failures[index];
-      const earlier = failure && parked.get(failure.key);
-      if (failure && earlier && contentHash(earlier.payload) === contentHash(failure.payload)) {
-        waiting.push(failure.key);
-        failures.splice(index, 1);
-      }
-    }
+    const plan = planPage({
+      prepared: mapped.prepared,
+      failures: [...(options.extraFailures ?? []), ...mapped.failures],
+      links,
+      parked,
+      source: flow.source,
+      forceWrite,
+    });
 
     // A record parked in doubt by a writer that is not idempotent is looked up before it is written again.
-    const active = options.forceWrite ? await store.failures.activeFor(flow.name, [...prepared.keys()]) : parked;
-    const inDoubt = flow.idempotentWrites
-      ? []
-      : toWrite.filter((item) => active.get(item.key)?.errorKind === 'in-doubt');
+    const active = forceWrite ? await store.failures.activeFor(flow.name, keys) : parked;
+    const inDoubt = inDoubtRecords(plan.toWrite, active, flow.idempotentWrites);
     const found = await this.verifyInDoubt(flow, inDoubt, signal);
     const unverifiable = new Set(flow.verify ? [] : inDoubt.map((item) => item.key));
-    const sending = toWrite.filter((item) => !found.has(item.key) && !unverifiable.has(item.key));
-    const sentOutcomes = sending.length > 0 ? await this.writeBatch(flow, sending, signal) : [];
+    const sending = plan.toWrite.filter((item) => !found.has(item.key) && !unverifiable.has(item.key));
     const outcomes: WriteOutcome[] = [
-      ...sentOutcomes,
-      ...[...found.values()],
-      ...inDoubt
-        .filter((item) => unverifiable.has(item.key))
-        .map((item): WriteOutcome => ({
-          key: item.key,
-          ok: false,
-          error: new ConnectorError(
-            'in-doubt',
-            'An earlier write of this record has an unknown outcome and cannot be verified',
-            {
-              code: 'UNVERIFIED_WRITE',
-              system: 'connector',
-            },
-          ),
-        })),
+      ...(sending.length > 0 ? await this.writeBatch(flow, sending, signal) : []),
+      ...found.values(),
+      ...[...unverifiable].map(unverifiedWrite),
     ];
-    const written: { item: PreparedRecord<unknown>; outcome: Extract<WriteOutcome, { ok: true }> }[] = [];
-    const byKey = new Map(toWrite.map((item) => [item.key, item]));
+    const failures = plan.failures;
+    const written: WrittenRecord[] = [];
+    const byKey = new Map(plan.toWrite.map((item) => [item.key, item]));
     for (const outcome of outcomes) {
       const item = byKey.get(outcome.key);
       if (!item) continue;
@@ -393,26 +346,12 @@ export class SyncEngine {
       else failures.push({ key: outcome.key, error: outcome.error, payload: item.target });
     }
 
-    const pageCounts: RunCounts = {
-      read: records.length,
-      created: written.filter((entry) => entry.outcome.created).length,
-      updated: written.filter((entry) => !entry.outcome.created).length,
-      unchanged: unchanged.length + waiting.length,
-      failed: failures.length,
-    };
+    const added = pageCounts(records.length, written, plan, failures.length);
     await store.transaction(async (tx: Repositories) => {
       // Fencing: only the lease holder may commit, so a process that lost its lease cannot move the checkpoint.
-      if (!(await tx.leases.renew(lease, owner, leaseMs))) throw new LeaseLostError(flow.name);
-      await tx.links.upsertMany(
-        flow.entity,
-        written.map(({ item, outcome }) => ({
-          sageKey: item.key,
-          salesforceId: outcome.salesforceId,
-          sageHash: item.hash,
-          salesforceHash: item.hash,
-        })),
-      );
-      await tx.failures.resolve(flow.name, [...written.map(({ item }) => item.key), ...unchanged]);
+      if (!(await tx.leases.renew(lease.name, owner, leaseMs))) throw new LeaseLostError(flow.name);
+      await tx.links.upsertMany(flow.entity, linkUpdates(flow.source, written));
+      await tx.failures.resolve(flow.name, [...written.map(({ item }) => item.key), ...plan.unchanged]);
       for (const failure of failures) {
         await tx.failures.record(flow.name, {
           recordKey: failure.key,
@@ -423,10 +362,10 @@ export class SyncEngine {
           nextAttemptAt: (attempts) => this.nextAttempt(attempts),
         });
       }
-      await tx.runs.addCounts(runId, pageCounts);
+      await tx.runs.addCounts(runId, added);
       if (options.cursor !== undefined) await tx.cursors.save(flow.name, options.cursor, { inProgress: true });
     });
-    for (const name of Object.keys(counts) as (keyof RunCounts)[]) counts[name] += pageCounts[name];
+    for (const name of Object.keys(counts) as (keyof RunCounts)[]) counts[name] += added[name];
   }
 
   private nextAttempt(attempts: number): Date | null {

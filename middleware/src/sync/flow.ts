@@ -1,8 +1,14 @@
 /**
- * What a sync flow declares: its schedule, an incremental paged reader from its cursor, a pure mapper, a batched writer
- * with one outcome per record, and how a record moves the cursor. The engine (`engine.ts`) does the rest.
+ * What a sync flow declares: which system it reads (the other is written), its cursor's shape, an incremental paged
+ * reader from its cursor, a pure mapper, a batched writer with one outcome per record, and how a record moves the
+ * cursor. The engine (`engine.ts`) does the rest, in the words of source and target, so both directions run on it.
  */
+import type { z } from 'zod';
 import type { ConnectorError } from '../domain/errors.js';
+import type { LinkSide } from '../store/index.js';
+
+/** One of the two systems a flow joins. */
+export type SystemSide = LinkSide;
 
 /** How a run was asked for. */
 export interface RunOptions {
@@ -26,18 +32,26 @@ export interface PreparedRecord<Target> {
   hash: string;
 }
 
-/** The outcome of writing one record. */
+/**
+ * The outcome of writing one record: on success, whether the target created it and its key there (the Salesforce Id
+ * of an upserted Account, the number of a created Sage customer; null when the target did not say).
+ */
 export type WriteOutcome =
-  | { key: string; ok: true; created: boolean; salesforceId: string | null }
+  | { key: string; ok: true; created: boolean; targetKey: string | null }
   | { key: string; ok: false; error: ConnectorError };
 
 export interface SyncFlow<Source, Target, Cursor> {
   /** The flow's name in schedules, the CLI and the API (`customers`). */
   name: string;
-  /** The links entity this flow keeps (`customer`). */
+  /** The links entity this flow keeps (`customer`); flows of one entity in both directions share its links. */
   entity: string;
-  /** Default cron schedule (overridable by configuration). */
-  schedule: string;
+  /** The system the flow reads; it writes the other. Record keys (`keyOf`) are this system's keys. */
+  source: SystemSide;
+  /**
+   * The cursor's shape. A stored cursor is parsed with it before a run starts; one that does not parse fails that run
+   * (naming `sage-sf reset-cursor`) instead of being read as something it is not.
+   */
+  cursor: z.ZodType<Cursor>;
   /**
    * Records per page, the engine's write unit: they are mapped, compared by hash, written in one call to `write` and
    * checkpointed together. Larger pages let the writer choose Salesforce's Bulk API for big first syncs; smaller ones
@@ -55,7 +69,7 @@ export interface SyncFlow<Source, Target, Cursor> {
   advance(cursor: Cursor | null, record: Source): Cursor;
   /** The cursor to keep once a run has read everything. */
   finish(cursor: Cursor | null): Cursor | null;
-  /** The record's key (the Sage key of its link). */
+  /** The record's key in the source system (the source side of its link). */
   keyOf(record: Source): string;
   /** Pure mapping to the other system's fields; throws a permanent ConnectorError for a value it cannot map. */
   map(record: Source): Target;

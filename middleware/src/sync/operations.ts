@@ -1,27 +1,24 @@
-/** Flow operations that need only the store: the built-in flows' schedules, skipping a failure. */
-import { defaultSettings } from '../domain/settings.js';
+/** Flow operations that need only the store and the registry: naming a flow, skipping a failure, resetting a cursor. */
+import { ServiceError } from '../services/errors.js';
 import type { Store, SyncFailure } from '../store/index.js';
-import type { SyncSettings } from './settings.js';
+import type { FlowRegistry } from './registry.js';
 
-/** An operation on something that does not exist or cannot take it; `status` is the HTTP status that fits. */
-export class SyncOperationError extends Error {
-  constructor(
-    readonly status: 404 | 409,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SyncOperationError';
-  }
+/** The refusal for a flow name the registry does not know; it lists the flows there are. */
+export function unknownFlow(name: string, registry: Pick<FlowRegistry, 'names'>): ServiceError {
+  return new ServiceError(
+    'not-found',
+    'UNKNOWN_FLOW',
+    `There is no flow named "${name}"; flows: ${registry.names.join(', ')}`,
+  );
 }
 
 /** Gives up on one failure-queue entry (no connection to either system needed). */
 export async function skipFailure(store: Store, id: number): Promise<SyncFailure> {
   const failure = await store.failures.get(id);
-  if (!failure) throw new SyncOperationError(404, 'FAILURE_NOT_FOUND', `There is no failure ${id}`);
+  if (!failure) throw new ServiceError('not-found', 'FAILURE_NOT_FOUND', `There is no failure ${id}`);
   if (!(await store.failures.skip(id))) {
-    throw new SyncOperationError(
-      409,
+    throw new ServiceError(
+      'conflict',
       'FAILURE_CLOSED',
       `Failure ${id} is ${failure.status}; only open failures can be skipped`,
     );
@@ -29,15 +26,10 @@ export async function skipFailure(store: Store, id: number): Promise<SyncFailure
   return (await store.failures.get(id)) as SyncFailure;
 }
 
-/** The built-in flows' names and default schedules (known without connecting to either system). */
-export function builtInFlowSchedules(
-  settings: Pick<SyncSettings, 'schedules'>,
-  connector: Record<string, string> = {},
-): { name: string; schedule: string }[] {
-  return [
-    {
-      name: 'customers',
-      schedule: settings.schedules.customers ?? connector.customers ?? defaultSettings.schedules.customers,
-    },
-  ];
+/** Forgets a registered flow's cursor, so its next run reads every record; answers the cursor it had. */
+export async function resetCursor(store: Store, registry: FlowRegistry, flow: string): Promise<unknown> {
+  if (!registry.find(flow)) throw unknownFlow(flow, registry);
+  const before = await store.cursors.get(flow);
+  await store.cursors.reset(flow);
+  return before?.value ?? null;
 }

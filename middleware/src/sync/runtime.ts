@@ -1,67 +1,43 @@
 /**
- * The sync runtime of one middleware process: the flows, their schedules, the field mappings (refreshed from
- * Salesforce), and the operations the API and the CLI offer (run now, runs, failures, retry, skip, status).
- * `stop()` is the graceful shutdown: no new ticks, runs under way finish their current page, save the checkpoint and
- * release their leases.
+ * The sync runtime of one middleware process: the registry's flows built from the connected systems, their schedules
+ * (followed as the connector settings change), and the operations the API and the CLI offer (run now, runs, failures,
+ * retry, skip, status). `stop()` is the graceful shutdown: no new ticks, runs under way finish their current page,
+ * save the checkpoint and release their leases.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config/env.js';
-import {
-  fieldMappingMetadataFields,
-  loadMappingConfiguration,
-  mappingsFromMetadata,
-  resolveMappings,
-  type MappingConfiguration,
-} from '../config/mapping.js';
-import { isErrorKind } from '../domain/errors.js';
-import type { FieldMapping } from '../domain/mapping.js';
-import type { FailureStatus, Store, SyncFailure, SyncRun, FlowCursor, Lease } from '../store/index.js';
+import type { SyncSettings } from '../config/env.js';
+import type { MappingConfiguration } from '../config/mapping.js';
+import { ServiceError } from '../services/errors.js';
+import type { CustomMetadata } from '../services/settings.js';
+import type { FailureStatus, Store, SyncFailure, SyncRun } from '../store/index.js';
 import { SyncEngine, type FlowRunResult, type Progress } from './engine.js';
-import { SyncOperationError, builtInFlowSchedules, skipFailure } from './operations.js';
-import { flowStatuses } from './status.js';
 import type { AnySyncFlow, RunOptions } from './flow.js';
-import { customersFlow } from './flows/customers.js';
+import { builtInFlows } from './flows/index.js';
+import { skipFailure, unknownFlow } from './operations.js';
+import { buildFlows, type FlowRegistry, type ScheduledFlow, type ScheduleSources } from './registry.js';
 import { parseSchedule, startScheduler, type Scheduler } from './scheduler.js';
-import { syncSettingsFromEnvironment, type SyncSettings } from './settings.js';
-import { sageCustomerSource, type SalesforcePort, type SageClient } from './systems.js';
+import { flowStatuses, type FlowStatus } from './status.js';
+import type { FlowPorts } from './systems.js';
 
 export interface SyncRuntimeOptions {
-  config: Config;
   store: Store;
-  sage: SageClient;
-  salesforce: SalesforcePort;
+  /** The connected systems the flows are built from. */
+  systems: FlowPorts;
+  /** Salesforce Custom Metadata: field mappings and the connector settings' schedules. */
+  metadata: CustomMetadata;
+  /** Engine settings and `SYNC_SCHEDULE_<FLOW>` schedules (the configuration's `sync`). */
+  settings: SyncSettings;
   logger: Logger;
-  /** The flows to run (default: the built-in flows). */
-  flows?: (context: FlowContext) => AnySyncFlow[];
-  /** Engine settings (default: from the environment). */
-  settings?: SyncSettings;
-  /** Tick the schedules (default: `SCHEDULER_ENABLED`). The CLI runs flows on demand only. */
-  schedule?: boolean;
-  /** Schedules from the connector settings (`Sage_Connector_Setting__mdt`), by flow; the environment overrides them. */
-  schedules?: Record<string, string>;
+  /** The flows (default: the built-in registry). */
+  registry?: FlowRegistry;
+  /** Tick the schedules. The CLI runs flows on demand only. */
+  schedule: boolean;
+  /** How often the scheduler reads Custom Metadata again, so schedules and mappings follow a change (0: never). */
+  metadataRefreshMs?: number;
   /** This process's name in leases and runs. */
   owner?: string;
-}
-
-/** What flows are built from. */
-export interface FlowContext {
-  sage: SageClient;
-  salesforce: SalesforcePort;
-  mappings: () => MappingConfiguration;
-  /** `SYNC_PAGE_SIZE` when set; otherwise each flow keeps its own page size. */
-  pageSize?: number;
-}
-
-export interface FlowStatus {
-  name: string;
-  schedule: string;
-  nextRun: Date | null;
-  cursor: FlowCursor | null;
-  lastRun: SyncRun | null;
-  lease: Lease | null;
-  failures: Record<FailureStatus, number>;
 }
 
 export interface RunNowOptions extends RunOptions {
@@ -71,8 +47,8 @@ export interface RunNowOptions extends RunOptions {
 
 export interface SyncRuntime {
   owner: string;
-  /** Names and schedules of the flows. */
-  flows(): { name: string; schedule: string }[];
+  /** Names and schedules in force of the flows. */
+  flows(): ScheduledFlow[];
   /** Runs a flow now (under its lease); answers `skipped` when another process is running it. */
   runFlowNow(name: string, options?: RunNowOptions): Promise<FlowRunResult>;
   status(): Promise<FlowStatus[]>;
@@ -84,23 +60,10 @@ export interface SyncRuntime {
   skipFailure(id: number): Promise<SyncFailure>;
   /** The field mappings in force. */
   mappings(): MappingConfiguration;
-  /** Re-reads the field mappings from Salesforce; keeps the current ones when the new ones are invalid. */
+  /** Reads Custom Metadata (field mappings and settings) again now; invalid mappings keep the previous ones. */
   refreshMappings(): Promise<void>;
+  /** Graceful stop: no new runs; runs under way end after their current page. */
   stop(): Promise<void>;
-}
-
-export { SyncOperationError, builtInFlowSchedules, skipFailure };
-
-/** The built-in flows. */
-export function defaultFlows(context: FlowContext): AnySyncFlow[] {
-  return [
-    customersFlow({
-      customers: sageCustomerSource(context.sage),
-      salesforce: context.salesforce,
-      mappings: context.mappings,
-      ...(context.pageSize === undefined ? {} : { pageSize: context.pageSize }),
-    }),
-  ];
 }
 
 /** A name for this process in leases and runs. */
@@ -108,40 +71,16 @@ export function processOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
-async function readMetadataMappings(salesforce: SalesforcePort): Promise<FieldMapping[]> {
-  const records = await salesforce.queryAll<Record<string, unknown>>(
-    `SELECT ${fieldMappingMetadataFields.join(', ')} FROM Sage_Field_Mapping__mdt`,
-  );
-  return mappingsFromMetadata(records);
-}
-
 /**
- * Starts the sync runtime: loads the field mappings (an invalid one stops start-up with a MappingError naming it),
- * validates the schedules, and, unless told not to, starts ticking them.
+ * Starts the sync runtime: loads the Custom Metadata (invalid field mappings stop start-up with a MappingError naming
+ * them), builds the registry's flows, validates their schedules, and, when asked, starts ticking them.
  */
 export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<SyncRuntime> {
-  const { config, store, logger } = options;
-  const settings = options.settings ?? syncSettingsFromEnvironment(process.env);
+  const { store, logger, settings, metadata } = options;
+  const registry = options.registry ?? builtInFlows;
   const owner = options.owner ?? processOwner();
   const log = logger.child({ component: 'sync', owner });
-
-  const fileMappings = loadMappingConfiguration(config.env.MAPPING_FILE).file;
-  let mappings: MappingConfiguration;
-  const loadMappings = async (): Promise<MappingConfiguration> => {
-    try {
-      return resolveMappings(fileMappings, await readMetadataMappings(options.salesforce));
-    } catch (error) {
-      if (isErrorKind(error, 'transient', 'quota', 'in-doubt')) {
-        log.warn(
-          { err: error },
-          'could not read Sage_Field_Mapping__mdt from Salesforce; using the mapping file and defaults',
-        );
-        return resolveMappings(fileMappings);
-      }
-      throw error;
-    }
-  };
-  mappings = await loadMappings();
+  await metadata.load();
 
   const engine = new SyncEngine({
     store,
@@ -151,16 +90,17 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     failureRetry: { maxAttempts: settings.failureMaxAttempts, baseMs: settings.failureRetryMs, capMs: 6 * 3_600_000 },
     quotaPauseMs: settings.quotaPauseMs,
   });
-  const context: FlowContext = {
-    sage: options.sage,
-    salesforce: options.salesforce,
-    mappings: () => mappings,
+  const flows = buildFlows(registry, options.systems, {
+    mappings: () => metadata.mappings(),
+    salesforceLookBackMs: settings.salesforceLookBackMs,
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
-  };
-  const flows = new Map((options.flows ?? defaultFlows)(context).map((flow) => [flow.name, flow]));
-  const scheduleOf = (flow: AnySyncFlow) =>
-    settings.schedules[flow.name] ?? options.schedules?.[flow.name] ?? flow.schedule;
-  for (const flow of flows.values()) parseSchedule(scheduleOf(flow), `The ${flow.name} flow's`);
+  });
+  const sources = (): ScheduleSources => ({
+    environment: settings.schedules,
+    connector: metadata.settingsNow().schedules,
+  });
+  const schedules = () => registry.schedules(sources());
+  for (const flow of schedules()) parseSchedule(flow.schedule, `The ${flow.name} flow's`);
 
   const running = new Set<Promise<unknown>>();
   const shutdown = new AbortController();
@@ -171,49 +111,42 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
   };
   const flowNamed = (name: string): AnySyncFlow => {
     const flow = flows.get(name);
-    if (!flow)
-      throw new SyncOperationError(
-        404,
-        'UNKNOWN_FLOW',
-        `There is no flow named "${name}"; flows: ${[...flows.keys()].join(', ')}`,
-      );
+    if (!flow) throw unknownFlow(name, registry);
     return flow;
   };
 
-  const scheduleEnabled = options.schedule ?? config.env.SCHEDULER_ENABLED;
   let scheduler: Scheduler | undefined;
-  if (scheduleEnabled) {
+  let refreshTimer: NodeJS.Timeout | undefined;
+  if (options.schedule) {
     scheduler = startScheduler(
-      [...flows.values()].map((flow) => ({
-        name: flow.name,
-        cron: scheduleOf(flow),
-        run: async (slot: Date) => {
-          const result = await track(
-            engine.run(flow, { trigger: 'schedule', slot, respectPause: true, signal: shutdown.signal }),
-          );
-          if (result.outcome === 'skipped')
-            log.debug({ flow: flow.name, slot, because: result.skippedBecause }, 'tick skipped');
-        },
-      })),
+      registry.definitions.map((definition) => {
+        const flow = flowNamed(definition.name);
+        return {
+          name: definition.name,
+          cron: () => registry.scheduleOf(definition, sources()),
+          run: async (slot: Date) => {
+            const result = await track(
+              engine.run(flow, { trigger: 'schedule', slot, respectPause: true, signal: shutdown.signal }),
+            );
+            if (result.outcome === 'skipped')
+              log.debug({ flow: flow.name, slot, because: result.skippedBecause }, 'tick skipped');
+          },
+        };
+      }),
       (job, error) => log.error({ err: error, flow: job }, 'scheduled run failed'),
     );
-  }
-  let refreshTimer: NodeJS.Timeout | undefined;
-  const refreshMappings = async () => {
-    try {
-      mappings = await loadMappings();
-    } catch (error) {
-      log.error({ err: error }, 'the field mappings read from Salesforce are invalid; keeping the previous ones');
+    const refreshMs = options.metadataRefreshMs ?? 0;
+    if (refreshMs > 0) {
+      refreshTimer = setInterval(() => {
+        metadata.refresh().catch((error: unknown) => log.error({ err: error }, 'could not refresh Custom Metadata'));
+      }, refreshMs);
+      refreshTimer.unref();
     }
-  };
-  if (scheduleEnabled && settings.mappingRefreshMs > 0) {
-    refreshTimer = setInterval(() => void refreshMappings(), settings.mappingRefreshMs);
-    refreshTimer.unref();
   }
 
   return {
     owner,
-    flows: () => [...flows.values()].map((flow) => ({ name: flow.name, schedule: scheduleOf(flow) })),
+    flows: schedules,
 
     async runFlowNow(name, runOptions = {}) {
       const flow = flowNamed(name);
@@ -229,23 +162,18 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
       );
     },
 
-    status: () =>
-      flowStatuses(
-        store,
-        [...flows.values()].map((flow) => ({ name: flow.name, schedule: scheduleOf(flow) })),
-        scheduler?.nextRuns() ?? {},
-      ),
+    status: () => flowStatuses(store, schedules(), scheduler?.nextRuns() ?? {}),
 
     listRuns: (query = {}) => store.runs.list(query),
     listFailures: (query = {}) => store.failures.list(query),
 
     async retryFailure(id) {
       const failure = await store.failures.get(id);
-      if (!failure) throw new SyncOperationError(404, 'FAILURE_NOT_FOUND', `There is no failure ${id}`);
+      if (!failure) throw new ServiceError('not-found', 'FAILURE_NOT_FOUND', `There is no failure ${id}`);
       const flow = flowNamed(failure.flow);
       if (!(await store.failures.requestRetry(id))) {
-        throw new SyncOperationError(
-          409,
+        throw new ServiceError(
+          'conflict',
           'FAILURE_CLOSED',
           `Failure ${id} is ${failure.status}; only open failures can be retried`,
         );
@@ -256,8 +184,8 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
 
     skipFailure: (id) => skipFailure(store, id),
 
-    mappings: () => mappings,
-    refreshMappings,
+    mappings: () => metadata.mappings(),
+    refreshMappings: () => metadata.refresh(),
 
     async stop() {
       scheduler?.stop();

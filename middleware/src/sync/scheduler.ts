@@ -1,13 +1,16 @@
 /**
  * Cron schedules (croner computes the times). Each tick passes its exact schedule time — the slot — to the job, so
  * replicas with the same schedule agree on which tick a run belongs to and the lease lets one of them run it.
+ * A job's schedule is read again every time its next tick is computed (at least every 30 seconds), so a schedule
+ * changed in the connector settings takes effect without a restart.
  */
 import { Cron } from 'croner';
 import { ConfigError } from '../config/env.js';
 
 export interface ScheduledJob {
   name: string;
-  cron: string;
+  /** The job's cron expression as it stands now. */
+  cron: () => string;
   /** Runs for one tick; a tick that comes while the previous run is still going is skipped. */
   run(slot: Date): Promise<void>;
 }
@@ -41,11 +44,25 @@ export function startScheduler(
   const upcoming = new Map<string, Date | null>();
 
   for (const job of jobs) {
-    const pattern = parseSchedule(job.cron, job.name);
+    let current = { cron: job.cron(), pattern: parseSchedule(job.cron(), job.name) };
+    /** The job's pattern now; a schedule that stopped being valid is reported once and the last valid one kept. */
+    const pattern = () => {
+      const cron = job.cron();
+      if (cron !== current.cron) {
+        try {
+          current = { cron, pattern: parseSchedule(cron, `The ${job.name} flow's`) };
+        } catch (error) {
+          onError(job.name, error);
+          current = { cron, pattern: current.pattern };
+        }
+      }
+      return current.pattern;
+    };
     let busy = false;
     const arm = (after: Date) => {
       if (stopped) return;
-      const next = pattern.nextRun(after);
+      // Never a tick in the past: after a schedule change, the new schedule counts from now.
+      const next = pattern().nextRun(new Date(Math.max(after.getTime(), Date.now())));
       upcoming.set(job.name, next);
       if (!next) return;
       const wait = next.getTime() - Date.now();

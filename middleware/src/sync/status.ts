@@ -1,12 +1,22 @@
 /** What the store says about each flow: cursor, last run, lease, failure counts. */
-import type { Store } from '../store/index.js';
-import { flowLease } from './engine.js';
-import type { FlowStatus } from './runtime.js';
+import type { FailureStatus, FlowCursor, Lease, Store, SyncRun } from '../store/index.js';
+import { flowLease } from './lease.js';
+import type { ScheduledFlow } from './registry.js';
+
+export interface FlowStatus {
+  name: string;
+  schedule: string;
+  nextRun: Date | null;
+  cursor: FlowCursor | null;
+  lastRun: SyncRun | null;
+  lease: Lease | null;
+  failures: Record<FailureStatus, number>;
+}
 
 /** The status of the named flows (with their schedules and next ticks, when known). */
 export async function flowStatuses(
   store: Store,
-  flows: readonly { name: string; schedule: string }[],
+  flows: readonly ScheduledFlow[],
   nextRuns: Record<string, Date | null> = {},
 ): Promise<FlowStatus[]> {
   const [cursors, runs, leases] = await Promise.all([

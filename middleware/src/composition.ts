@@ -1,0 +1,100 @@
+/**
+ * Assembling the sync side of a process, the same way for `main.ts` (the middleware) and `sage-sf` (the CLI): the
+ * connections to Sage 300 and Salesforce (an embedded sandbox for whichever is not configured, loaded only then), the
+ * Custom Metadata provider, and the sync runtime with the registry's flows.
+ */
+import type { Config } from './config/env.js';
+import { loadMappingConfiguration } from './config/mapping.js';
+import type { EmbeddedSystems } from './embedded.js';
+import type { Logger } from './observability/logger.js';
+import { createSage300Client, type Sage300Client } from './sage300/client.js';
+import type { TransportOptions } from './sage300/transport.js';
+import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
+import { createCustomMetadata, type CustomMetadata } from './services/settings.js';
+import type { Store } from './store/index.js';
+import type { FlowRegistry } from './sync/registry.js';
+import { startSyncRuntime, type SyncRuntime } from './sync/runtime.js';
+
+export interface ConnectedSystems {
+  sage: Sage300Client;
+  salesforce: SalesforceClient;
+  /** The sandboxes started for the systems that are not configured (none in production). */
+  embedded: EmbeddedSystems | undefined;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Sage transport tuning and hooks (retries, request counting). */
+  sage300Transport?: TransportOptions;
+}
+
+/**
+ * Connects to Sage 300 and Salesforce as configured. A system that is not configured runs on its embedded sandbox,
+ * started in this process on a free port (its data lives as long as the process), as `npm start` does. The sandbox
+ * code is imported only then, so a configured (production) process never loads it.
+ */
+export async function connectSystems(config: Config, options: ConnectOptions = {}): Promise<ConnectedSystems> {
+  const needsSandbox = !config.sage300 || !config.salesforce;
+  const embedded = needsSandbox ? await (await import('./embedded.js')).startEmbeddedSystems(config) : undefined;
+  const sageSettings = config.sage300 ?? embedded?.sage300?.settings;
+  const salesforceSettings = config.salesforce ?? embedded?.salesforce?.settings;
+  if (!sageSettings || !salesforceSettings) {
+    await embedded?.close();
+    throw new Error('Sage 300 and Salesforce settings are both required');
+  }
+  const sage = createSage300Client(sageSettings, options.sage300Transport);
+  return {
+    sage,
+    salesforce: createSalesforceClient(salesforceSettings),
+    embedded,
+    async close() {
+      sage.close();
+      await embedded?.close();
+    },
+  };
+}
+
+/** The Custom Metadata provider: settings and field mappings from Salesforce over those of the configuration. */
+export function customMetadataFor(
+  config: Config,
+  salesforce: Pick<SalesforceClient, 'queryAll'>,
+  logger: Logger,
+): CustomMetadata {
+  return createCustomMetadata({
+    query: (soql) => salesforce.queryAll(soql),
+    fallback: config.settings,
+    fileMappings: loadMappingConfiguration(config.env.MAPPING_FILE).file,
+    refreshMs: config.timings.settingsRefreshMs,
+    logger,
+  });
+}
+
+export interface SyncOptions {
+  config: Config;
+  store: Store;
+  systems: { sage: Sage300Client; salesforce: Pick<SalesforceClient, 'upsert' | 'queryAll'> };
+  logger: Logger;
+  /** Tick the schedules (the middleware, when `SCHEDULER_ENABLED`), or run flows on demand only (the CLI). */
+  schedule: boolean;
+  /** Shared with the API services when the process has them; otherwise one is made for the sync. */
+  metadata?: CustomMetadata;
+  /** The flows (default: the built-in registry). */
+  registry?: FlowRegistry;
+  owner?: string;
+}
+
+/** Starts the sync runtime over connected systems. */
+export function startSync(options: SyncOptions): Promise<SyncRuntime> {
+  const { config, logger } = options;
+  return startSyncRuntime({
+    store: options.store,
+    systems: { sage300: options.systems.sage, salesforce: options.systems.salesforce },
+    metadata: options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger),
+    settings: config.sync,
+    logger,
+    schedule: options.schedule,
+    metadataRefreshMs: config.timings.settingsRefreshMs,
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
+}

@@ -1,0 +1,8 @@
+/**
+ * The flow registry: every built-in flow, one line each. The runtime, the scheduler, `sage-sf`, the operations API and
+ * the Sync Console learn the flows from here; a new flow is its own file in this folder plus one line below.
+ */
+import { flowRegistry } from '../registry.js';
+import { customers } from './customers.js';
+
+export const builtInFlows = flowRegistry([customers]);

@@ -1,0 +1,111 @@
+/**
+ * What the flow registry holds: per flow, its name, where its schedule is set, the systems (ports) it needs, and how
+ * it is built from them. `flows/index.ts` lists the built-in flows; the runtime, the scheduler, the CLI and the
+ * operations API learn every flow from a registry and name none themselves.
+ */
+import type { MappingConfiguration } from '../config/mapping.js';
+import type { ConnectorSettings } from '../domain/settings.js';
+import type { AnySyncFlow } from './flow.js';
+import type { FlowPorts } from './systems.js';
+
+/** A system a flow reads or writes, as the flow sees it. */
+export type PortName = keyof FlowPorts;
+
+/** What every flow is built with, besides its ports. */
+export interface FlowContext {
+  /** The field mappings in force (refreshed from Salesforce Custom Metadata while the process runs). */
+  mappings: () => MappingConfiguration;
+  /** `SYNC_PAGE_SIZE` when set; otherwise each flow keeps its own page size. */
+  pageSize?: number;
+  /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
+  salesforceLookBackMs: number;
+}
+
+/** One flow in the registry. */
+export interface FlowDefinition<Ports extends PortName = PortName> {
+  /** The flow's name in schedules, the CLI, the API and the store (`customers`): lower case, digits and `-`. */
+  name: string;
+  /** The connector setting (`Sage_Connector_Setting__mdt`) that holds this flow's schedule, if one does. */
+  scheduleSetting?: keyof ConnectorSettings['schedules'];
+  /** The schedule when neither `SYNC_SCHEDULE_<NAME>` nor the connector setting gives one. */
+  defaultSchedule: string;
+  /** The systems the flow uses; it is built with these only. */
+  ports: readonly Ports[];
+  /** Builds the flow. */
+  build(ports: Pick<FlowPorts, Ports>, context: FlowContext): AnySyncFlow;
+}
+
+/** A flow definition, with its ports checked against what `build` uses. */
+export function defineFlow<Ports extends PortName>(definition: FlowDefinition<Ports>): FlowDefinition<Ports> {
+  return definition;
+}
+
+/** Schedules from configuration: the environment's `SYNC_SCHEDULE_<NAME>` and the connector settings. */
+export interface ScheduleSources {
+  /** By flow name with `-` as `_` (`SYNC_SCHEDULE_OVERDUE_TASKS` → `overdue_tasks`). */
+  environment: Readonly<Record<string, string>>;
+  connector: ConnectorSettings['schedules'];
+}
+
+/** A flow's name and schedule as the status, the CLI and the scheduler show them. */
+export interface ScheduledFlow {
+  name: string;
+  schedule: string;
+}
+
+export interface FlowRegistry {
+  /** The flows' names, in registry order. */
+  readonly names: readonly string[];
+  readonly definitions: readonly FlowDefinition[];
+  /** The flow of that name, if there is one. */
+  find(name: string): FlowDefinition | undefined;
+  /** The schedule in force for a flow: the environment, else its connector setting, else its default. */
+  scheduleOf(definition: FlowDefinition, sources: ScheduleSources): string;
+  /** Every flow with its schedule in force. */
+  schedules(sources: ScheduleSources): ScheduledFlow[];
+  /** This registry with more flows (the extension point for tests and optional flows). */
+  with(...definitions: FlowDefinition[]): FlowRegistry;
+}
+
+const FLOW_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** The environment key of a flow's schedule (`overdue-tasks` → `overdue_tasks`, from `SYNC_SCHEDULE_OVERDUE_TASKS`). */
+export const scheduleKey = (name: string) => name.replace(/-/g, '_');
+
+/** A registry of these flows; throws on a malformed or repeated name. */
+export function flowRegistry(definitions: readonly FlowDefinition[]): FlowRegistry {
+  const byName = new Map<string, FlowDefinition>();
+  for (const definition of definitions) {
+    if (!FLOW_NAME.test(definition.name)) {
+      throw new Error(`Flow name "${definition.name}" must be lower case letters, digits and "-" (at most 40)`);
+    }
+    if (byName.has(definition.name)) throw new Error(`Two flows are named "${definition.name}"`);
+    byName.set(definition.name, definition);
+  }
+  const scheduleOf = (definition: FlowDefinition, sources: ScheduleSources) =>
+    sources.environment[scheduleKey(definition.name)] ??
+    (definition.scheduleSetting ? sources.connector[definition.scheduleSetting] : undefined) ??
+    definition.defaultSchedule;
+  return {
+    names: [...byName.keys()],
+    definitions: [...byName.values()],
+    find: (name) => byName.get(name),
+    scheduleOf,
+    schedules: (sources) =>
+      [...byName.values()].map((definition) => ({ name: definition.name, schedule: scheduleOf(definition, sources) })),
+    with: (...more) => flowRegistry([...byName.values(), ...more]),
+  };
+}
+
+/** Builds every flow of the registry from the connected systems. */
+export function buildFlows(registry: FlowRegistry, ports: FlowPorts, context: FlowContext): Map<string, AnySyncFlow> {
+  const flows = new Map<string, AnySyncFlow>();
+  for (const definition of registry.definitions) {
+    const flow = definition.build(ports, context);
+    if (flow.name !== definition.name) {
+      throw new Error(`The flow registered as "${definition.name}" calls itself "${flow.name}"`);
+    }
+    flows.set(definition.name, flow);
+  }
+  return flows;
+}
