@@ -97,11 +97,16 @@ export function flowRegistry(definitions: readonly FlowDefinition[]): FlowRegist
   };
 }
 
-/** Builds every flow of the registry from the connected systems. */
+/** Builds every flow of the registry from the connected systems, each with the ports it declares. */
 export function buildFlows(registry: FlowRegistry, ports: FlowPorts, context: FlowContext): Map<string, AnySyncFlow> {
   const flows = new Map<string, AnySyncFlow>();
   for (const definition of registry.definitions) {
-    const flow = definition.build(ports, context);
+    // Only the ports it declares, so a flow cannot come to depend on a system it does not name.
+    const declared = Object.fromEntries(definition.ports.map((port) => [port, ports[port]])) as Pick<
+      FlowPorts,
+      PortName
+    >;
+    const flow = definition.build(declared, context);
     if (flow.name !== definition.name) {
       throw new Error(`The flow registered as "${definition.name}" calls itself "${flow.name}"`);
     }

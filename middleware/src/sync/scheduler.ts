@@ -31,14 +31,19 @@ export function parseSchedule(cron: string, what: string): Cron {
   }
 }
 
-/** Timers longer than this are re-armed, so clock changes and sleeping hosts do not delay a tick for long. */
+/**
+ * Timers longer than this are re-armed, so clock changes and sleeping hosts do not delay a tick for long, and a
+ * changed schedule is picked up within it.
+ */
 const MAX_TIMER_MS = 30_000;
 
 /** Starts ticking the jobs. */
 export function startScheduler(
   jobs: readonly ScheduledJob[],
   onError: (job: string, error: unknown) => void,
+  options: { recheckMs?: number } = {},
 ): Scheduler {
+  const recheckMs = options.recheckMs ?? MAX_TIMER_MS;
   let stopped = false;
   const timers = new Map<string, NodeJS.Timeout>();
   const upcoming = new Map<string, Date | null>();
@@ -66,10 +71,10 @@ export function startScheduler(
       upcoming.set(job.name, next);
       if (!next) return;
       const wait = next.getTime() - Date.now();
-      if (wait > MAX_TIMER_MS) {
+      if (wait > recheckMs) {
         timers.set(
           job.name,
-          setTimeout(() => arm(after), MAX_TIMER_MS),
+          setTimeout(() => arm(after), recheckMs),
         );
         return;
       }

@@ -79,6 +79,28 @@ describe('a flow added through the registry', () => {
     expect(status).toMatch(/Flow account-ledger[^\n]*\n {2}cursor: \{"stamp":"[^"]+","afterId":"001\w+"\}/);
   });
 
+  it('follows a schedule changed in the connector settings once Custom Metadata is read again, without a restart', async () => {
+    const settings = systems.salesforceSandbox.findOne(
+      'Sage_Connector_Setting__mdt',
+      (r) => r.DeveloperName === 'Default',
+    );
+    if (!settings) throw new Error('the package has no Default connector settings');
+    const customers = () => runtime.flows().find((flow) => flow.name === 'customers')?.schedule;
+    expect(customers()).toBe('*/15 * * * *');
+    systems.salesforceSandbox.update('Sage_Connector_Setting__mdt', settings.Id as string, {
+      Customer_Sync_Schedule__c: '*/20 * * * *',
+    });
+    try {
+      await runtime.refreshMappings();
+      expect(customers()).toBe('*/20 * * * *');
+    } finally {
+      systems.salesforceSandbox.update('Sage_Connector_Setting__mdt', settings.Id as string, {
+        Customer_Sync_Schedule__c: '*/15 * * * *',
+      });
+      await runtime.refreshMappings();
+    }
+  });
+
   it('stops only that flow when its stored cursor does not parse, naming sage-sf reset-cursor', async () => {
     await store.cursors.save('account-ledger', { stamp: 'yesterday', afterId: 42 }, { inProgress: false });
     const failed = await runtime.runFlowNow('account-ledger');

@@ -1,0 +1,66 @@
+// The flow registry: names, schedules in force, and building flows from the ports they declare.
+import { defaultSettings } from '../../middleware/src/domain/settings.js';
+import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
+import { buildFlows, defineFlow, flowRegistry } from '../../middleware/src/sync/registry.js';
+import type { FlowPorts } from '../../middleware/src/sync/systems.js';
+
+const sources = { environment: {}, connector: defaultSettings.schedules };
+
+describe('the flow registry', () => {
+  it('lists the built-in flows with their schedules from the environment, the connector settings or the default', () => {
+    expect(builtInFlows.names).toEqual(['customers']);
+    expect(builtInFlows.schedules(sources)).toEqual([{ name: 'customers', schedule: '*/15 * * * *' }]);
+    const customers = builtInFlows.find('customers');
+    if (!customers) throw new Error('customers is not registered');
+    expect(
+      builtInFlows.scheduleOf(customers, { ...sources, connector: { ...sources.connector, customers: '0 * * * *' } }),
+    ).toBe('0 * * * *');
+    expect(builtInFlows.scheduleOf(customers, { ...sources, environment: { customers: '*/5 * * * *' } })).toBe(
+      '*/5 * * * *',
+    );
+  });
+
+  it('gives a flow without a connector setting its default schedule, overridable as SYNC_SCHEDULE_<NAME>', () => {
+    const nightly = defineFlow({
+      name: 'overdue-tasks',
+      defaultSchedule: '0 7 * * *',
+      ports: [],
+      build: () => ({}) as never,
+    });
+    const registry = builtInFlows.with(nightly);
+    expect(registry.names).toEqual(['customers', 'overdue-tasks']);
+    expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
+    expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
+    expect(builtInFlows.names).toEqual(['customers']);
+  });
+
+  it('refuses two flows of one name and names that would not fit a URL or a lease', () => {
+    const flow = (name: string) =>
+      defineFlow({ name, defaultSchedule: '* * * * *', ports: [], build: () => ({}) as never });
+    expect(() => builtInFlows.with(flow('customers'))).toThrow('Two flows are named "customers"');
+    expect(() => flowRegistry([flow('Invoices')])).toThrow(/Flow name "Invoices" must be lower case/);
+  });
+
+  it('builds each flow with the ports it declares, and checks the flow keeps its registered name', () => {
+    const seen: string[][] = [];
+    const ports = { sage300: {}, salesforce: {} } as unknown as FlowPorts;
+    const registry = flowRegistry([
+      defineFlow({
+        name: 'echo',
+        defaultSchedule: '* * * * *',
+        ports: ['salesforce'],
+        build: (given) => {
+          seen.push(Object.keys(given));
+          return { name: 'echo' } as never;
+        },
+      }),
+    ]);
+    const context = { mappings: () => ({}) as never, salesforceLookBackMs: 0 };
+    expect([...buildFlows(registry, ports, context).keys()]).toEqual(['echo']);
+    expect(seen).toEqual([['salesforce']]);
+    const misnamed = flowRegistry([
+      defineFlow({ name: 'echo', defaultSchedule: '* * * * *', ports: [], build: () => ({ name: 'other' }) as never }),
+    ]);
+    expect(() => buildFlows(misnamed, ports, context)).toThrow('The flow registered as "echo" calls itself "other"');
+  });
+});
