@@ -1,6 +1,6 @@
 // A flow's lease while it runs, against a real SQLite store (no sandbox).
 import { openStore, type Store } from '../../middleware/src/store/index.js';
-import { flowLease, holdFlowLease, LeaseLostError, renewalInterval } from '../../middleware/src/sync/lease.js';
+import { flowLease, holdFlowLease, renewalInterval, type LeaseLostError } from '../../middleware/src/sync/lease.js';
 import { sqliteDatabase, type TestDatabase } from '../store/test-databases.js';
 
 describe('a flow lease', () => {

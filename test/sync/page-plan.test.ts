@@ -132,14 +132,15 @@ describe('planning a page', () => {
   it('links written records by source and target key, on either side', () => {
     const item = prepared.get('A');
     if (!item) throw new Error('A was not prepared');
-    const written = [{ item, outcome: { key: 'A', ok: true as const, created: true, targetKey: 'T-1' } }];
+    const outcome = { key: 'A', ok: true as const, created: true, targetKey: 'T-1' };
+    const written = [{ item, outcome }];
     expect(linkUpdates('sage', written)).toEqual([
       { sageKey: 'A', salesforceId: 'T-1', sageHash: item.hash, salesforceHash: item.hash },
     ]);
     expect(linkUpdates('salesforce', written)).toEqual([
       { sageKey: 'T-1', salesforceId: 'A', sageHash: item.hash, salesforceHash: item.hash },
     ]);
-    expect(linkUpdates('salesforce', [{ item, outcome: { ...written[0]!.outcome, targetKey: null } }])).toEqual([]);
+    expect(linkUpdates('salesforce', [{ item, outcome: { ...outcome, targetKey: null } }])).toEqual([]);
     expect(pageCounts(4, written, { unchanged: ['B'], waiting: ['C'] }, 1)).toEqual({
       read: 4,
       created: 1,
