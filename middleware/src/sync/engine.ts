@@ -97,8 +97,6 @@ function errorReport(error: unknown): { kind: ConnectorError['kind']; code: stri
   return { kind: 'permanent', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }
 
-export { flowLease } from './lease.js';
-
 /** Runs flows against the store. One engine per process; it may run several flows at once. */
 export class SyncEngine {
   private readonly backoff: BackoffPolicy;
