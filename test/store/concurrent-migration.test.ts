@@ -11,7 +11,11 @@ describe.each(engines)('starting several replicas at once on %s', (_name, makeDa
       stores.push(...opened);
       const applied = await Promise.all(stores.map((store) => store.migrate()));
 
-      expect(applied.flat()).toEqual(['2026-11-25-001-sync-state', '2026-12-01-002-order-write-back']);
+      expect(applied.flat()).toEqual([
+        '2026-11-25-001-sync-state',
+        '2026-12-01-002-order-write-back',
+        '2026-12-02-003-links-from-either-side',
+      ]);
       await Promise.all(stores.map((store) => store.ping()));
       expect(await stores[0]?.runs.list()).toEqual([]);
     } finally {
