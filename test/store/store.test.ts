@@ -142,22 +142,6 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       ]);
       expect(await store.links.findBySalesforceId('account', '001M')).toMatchObject({ sageKey: 'NEW' });
       expect(await store.links.get('account', 'OLD')).toMatchObject({ salesforceId: null, sageHash: 'h1' });
-      // The database itself refuses a second link holding the same Salesforce Id.
-      await expect(
-        store.db
-          .insertInto('sync_links')
-          .values({
-            entity: 'account',
-            sage_key: 'OTHER',
-            salesforce_id: '001M',
-            sage_hash: null,
-            salesforce_hash: null,
-            last_synced_at: now.toISOString(),
-            created_at: now.toISOString(),
-            updated_at: now.toISOString(),
-          })
-          .execute(),
-      ).rejects.toThrow();
     });
   });
 

@@ -26,7 +26,7 @@ describe('two replicas on PostgreSQL', () => {
       SYNC_SCHEDULE_CUSTOMERS: '*/2 * * * * *',
       SYNC_LEASE_SECONDS: '2',
       SYNC_PAGE_SIZE: '25',
-      MAPPING_REFRESH_SECONDS: '0',
+      SETTINGS_REFRESH_SECONDS: '0',
     };
     replicas = [0, 1].map(() => ({ child: startChild('test/sync/replica.ts', [], env), owner: '' }));
     for (const replica of replicas) {
