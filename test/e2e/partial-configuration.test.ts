@@ -75,8 +75,8 @@ describe('a configuration that names only one system', () => {
       announce: (line) => lines.push(line),
     });
     try {
-      expect(running.embedded.salesforce).toBeDefined();
-      expect(running.embedded.sage300).toBeUndefined();
+      expect(running.embedded?.salesforce).toBeDefined();
+      expect(running.embedded?.sage300).toBeUndefined();
       expect(lines.join('\n')).toMatch(
         /WARNING: UNSAFE_MIX_REAL_AND_SANDBOX: the real Sage 300 runs against the embedded Salesforce sandbox/,
       );
@@ -88,8 +88,8 @@ describe('a configuration that names only one system', () => {
   it('still runs on both sandboxes when nothing is configured', async () => {
     const running = await startMiddleware({ env: { ...common } });
     try {
-      expect(running.embedded.sage300).toBeDefined();
-      expect(running.embedded.salesforce).toBeDefined();
+      expect(running.embedded?.sage300).toBeDefined();
+      expect(running.embedded?.salesforce).toBeDefined();
     } finally {
       await running.close();
     }

@@ -42,7 +42,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .on('sync_links')
       .columns(['entity', 'salesforce_id'])
       .execute();
-    await sql`delete from kysely_migration where name = '2026-12-01-002-links-from-either-side'`.execute(store.db);
+    await sql`delete from kysely_migration where name = '2026-12-02-003-links-from-either-side'`.execute(store.db);
     const link = (key: string, syncedAt: string) => ({
       entity: 'upgraded',
       sage_key: key,
@@ -58,7 +58,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .values([link('EARLIER', '2026-04-01T00:00:00.000Z'), link('LATER', '2026-04-02T00:00:00.000Z')])
       .execute();
 
-    expect(await store.migrate()).toEqual(['2026-12-01-002-links-from-either-side']);
+    expect(await store.migrate()).toEqual(['2026-12-02-003-links-from-either-side']);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
   });

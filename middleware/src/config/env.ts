@@ -313,6 +313,8 @@ function requireBothSystems(env: Env, config: Config): boolean {
       ? `SF_LOGIN_URL is not set: Sage 300 is configured (SAGE300_URL), so Salesforce must be too (SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET); ${sandboxOnly}`
       : `SAGE300_URL is not set: Salesforce is configured (SF_LOGIN_URL), so Sage 300 must be too (SAGE300_URL, SAGE300_USER, SAGE300_PASSWORD); ${sandboxOnly}`,
   );
+}
+
 /** The business settings the environment gives (package defaults for what it leaves out). */
 function businessSettings(env: Env): ConnectorSettings {
   return {
