@@ -210,7 +210,10 @@ describe('hostile and malformed requests', () => {
     ['/api/v1/customers/1200/financials?fresh=yes', 'fresh: must be true or false'],
     ['/api/v1/customers/1200/financials?%24filter=x', 'query: Unrecognized key: "$filter"'],
     ['/api/v1/sync/failures?status=everything', 'status: must be active, open, retrying, resolved or skipped'],
-    ['/api/v1/sync/runs?flow=DROP%20TABLE', 'flow: must be a flow name such as customers or invoices'],
+    [
+      '/api/v1/sync/runs?flow=DROP%20TABLE',
+      'flow: must be a flow name: a letter, then letters, digits and "-" (at most 40), such as customers or creditAlerts',
+    ],
   ])('answers %s with 400 naming the parameter', async (path, message) => {
     const answer = await system.api<ErrorAnswer>('GET', path);
     expect(answer.status).toBe(400);

@@ -1,4 +1,5 @@
 // The flow registry: names, schedules in force, and building flows from the ports they declare.
+import { scheduleKey } from '../../middleware/src/domain/flow-names.js';
 import { defaultSettings } from '../../middleware/src/domain/settings.js';
 import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 import { buildFlows, defineFlow, flowRegistry } from '../../middleware/src/sync/registry.js';
@@ -34,11 +35,25 @@ describe('the flow registry', () => {
     expect(builtInFlows.names).toEqual(['customers']);
   });
 
+  it("reads a camelCase flow's schedule from SYNC_SCHEDULE_ with its words split by _", () => {
+    const alerts = defineFlow({
+      name: 'creditAlerts',
+      defaultSchedule: '0 6 * * *',
+      ports: [],
+      build: () => ({}) as never,
+    });
+    const registry = builtInFlows.with(alerts);
+    expect(registry.scheduleOf(alerts, { ...sources, environment: { credit_alerts: '0 9 * * *' } })).toBe('0 9 * * *');
+    expect(scheduleKey('revenueReconciliation')).toBe('revenue_reconciliation');
+    expect(scheduleKey('overdue-tasks')).toBe('overdue_tasks');
+  });
+
   it('refuses two flows of one name and names that would not fit a URL or a lease', () => {
     const flow = (name: string) =>
       defineFlow({ name, defaultSchedule: '* * * * *', ports: [], build: () => ({}) as never });
     expect(() => builtInFlows.with(flow('customers'))).toThrow('Two flows are named "customers"');
-    expect(() => flowRegistry([flow('Invoices')])).toThrow(/Flow name "Invoices" must be lower case/);
+    expect(() => flowRegistry([flow('Invoices')])).toThrow(/Flow name "Invoices" must be a letter, then letters/);
+    expect(() => flowRegistry([flow('credit alerts')])).toThrow(/Flow name "credit alerts" must be/);
   });
 
   it('builds each flow with the ports it declares, and checks the flow keeps its registered name', () => {

@@ -184,7 +184,7 @@ export interface SyncSettings {
   quotaPauseMs: number;
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
   salesforceLookBackMs: number;
-  /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, by flow name with `-` as `_`; they override the connector settings. */
+  /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, keyed by `scheduleKey` of the flow name; they override the connector settings. */
   schedules: Record<string, string>;
 }
 
@@ -331,7 +331,7 @@ function businessSettings(env: Env): ConnectorSettings {
   };
 }
 
-/** `SYNC_SCHEDULE_<FLOW>` variables, by flow name with `-` as `_` (`SYNC_SCHEDULE_CUSTOMERS` → `customers`). */
+/** `SYNC_SCHEDULE_<FLOW>` variables, keyed as `scheduleKey` keys a flow name (`SYNC_SCHEDULE_CREDIT_ALERTS` → `credit_alerts`). */
 function scheduleVariables(source: NodeJS.ProcessEnv): Record<string, string> {
   const schedules: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {

@@ -4,6 +4,7 @@
  * operations API learn every flow from a registry and name none themselves.
  */
 import type { MappingConfiguration } from '../config/mapping.js';
+import { FLOW_NAME, FLOW_NAME_RULE, scheduleKey } from '../domain/flow-names.js';
 import type { ConnectorSettings } from '../domain/settings.js';
 import type { AnySyncFlow } from './flow.js';
 import type { FlowPorts } from './systems.js';
@@ -42,7 +43,7 @@ export function defineFlow<Ports extends PortName>(definition: FlowDefinition<Po
 
 /** Schedules from configuration: the environment's `SYNC_SCHEDULE_<NAME>` and the connector settings. */
 export interface ScheduleSources {
-  /** By flow name with `-` as `_` (`SYNC_SCHEDULE_OVERDUE_TASKS` → `overdue_tasks`). */
+  /** By `scheduleKey` of the flow name (`SYNC_SCHEDULE_CREDIT_ALERTS` → `credit_alerts`, for `creditAlerts`). */
   environment: Readonly<Record<string, string>>;
   connector: ConnectorSettings['schedules'];
 }
@@ -67,17 +68,12 @@ export interface FlowRegistry {
   with(...definitions: FlowDefinition[]): FlowRegistry;
 }
 
-const FLOW_NAME = /^[a-z][a-z0-9-]{0,39}$/;
-
-/** The environment key of a flow's schedule (`overdue-tasks` → `overdue_tasks`, from `SYNC_SCHEDULE_OVERDUE_TASKS`). */
-export const scheduleKey = (name: string) => name.replace(/-/g, '_');
-
 /** A registry of these flows; throws on a malformed or repeated name. */
 export function flowRegistry(definitions: readonly FlowDefinition[]): FlowRegistry {
   const byName = new Map<string, FlowDefinition>();
   for (const definition of definitions) {
     if (!FLOW_NAME.test(definition.name)) {
-      throw new Error(`Flow name "${definition.name}" must be lower case letters, digits and "-" (at most 40)`);
+      throw new Error(`Flow name "${definition.name}" must be ${FLOW_NAME_RULE}`);
     }
     if (byName.has(definition.name)) throw new Error(`Two flows are named "${definition.name}"`);
     byName.set(definition.name, definition);

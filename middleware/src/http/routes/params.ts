@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { customerNumber as sageCustomerNumber } from '../../domain/customers.js';
+import { FLOW_NAME, FLOW_NAME_RULE } from '../../domain/flow-names.js';
 import { documentedAs } from '../routes.js';
 
 /** Request parts shared by several routes, with messages that say what a valid value looks like. */
@@ -40,7 +41,7 @@ export const limit = (max: number, fallback: number) =>
     .transform((value) => value ?? fallback)
     .register(documentedAs, { type: 'integer', minimum: 1, maximum: max, default: fallback });
 
-export const flowName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a flow name such as customers or invoices');
+export const flowName = z.string().regex(FLOW_NAME, `must be a flow name: ${FLOW_NAME_RULE}`);
 
 export const failureId = z
   .string()
