@@ -95,6 +95,12 @@ export default tseslint.config(
     extends: [lwcConfig],
   },
   {
+    // The preview's page shell and platform stand-ins are Lightning Web Components too, running in the browser.
+    files: ['preview/app/**/*.js'],
+    extends: [lwcConfig],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
     rules: { '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off' },
