@@ -171,6 +171,8 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
       limits: `${base}/limits`,
       composite: `${base}/composite`,
       jobs: `${base}/jobs`,
+      // As in Salesforce: where the calling user's identity is read (jsforce's identity() follows it).
+      identity: `${deps.baseUrl()}/id/${SANDBOX_ORG_ID}/${String(res.locals.userId)}`,
     });
   });
 
