@@ -4,12 +4,14 @@
  * gracefully. `npm start` runs this file; tests call `startMiddleware` with their own environment.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { connectSystems, customMetadataFor, startSync } from './composition.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { withDeadline } from './domain/deadline.js';
 import { isErrorKind } from './domain/errors.js';
 import type { EmbeddedSystems } from './embedded.js';
+import { gettingStartedLines } from './getting-started.js';
 import { apiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
 import { openApiDocument } from './http/openapi.js';
@@ -30,6 +32,7 @@ import { createReadiness } from './services/readiness.js';
 import { salesforceRecords } from './services/salesforce-records.js';
 import { openStore, type Store } from './store/index.js';
 import { processOwner, type SyncRuntime } from './sync/runtime.js';
+import type { Preview, PreviewOptions } from '../../preview/server/index.js';
 
 export interface StartOptions {
   /** The environment to configure from (default `process.env`). */
@@ -39,6 +42,11 @@ export interface StartOptions {
   announce?: (line: string) => void;
   /** Sage transport tuning (tests shorten retries). */
   sage300Transport?: TransportOptions;
+  /**
+   * Serve the package's components at `/preview` when both systems are the embedded sandboxes (and PREVIEW_ENABLED
+   * allows it). `npm start` asks for it; tests that do not look at the preview leave it off and build nothing.
+   */
+  preview?: boolean | Pick<PreviewOptions, 'root' | 'cacheDir'>;
 }
 
 /** A running middleware and what tests and the process entry need from it. */
@@ -54,6 +62,8 @@ export interface RunningMiddleware {
   salesforce: SalesforceClient;
   metrics: Metrics;
   sync?: SyncRuntime;
+  /** The preview, when served. */
+  preview?: Preview;
   /** Stops accepting requests, lets those in flight finish, stops the sync, closes everything. */
   close(): Promise<void>;
 }
@@ -166,6 +176,18 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       cacheMs: { sage300: 15_000, salesforce: 60_000 },
       onDown: (name, error) => logger.warn({ err: error, dependency: name }, 'readiness check failed'),
     });
+    let serverUrl = '';
+    // Loaded only when served, like the sandboxes: a production process never loads the preview's code.
+    const preview =
+      options.preview && fullyEmbedded && config.env.PREVIEW_ENABLED
+        ? (await import('../../preview/server/index.js')).createPreview({
+            ...(typeof options.preview === 'object' ? options.preview : {}),
+            salesforce,
+            middleware: { url: () => serverUrl, apiKey: apiKeys[0] ?? '' },
+            logger,
+          })
+        : undefined;
+    if (preview) closers.push(() => preview.bundle.close());
     const app = createApp({
       api: {
         keys: apiKeys,
@@ -178,6 +200,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       metrics,
       logger,
       logError: (err) => logger.error({ err }, 'request failed'),
+      ...(preview ? { routes: [{ path: '/preview', router: preview.router }] } : {}),
     });
     const server = await listen(app, {
       port: config.env.PORT,
@@ -187,6 +210,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       throw listenFailure(error, config.env.HOST, config.env.PORT) ?? error;
     });
     closers.push(() => server.close(timings.shutdownGraceMs));
+    serverUrl = server.url;
 
     announce(`Sage 300 ⇄ Salesforce connector listening on ${server.url}`);
     if (embedded?.sage300) announce(`  Sage 300:   embedded sandbox at ${embedded.sage300.sandbox.apiRoot}`);
@@ -199,6 +223,16 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       logger.warn({ embedded: fake }, warning);
     }
     if (generatedKey) announce(`  API key (development only, new each start): ${generatedKey}`);
+    const previewUrl = preview ? `${server.url}/preview/` : undefined;
+    if (generatedKey) {
+      for (const line of gettingStartedLines({ url: server.url, apiKey: generatedKey, previewUrl })) announce(line);
+    }
+    if (preview) {
+      preview.bundle.ready().then(
+        () => announce(`Preview ready: ${previewUrl}`),
+        (error: unknown) => announce(`Preview unavailable: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     logger.info(
       { url: server.url, embedded: Object.keys(embedded ?? {}).filter((k) => k !== 'close') },
       'middleware started',
@@ -214,6 +248,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       salesforce,
       metrics,
       sync,
+      ...(preview ? { preview } : {}),
       close: closeAll,
     };
   } catch (error) {
@@ -266,7 +301,8 @@ function listenFailure(error: unknown, host: string, port: number): ConfigError 
 async function main(): Promise<void> {
   let running: RunningMiddleware;
   try {
-    running = await startMiddleware({ announce: (line) => console.log(line) });
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    running = await startMiddleware({ announce: (line) => console.log(line), preview: true });
   } catch (error) {
     const message =
       error instanceof ConfigError

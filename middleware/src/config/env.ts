@@ -148,6 +148,10 @@ const schema = z.object({
     .enum(['true', 'false'], { message: 'UNSAFE_MIX_REAL_AND_SANDBOX must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
+  PREVIEW_ENABLED: z
+    .enum(['true', 'false'], { message: 'PREVIEW_ENABLED must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -255,10 +259,26 @@ export function parseEnvironment<T extends z.ZodObject>(schema: T, source: NodeJ
   throw new ConfigError(message.startsWith(name) ? message : `${name} is invalid: ${message}`);
 }
 
-/** Normalises a Sage server URL to the Web API root (appends `/Sage300WebApi/v1.0/-` when only a host is given). */
+/**
+ * The Sage 300 Web API root (`…/Sage300WebApi/v1.0/-`) from what an operator may paste: the server
+ * (`https://erp.example.com`), the Web API (`…/Sage300WebApi`, `…/Sage300WebApi/v1.0`) or the root itself, with or
+ * without a trailing slash. Anything after the root (a company, a resource) is refused rather than guessed.
+ */
 export function sage300ApiRoot(value: string): string {
-  const trimmed = value.replace(/\/+$/, '');
-  return /\/Sage300WebApi\//i.test(trimmed) ? trimmed : `${trimmed}/Sage300WebApi/v1.0/-`;
+  const url = new URL(value);
+  const path = url.pathname.replace(/\/+$/, '');
+  const webApi = /\/Sage300WebApi(?=\/|$)/i.exec(path);
+  const base = webApi ? path.slice(0, webApi.index) : path;
+  const rest = webApi ? path.slice(webApi.index + webApi[0].length) : '';
+  if (!/^(?:\/v1\.0(?:\/-)?)?$/i.test(rest)) {
+    throw new ConfigError(
+      `SAGE300_URL must end at the Web API (…/Sage300WebApi or …/Sage300WebApi/v1.0/-), not at ${path}; leave out the company and resource`,
+    );
+  }
+  url.pathname = `${base}/Sage300WebApi/v1.0/-`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
 }
 
 /** The circuit breaker's settings from the environment. */
