@@ -57,6 +57,8 @@ describe('starting the middleware process', () => {
       DATABASE_URL: `sqlite://${join(folder, 'connector.db')}`,
       SCHEDULER_ENABLED: 'false',
       LOG_LEVEL: 'warn',
+      // The preview (and its build) is covered by test/browser.
+      PREVIEW_ENABLED: 'false',
     });
     const outcome = finished(child);
     try {
@@ -66,12 +68,17 @@ describe('starting the middleware process', () => {
           output += chunk.toString();
           const url = /listening on (https?:\/\/\S+)/.exec(output)?.[1];
           const key = /API key \(development only, new each start\): (\S+)/.exec(output)?.[1];
-          if (url && key) resolve({ url, key });
+          // The "Try it" lines are the last of the start-up text.
+          if (url && key && output.includes('Stop with Ctrl+C')) resolve({ url, key });
         });
         child.on('exit', () => reject(new Error(`exited before listening:\n${output}`)));
       });
       expect(output).toMatch(/Sage 300: {3}embedded sandbox at http:\/\/127\.0\.0\.1:\d+\/Sage300WebApi/);
       expect(output).toMatch(/Salesforce: embedded sandbox at http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toContain(
+        `curl -H "Authorization: Bearer ${started.key}" ${started.url}/api/v1/customers/1200/financials`,
+      );
+      expect(output).toContain('npm run sage-sf -- status');
 
       const health = await exchange(`${started.url}/healthz`, 'GET', {});
       expect(health.status).toBe(200);
