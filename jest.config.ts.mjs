@@ -3,6 +3,8 @@ export default {
   displayName: 'typescript',
   rootDir: '.',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The browser tests are their own phase (jest.config.browser.mjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

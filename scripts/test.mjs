@@ -60,6 +60,28 @@ function jestProject(name, nodeArgs, config) {
   };
 }
 
+/**
+ * The production image must build (Dockerfile): checked where a Docker engine answers, skipped with the reason
+ * where none does, since a build without one proves nothing.
+ */
+function dockerImage() {
+  return {
+    name: 'docker-image',
+    run: () => {
+      const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' });
+      if (info.status !== 0) {
+        const reason = info.error
+          ? 'the docker command is not installed'
+          : `no Docker engine answers (${(info.stderr || info.stdout).trim().split('\n')[0]})`;
+        console.log(`skipped: the image build needs a Docker engine, and ${reason}`);
+        return { ...counts(0, 0), skipped: reason };
+      }
+      const passed = spawn('docker', ['build', '--pull', '--tag', 'sage300-salesforce-connector:test', '.']) === 0;
+      return counts(passed ? 1 : 0, passed ? 0 : 1);
+    },
+  };
+}
+
 const phases = [
   gate('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']),
   gate('eslint', 'eslint', ['--max-warnings=0', '.']),
@@ -71,6 +93,9 @@ const phases = [
   ),
   jestProject('jest-lwc', [], 'jest.config.lwc.cjs'),
   gate('check-salesforce', 'node', ['--import', 'tsx', 'scripts/check-salesforce.ts']),
+  // Chromium against the preview (test/browser); builds the preview first unless this content hash is built.
+  jestProject('browser', ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'], 'jest.config.browser.mjs'),
+  dockerImage(),
 ];
 
 const only = process.env.TEST_PHASES?.split(',').filter(Boolean);
@@ -86,9 +111,10 @@ rmSync(tmp, { recursive: true, force: true });
 
 console.log('\n=== summary ===');
 for (const row of rows) {
-  const verdict = row.failed === 0 ? 'ok  ' : 'FAIL';
+  const verdict = row.skipped ? 'skip' : row.failed === 0 ? 'ok  ' : 'FAIL';
+  const note = row.skipped ? `  (${row.skipped})` : '';
   console.log(
-    `${verdict} ${row.name.padEnd(18)} ${String(row.passed).padStart(5)} passed ${String(row.failed).padStart(3)} failed  ${row.seconds.toFixed(1)}s`,
+    `${verdict} ${row.name.padEnd(18)} ${String(row.passed).padStart(5)} passed ${String(row.failed).padStart(3)} failed  ${row.seconds.toFixed(1)}s${note}`,
   );
 }
 const passed = rows.reduce((sum, row) => sum + row.passed, 0);

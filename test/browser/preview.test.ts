@@ -1,0 +1,268 @@
+/**
+ * What a sales rep and an admin see in Salesforce, rendered from the package's own components in Chromium against the
+ * middleware and its sandboxes: the Account page's Sage 300 figures, the one-click order push, Sage's refusals, and
+ * the Sync Console.
+ */
+import type { Page } from 'playwright-core';
+import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/server.js';
+import {
+  accessibilityProblems,
+  launchBrowser,
+  scenario,
+  screenshot,
+  startPreviewSystem,
+  usd,
+  visibleText,
+  type PreviewSystem,
+} from './harness.js';
+
+let system: PreviewSystem;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+const context = () => browser.context;
+
+beforeAll(async () => {
+  system = await startPreviewSystem();
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+function accountIdOf(customerNumber: string): string {
+  const account = system.salesforce.findOne('Account', (row) => row.Sage_Customer_Number__c === customerNumber);
+  if (!account) throw new Error(`No seeded account for customer ${customerNumber}`);
+  return String(account.Id);
+}
+
+function opportunityIdOf(name: string): string {
+  const opportunity = system.salesforce.findOne('Opportunity', (row) => row.Name === name);
+  if (!opportunity) throw new Error(`No seeded opportunity named ${name}`);
+  return String(opportunity.Id);
+}
+
+function sageOrdersFor(opportunityId: string) {
+  return system.sage.state.orders.all().filter((order) => order.OrderReference === opportunityId);
+}
+
+async function openRecord(page: Page, object: 'Account' | 'Opportunity', id: string): Promise<void> {
+  await page.goto(`${system.previewUrl}r/${object}/${id}/view`);
+}
+
+/** Opens the opportunity's "Push to Sage 300" action and waits for the order preview. */
+async function openPushAction(page: Page, opportunityId: string): Promise<void> {
+  await openRecord(page, 'Opportunity', opportunityId);
+  await page.locator('preview-record-header').getByRole('button', { name: 'Push to Sage 300' }).click();
+  await page.getByRole('dialog', { name: 'Push to Sage 300' }).locator('.customer').waitFor();
+}
+
+const pushButton = (page: Page) =>
+  page.getByRole('dialog', { name: 'Push to Sage 300' }).locator('.slds-modal__footer').getByRole('button', {
+    name: 'Push to Sage 300',
+  });
+
+/** Days from a due date to today (UTC), 0 when not yet due: the definition the aging buckets use. */
+function daysOverdue(dueDate: unknown, today: number): number {
+  if (typeof dueDate !== 'string') return 0;
+  const due = Date.parse(dueDate.slice(0, 10));
+  return Math.max(0, Math.round((today - due) / 86_400_000));
+}
+
+describe('npm start in embedded mode', () => {
+  it('prints the preview URL, the API key and three things to try', () => {
+    const text = system.announced.join('\n');
+    const key = system.middleware.generatedKey ?? '';
+    expect(key).toMatch(/^dev-/);
+    expect(text).toContain(`API key (development only, new each start): ${key}`);
+    expect(text).toContain(`1. Open ${system.previewUrl} in a browser`);
+    expect(text).toContain(
+      `2. Ask for a customer's Sage 300 figures as Salesforce does:\n     curl -H "Authorization: Bearer ${key}" ${system.middleware.url}/api/v1/customers/1200/financials`,
+    );
+    expect(text).toContain('3. In a second terminal, see the sync runs and failed records: npm run sage-sf -- status');
+  });
+});
+
+describe('the accessibility check every scenario ends with', () => {
+  it('reports the serious and critical problems of a page that has them', async () => {
+    const page = await context().newPage();
+    try {
+      await page.setContent('<main><button></button><img src="data:,"></main>');
+      const problems = await accessibilityProblems(page);
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^critical button-name/),
+          expect.stringMatching(/^critical image-alt/),
+        ]),
+      );
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('the preview in Chromium', () => {
+  scenario(
+    'the Account page shows the balance, credit limit, aging and open invoices Sage 300 holds',
+    context,
+    async ({ page }) => {
+      const customerNumber = '1105';
+      const customer = system.sage.state.customers.get([customerNumber]);
+      const open = system.sage.state.postedDocuments
+        .withFirstKey(customerNumber)
+        .filter((document) => document.FullyPaid !== 'Yes' && Number(document.CustomerCurrencyAmountDue) !== 0);
+      expect(open.length).toBeGreaterThan(0);
+      const now = new Date();
+      const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+      const aging = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+      for (const document of open) {
+        const due = Number(document.CustomerCurrencyAmountDue);
+        const days = due < 0 ? 0 : daysOverdue(document.DueDate, today);
+        const bucket =
+          days <= 0
+            ? 'current'
+            : days <= 30
+              ? 'days1to30'
+              : days <= 60
+                ? 'days31to60'
+                : days <= 90
+                  ? 'days61to90'
+                  : 'over90';
+        aging[bucket] += due;
+      }
+
+      await openRecord(page, 'Account', accountIdOf(customerNumber));
+      const panel = page.locator('c-sage-account-financials');
+      const figure = (label: string) =>
+        panel
+          .locator('dl > div')
+          .filter({ has: page.getByText(label, { exact: true }) })
+          .locator('dd');
+      await figure('Balance').waitFor();
+      expect(await visibleText(figure('Balance'))).toBe(usd(Number(customer?.BalanceDueInCustomerCurrency)));
+      expect(await visibleText(figure('Credit limit'))).toBe(usd(Number(customer?.CreditLimitCustomerCurrency)));
+
+      const agingTable = panel.getByRole('table', { name: 'Open balance by days past due' });
+      expect(await agingTable.locator('tbody td').allInnerTexts()).toEqual(
+        Object.values(aging).map((amount) => usd(amount)),
+      );
+
+      // Each row header is the document number, after the overdue icon's alternative text.
+      const rowHeaders = await panel.locator('lightning-datatable tbody tr th').allInnerTexts();
+      const documentNumbers = rowHeaders.map((text) => text.trim().split('\n').at(-1)?.trim());
+      expect(documentNumbers.sort()).toEqual(open.map((document) => String(document.DocumentNumber)).sort());
+      await screenshot(page, 'preview-account-page');
+    },
+  );
+
+  scenario(
+    'pushing an opportunity shows its Sage 300 order number, and Sage 300 then holds exactly that one order',
+    context,
+    async ({ page }) => {
+      const opportunityId = opportunityIdOf(SEED_OPPORTUNITIES.blackRockClosedWon);
+      await openPushAction(page, opportunityId);
+      await pushButton(page).click();
+      const headline = page.locator('c-sage-push-order .result-headline');
+      await headline.waitFor();
+
+      const orders = sageOrdersFor(opportunityId);
+      expect(orders).toHaveLength(1);
+      const orderNumber = String(orders[0]?.OrderNumber);
+      expect(await visibleText(headline)).toBe(`Sage 300 order ${orderNumber} was created.`);
+      // The record page shows the number the connector wrote back to the opportunity.
+      await page
+        .locator('preview-record-header [data-field="Sage_Order_Number__c"]', { hasText: orderNumber })
+        .waitFor();
+      await screenshot(page, 'preview-push-order');
+    },
+  );
+
+  scenario(
+    'pushing an opportunity again shows the same order number, and Sage 300 still holds one order',
+    context,
+    async ({ page }) => {
+      const opportunityId = opportunityIdOf(SEED_OPPORTUNITIES.greenfieldNewCustomer);
+      // A second rep has the same action open at the same time.
+      const other = await context().newPage();
+      try {
+        await openPushAction(page, opportunityId);
+        await openPushAction(other, opportunityId);
+        await pushButton(page).click();
+        await page.locator('c-sage-push-order .result-headline').waitFor();
+        const orderNumber = String(sageOrdersFor(opportunityId)[0]?.OrderNumber);
+
+        await pushButton(other).click();
+        const replay = other.locator('c-sage-push-order .result-headline');
+        await replay.waitFor();
+        expect(await visibleText(replay)).toBe(`This opportunity was already pushed: Sage 300 order ${orderNumber}.`);
+        expect(sageOrdersFor(opportunityId)).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
+      // Opened again, the action shows the order instead of a push button.
+      await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+      await openPushAction(page, opportunityId);
+      const existing = page.locator('c-sage-push-order .existing-order-text');
+      expect(await visibleText(existing)).toContain(
+        `Already in Sage 300 as order ${String(sageOrdersFor(opportunityId)[0]?.OrderNumber)}`,
+      );
+      expect(await pushButton(page).count()).toBe(0);
+    },
+  );
+
+  scenario(
+    "a Sage 300 refusal (an unknown item) shows Sage's own message in the error panel",
+    context,
+    async ({ page }) => {
+      const opportunityId = opportunityIdOf(SEED_OPPORTUNITIES.mountainWithUnknownItem);
+      await openPushAction(page, opportunityId);
+      await pushButton(page).click();
+      const panel = page.locator('c-sage-push-order c-error-panel');
+      await panel.waitFor();
+      expect(await visibleText(panel.locator('.friendly-message'))).toBe('Sage 300 did not create the order');
+      await panel.getByRole('button', { name: 'Show details' }).click();
+      expect(await visibleText(panel)).toContain('Item ZZ-404 does not exist.');
+      expect(sageOrdersFor(opportunityId)).toHaveLength(0);
+      await screenshot(page, 'preview-push-refused');
+    },
+  );
+
+  scenario(
+    'the Sync Console lists the runs of the sync flows and retries a failed record',
+    context,
+    async ({ page }) => {
+      // Salesforce holds every row locked while the customers flow runs: each record lands in the failure queue.
+      system.salesforce.setFaults({ unableToLockRow: 1 });
+      const run = await system.api<{ run: { counts: { read: number; failed: number } } }>(
+        'POST',
+        '/api/v1/sync/flows/customers/run',
+      );
+      system.salesforce.clearFaults();
+      expect(run.status).toBe(200);
+      const failedCount = run.body.run.counts.failed;
+      expect(failedCount).toBeGreaterThan(0);
+
+      await page.goto(`${system.previewUrl}n/Sage_Sync_Console`);
+      const runs = page.locator('c-sage-sync-console lightning-datatable.runs');
+      await runs.locator('tbody tr').first().waitFor();
+      expect(await visibleText(runs.locator('tbody tr').first())).toContain('customers');
+
+      const failures = page.locator('c-sage-sync-console lightning-datatable.failures');
+      await failures.locator('tbody tr').first().waitFor();
+      expect(await failures.locator('tbody tr').count()).toBe(failedCount);
+      const firstFailure = failures.locator('tbody tr').first();
+      expect(await visibleText(firstFailure)).toContain('UNABLE_TO_LOCK_ROW');
+      await screenshot(page, 'preview-sync-console');
+
+      await firstFailure.getByRole('button', { name: /Show actions/ }).click();
+      await page.getByRole('menuitem', { name: 'Retry' }).click();
+      await page.getByText('The record was queued for another attempt.').waitFor();
+      await page
+        .locator('c-sage-sync-console lightning-card')
+        .filter({ hasText: `Failed records (${failedCount - 1})` })
+        .waitFor();
+      const active = await system.api<{ failures: unknown[] }>('GET', '/api/v1/sync/failures?status=active');
+      expect(active.body.failures).toHaveLength(failedCount - 1);
+    },
+  );
+});
