@@ -19,7 +19,7 @@ export function gettingStartedLines(start: GettingStarted): string[] {
   if (start.previewUrl) {
     lines.push(
       `  ${step++}. Open ${start.previewUrl} in a browser: the Salesforce components on a sandbox Account page, live`,
-      '     Sage 300 figures, and an Opportunity to push to Sage 300 (the first start builds the page, about 30 s).',
+      '     Sage 300 figures, and an Opportunity to push to Sage 300 (after a change, the first start compiles it: ~30 s).',
     );
   }
   lines.push(

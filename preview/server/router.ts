@@ -61,14 +61,14 @@ export function previewRouter(options: PreviewRouterOptions): Router {
   };
 
   const page = (_req: Request, res: Response) => {
+    res.locals.route = '/preview/{page}';
     res.setHeader('Cache-Control', 'no-store');
     const state = bundle.state();
     if (state.status === 'ready') {
       res.type('html').send(readFileSync(join(state.dir, 'index.html'), 'utf8'));
     } else if (state.status === 'building') {
+      // An expected state, not a failure: the page reloads itself until the build is there.
       res
-        .status(503)
-        .setHeader('Retry-After', '2')
         .type('html')
         .send(
           statusPage(
@@ -95,6 +95,7 @@ export function previewRouter(options: PreviewRouterOptions): Router {
   router.get(['/', '/r/*path', '/n/*path'], page);
 
   router.use('/assets/:key', (req, res, next) => {
+    res.locals.route = '/preview/assets';
     const state = bundle.state();
     if (state.status !== 'ready' || req.params.key !== state.key) {
       res.status(404).json({ message: 'This preview build is not served any more; reload the page.' });
@@ -123,6 +124,7 @@ export function previewRouter(options: PreviewRouterOptions): Router {
   });
 
   router.get('/data/picker', async (_req, res) => {
+    res.locals.route = '/preview/data/picker';
     try {
       res.json(await options.records.picker());
     } catch (error) {
