@@ -589,6 +589,10 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
         return result;
       } catch (error) {
         if (!(error instanceof MiddlewareFailure)) throw error;
+        // Not a failure: another push of this opportunity is under way, and checking again shows its order.
+        if (error.errorCode === 'PUSH_IN_PROGRESS') {
+          return readAs(apexClasses.PushResult, { status: 'In Progress', replayed: false, message: error.message });
+        }
         // No answer, or Sage did not confirm in time: the order may exist. A second push is safe and shows it.
         if (error.errorCode === 'UNREACHABLE' || error.statusCode === 504) throw because(sentences.pushInDoubt);
         throw because(describe(error));

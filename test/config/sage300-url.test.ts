@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, sage300ApiRoot } from '../../middleware/src/config/env.js';
 import { startMiddleware } from '../../middleware/src/main.js';
 import { startSage300Sandbox } from '../../sandbox/sage300/server.js';
+import { startSalesforceSandbox } from '../../sandbox/salesforce/server.js';
 
 const root = 'https://erp.example.com/Sage300WebApi/v1.0/-';
 
@@ -42,6 +43,9 @@ describe('SAGE300_URL', () => {
       SAGE300_URL: 'https://erp.example.com/Sage300WebApi',
       SAGE300_USER: 'WEBAPI',
       SAGE300_PASSWORD: 'secret',
+      SF_LOGIN_URL: 'https://example.my.salesforce.com',
+      SF_CLIENT_ID: 'client',
+      SF_CLIENT_SECRET: 'secret',
       MIDDLEWARE_API_KEYS: 'a-long-enough-key-0123456789',
     });
     expect(config.sage300?.baseUrl).toBe(root);
@@ -50,6 +54,7 @@ describe('SAGE300_URL', () => {
 
 it('reaches Sage 300 when SAGE300_URL stops at /Sage300WebApi', async () => {
   const sage = await startSage300Sandbox({ port: 0, host: '127.0.0.1' });
+  const salesforce = await startSalesforceSandbox({ port: 0, host: '127.0.0.1' });
   const folder = mkdtempSync(join(tmpdir(), 'connector-sage-url-'));
   const key = 'a-long-enough-key-0123456789';
   const middleware = await startMiddleware({
@@ -58,6 +63,9 @@ it('reaches Sage 300 when SAGE300_URL stops at /Sage300WebApi', async () => {
       SAGE300_COMPANY: sage.company,
       SAGE300_USER: sage.user,
       SAGE300_PASSWORD: sage.password,
+      SF_LOGIN_URL: salesforce.loginUrl,
+      SF_CLIENT_ID: salesforce.clientId,
+      SF_CLIENT_SECRET: salesforce.clientSecret,
       MIDDLEWARE_API_KEYS: key,
       DATABASE_URL: `sqlite://${join(folder, 'connector.db')}`,
       PORT: '0',
@@ -74,6 +82,7 @@ it('reaches Sage 300 when SAGE300_URL stops at /Sage300WebApi', async () => {
   } finally {
     await middleware.close();
     await sage.close();
+    await salesforce.close();
     rmSync(folder, { recursive: true, force: true });
   }
 });
