@@ -10,8 +10,10 @@ import type { RollupCache } from 'rollup';
 import { buildPreviewBundle } from './bundle.js';
 import { previewBuildKey, toolchainKey } from './sources.js';
 
-/** Builds older than the newest few are removed, so edits do not fill the disk. */
+/** How many builds are kept, so edits do not fill the disk. */
 const KEEP_BUILDS = 3;
+/** A staging folder untouched this long belongs to a build that will not finish. */
+const STAGING_ABANDONED_MS = 15 * 60_000;
 
 export interface PreviewBuildResult {
   key: string;
@@ -29,7 +31,23 @@ function readRollupCache(file: string): RollupCache | undefined {
   }
 }
 
-function pruneOldBuilds(cacheDir: string, keep: string): void {
+/** A build stopped half-way (its process was killed) leaves its staging folder; one older than any build is gone. */
+function removeAbandonedStaging(cacheDir: string): void {
+  for (const entry of readdirSync(cacheDir)) {
+    const path = join(cacheDir, entry);
+    if (entry.startsWith('.building-') && Date.now() - statSync(path).mtimeMs > STAGING_ABANDONED_MS) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Builds older than the newest few, and module caches of other toolchains, are removed. */
+function pruneOldBuilds(cacheDir: string, keep: string, cacheFile: string): void {
+  for (const entry of readdirSync(cacheDir)) {
+    if (/^rollup-cache-[0-9a-f]{16}\.json$/.test(entry) && join(cacheDir, entry) !== cacheFile) {
+      rmSync(join(cacheDir, entry), { force: true });
+    }
+  }
   const builds = readdirSync(cacheDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name) && entry.name !== keep)
     .map((entry) => ({ name: entry.name, time: statSync(join(cacheDir, entry.name)).mtimeMs }))
@@ -45,6 +63,7 @@ export async function buildPreview(options: { root: string; cacheDir: string }):
   if (existsSync(join(dir, 'index.html'))) return { key, dir, built: false, ms: Date.now() - started };
 
   mkdirSync(options.cacheDir, { recursive: true });
+  removeAbandonedStaging(options.cacheDir);
   const cacheFile = join(options.cacheDir, `rollup-cache-${toolchainKey(options.root)}.json`);
   const staging = join(options.cacheDir, `.building-${key}-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
@@ -68,6 +87,6 @@ export async function buildPreview(options: { root: string; cacheDir: string }):
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  pruneOldBuilds(options.cacheDir, key);
+  pruneOldBuilds(options.cacheDir, key, cacheFile);
   return { key, dir, built: true, ms: Date.now() - started };
 }
