@@ -8,6 +8,14 @@
  */
 import type { SalesforceClient } from '../../middleware/src/salesforce/client.js';
 import { soqlLiteral } from '../../middleware/src/salesforce/soql.js';
+import {
+  creditOutcome,
+  creditPolicySchema,
+  creditSentences,
+  money,
+  type CreditReason,
+} from '../../middleware/src/domain/credit.js';
+import { describeOrderProblem } from '../../middleware/src/domain/orders.js';
 import { apexClasses, ApexTypeError, readAs, type ApexClass } from './apex-shapes.js';
 
 /** An AuraHandledException: its message is what the component shows. */
@@ -59,6 +67,7 @@ export const sentences = {
   retried: 'The record was queued for another attempt.',
   skipped: 'The record was skipped; it will not be retried.',
   connected: 'Salesforce reached the Sage 300 connector and its API key was accepted.',
+  creditBlocks: 'The credit policy blocks such orders unless the live balance in Sage 300 is lower.',
 };
 
 export interface ApexAdapterOptions {
@@ -451,8 +460,7 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
   };
 
   // ---- SageOrderController ----
-  const notClosedWon = (stage: unknown) =>
-    `Only Closed Won opportunities can be pushed to Sage 300; this one is at stage "${String(stage)}".`;
+  const notClosedWon = (stage: unknown) => describeOrderProblem({ code: 'NOT_CLOSED_WON', stage: String(stage) });
 
   async function findOpportunity(value: unknown): Promise<Row> {
     const opportunityId = requireId(value, 'opportunityId');
@@ -469,30 +477,33 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
     return opportunity;
   }
 
+  /** The credit check on the figures last synced; its sentences are the connector's (domain/credit.ts). */
   function indicativeCreditCheck(account: Row | undefined, orderTotal: number, policy: string): Row {
     const balance = decimal(account?.Sage_Balance__c) ?? 0;
     const creditLimit = decimal(account?.Sage_Credit_Limit__c) ?? 0;
     const onHold = account?.Sage_On_Hold__c === true;
     const projectedBalance = balance + orderTotal;
-    const reasons: string[] = [];
+    const reasons: CreditReason[] = [];
     const words: string[] = [];
     if (creditLimit > 0 && projectedBalance > creditLimit) {
       reasons.push('OVER_LIMIT');
-      words.push('This order takes the balance over the credit limit.');
+      words.push(creditSentences.overLimit(money(orderTotal), money(balance), money(creditLimit)));
     }
     if (onHold) {
       reasons.push('ON_HOLD');
-      words.push('The customer is on hold in Sage 300.');
+      words.push(creditSentences.onHold());
     }
-    let outcome: string;
     if (reasons.length === 0) {
-      outcome = 'passed';
-      words.push(creditLimit > 0 ? 'Within the credit limit.' : 'The customer has no credit limit in Sage 300.');
-    } else {
-      outcome = policy === 'Block' ? 'blocked' : policy === 'Warn' ? 'warned' : 'passed';
-      if (policy === 'Block')
-        words.push('The credit policy blocks such orders unless the live balance in Sage 300 is lower.');
+      words.push(
+        creditLimit > 0
+          ? creditSentences.withinLimit(money(creditLimit), money(projectedBalance))
+          : creditSentences.noLimit(),
+      );
+    } else if (policy === 'Block') {
+      words.push(sentences.creditBlocks);
     }
+    const known = creditPolicySchema.safeParse(policy);
+    const outcome = known.success ? creditOutcome(known.data, reasons) : 'passed';
     return {
       policy,
       outcome,
@@ -566,10 +577,17 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
       preview.existingOrder = await existingOrder(opportunity, preview);
       const blockers: string[] = [];
       if (opportunity.IsWon !== true) blockers.push(notClosedWon(opportunity.StageName));
-      if (!opportunity.AccountId) blockers.push('The opportunity has no account to order for.');
-      if (lines.length === 0) blockers.push('The opportunity has no products to order.');
-      const withoutItem = lines.filter((line) => !text(line.itemNumber)).map((line) => line.productName);
-      if (withoutItem.length > 0) blockers.push(`These products have no Sage item number: ${withoutItem.join(', ')}.`);
+      if (!opportunity.AccountId) blockers.push(describeOrderProblem({ code: 'NO_ACCOUNT' }));
+      if (lines.length === 0) blockers.push(describeOrderProblem({ code: 'NO_LINES' }));
+      const named = (found: Row[]) => found.map((line) => String(line.productName));
+      const withoutItem = named(lines.filter((line) => !text(line.itemNumber)));
+      if (withoutItem.length > 0) {
+        blockers.push(describeOrderProblem({ code: 'PRODUCTS_WITHOUT_SAGE_ITEM', products: withoutItem }));
+      }
+      const withoutQuantity = named(lines.filter((line) => !((decimal(line.quantity) ?? 0) > 0)));
+      if (withoutQuantity.length > 0) {
+        blockers.push(describeOrderProblem({ code: 'INVALID_QUANTITY', products: withoutQuantity }));
+      }
       preview.blockers = blockers;
       preview.canPush = blockers.length === 0 && preview.existingOrder === null;
       return readAs(apexClasses.OrderPreview, preview);

@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { creditSentences, money } from '../../middleware/src/domain/credit.js';
 import { startMiddleware, type RunningMiddleware } from '../../middleware/src/main.js';
 import { AuraHandledError, createApexAdapter, sentences, type ApexAdapter } from '../../preview/server/apex-adapter.js';
 import { apexClasses, auraSerialised, type ApexClass, type ApexType } from '../../preview/server/apex-shapes.js';
@@ -231,6 +232,19 @@ describe('answers from the middleware on its sandboxes', () => {
     expect(again).toMatchObject({ orderNumber: pushed.orderNumber, replayed: true });
     const after = await answer('SageOrderController', 'getPreview', { opportunityId: id });
     expect(after).toMatchObject({ canPush: false, existingOrder: { orderNumber: pushed.orderNumber } });
+  });
+
+  it("SageOrderController.getPreview: the credit check on the synced figures, in the connector's sentences", async () => {
+    const id = opportunityId(SEED_OPPORTUNITIES.baysideOverCreditLimit);
+    salesforce().update('Account', accountId('1105'), { Sage_Balance__c: 24581.25, Sage_Credit_Limit__c: 20000 });
+    const preview = (await answer('SageOrderController', 'getPreview', { opportunityId: id })) as {
+      total: number;
+      creditCheck: { outcome: string; reasons: string[]; message: string };
+    };
+    expect(preview.creditCheck).toMatchObject({ outcome: 'warned', reasons: ['OVER_LIMIT'] });
+    expect(preview.creditCheck.message).toBe(
+      creditSentences.overLimit(money(preview.total), money(24581.25), money(20000)),
+    );
   });
 
   it("SageOrderController.push: Sage's refusal reaches the rep in the connector's words", async () => {
