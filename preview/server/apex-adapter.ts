@@ -595,6 +595,7 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
 
     async push(params: Params) {
       const opportunity = await findOpportunity(params.opportunityId);
+      // The preview's one user may edit every record, so the controller's edit-access refusal never applies here.
       if (opportunity.IsWon !== true) throw because(notClosedWon(opportunity.StageName));
       try {
         const result = await middleware.postAs<Row>(
@@ -603,8 +604,7 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
           apexClasses.PushResult,
           60_000,
         );
-        result.replayed = result.replayed === true;
-        return result;
+        return { ...result, replayed: result.replayed === true, confirmed: true };
       } catch (error) {
         if (!(error instanceof MiddlewareFailure)) throw error;
         // Not a failure: another push of this opportunity is under way, and checking again shows its order.
@@ -612,7 +612,9 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
           return readAs(apexClasses.PushResult, { status: 'In Progress', replayed: false, message: error.message });
         }
         // No answer, or Sage did not confirm in time: the order may exist. A second push is safe and shows it.
-        if (error.errorCode === 'UNREACHABLE' || error.statusCode === 504) throw because(sentences.pushInDoubt);
+        if (error.errorCode === 'UNREACHABLE' || error.statusCode === 504) {
+          return readAs(apexClasses.PushResult, { confirmed: false, replayed: false, message: sentences.pushInDoubt });
+        }
         throw because(describe(error));
       }
     },

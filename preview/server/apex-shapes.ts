@@ -63,6 +63,7 @@ const PushResult = aura('SageOrderController.PushResult', {
   message: 'String',
   replayed: 'Boolean',
   creditCheck: CreditCheck,
+  confirmed: 'Boolean',
 });
 
 const SyncRun = aura('SageSyncConsoleController.SyncRun', {

@@ -220,7 +220,6 @@ describe('the preview in Chromium', () => {
       const panel = page.locator('c-sage-push-order c-error-panel');
       await panel.waitFor();
       expect(await visibleText(panel.locator('.friendly-message'))).toBe('Sage 300 did not create the order');
-      await panel.getByRole('button', { name: 'Show details' }).click();
       expect(await visibleText(panel)).toContain('Item ZZ-404 does not exist.');
       expect(sageOrdersFor(opportunityId)).toHaveLength(0);
       await screenshot(page, 'preview-push-refused');
@@ -228,7 +227,7 @@ describe('the preview in Chromium', () => {
   );
 
   scenario(
-    'the Sync Console lists the runs of the sync flows and retries a failed record',
+    'the Sync Console lists the sync flows and their runs, and retries a failed record',
     context,
     async ({ page }) => {
       // Salesforce holds every row locked while the customers flow runs: each record lands in the failure queue.
@@ -243,6 +242,9 @@ describe('the preview in Chromium', () => {
       expect(failedCount).toBeGreaterThan(0);
 
       await page.goto(`${system.previewUrl}n/Sage_Sync_Console`);
+      const flows = page.getByRole('table', { name: 'Sync flows with their latest run' });
+      await flows.getByRole('rowheader', { name: 'customers' }).waitFor();
+      await flows.getByRole('button', { name: 'Run customers' }).waitFor();
       const runs = page.locator('c-sage-sync-console lightning-datatable.runs');
       await runs.locator('tbody tr').first().waitFor();
       expect(await visibleText(runs.locator('tbody tr').first())).toContain('customers');
