@@ -70,8 +70,8 @@ export async function startPreviewSystem(): Promise<PreviewSystem> {
   try {
     if (!middleware.preview) throw new Error('The middleware did not serve the preview in embedded mode');
     await middleware.preview.bundle.ready();
-    const sage = middleware.embedded.sage300?.sandbox;
-    const salesforce = middleware.embedded.salesforce?.sandbox;
+    const sage = middleware.embedded?.sage300?.sandbox;
+    const salesforce = middleware.embedded?.salesforce?.sandbox;
     if (!sage || !salesforce) throw new Error('The middleware did not start its embedded sandboxes');
     const key = middleware.generatedKey ?? '';
     return {

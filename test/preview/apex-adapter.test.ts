@@ -93,7 +93,7 @@ afterAll(async () => {
 });
 
 const salesforce = () => {
-  const sandbox = middleware.embedded.salesforce?.sandbox;
+  const sandbox = middleware.embedded?.salesforce?.sandbox;
   if (!sandbox) throw new Error('no embedded Salesforce sandbox');
   return sandbox;
 };
