@@ -188,12 +188,14 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
           })
         : undefined;
     if (preview) closers.push(() => preview.bundle.close());
+    // The flow registry's names, so the API accepts and documents exactly the flows this process runs.
+    const api = { flowNames: sync.flows().map((flow) => flow.name) };
     const app = createApp({
       api: {
         keys: apiKeys,
-        router: apiRouter({ financials, provisioning, orders, items, operations }),
+        router: apiRouter({ financials, provisioning, orders, items, operations }, api),
         rateLimitPerMinute: config.env.RATE_LIMIT_PER_MINUTE,
-        openapi: openApiDocument,
+        openapi: openApiDocument(api),
         deadlines: { defaultMs: timings.apiDeadlineMs, routes: { 'POST /orders': timings.orderPushDeadlineMs } },
       },
       readiness,

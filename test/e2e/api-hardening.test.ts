@@ -1,3 +1,4 @@
+import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/server.js';
 import { apiClient, exchange } from '../http/api-client.js';
 import {
@@ -33,6 +34,7 @@ const routes: [string, string][] = [
   ['POST', '/api/v1/orders'],
   ['GET', '/api/v1/orders/006000000000001AAA'],
   ['GET', '/api/v1/items/A11030/availability'],
+  ['GET', '/api/v1/sync/flows'],
   ['GET', '/api/v1/sync/runs'],
   ['GET', '/api/v1/sync/failures'],
   ['POST', '/api/v1/sync/failures/1/retry'],
@@ -210,9 +212,10 @@ describe('hostile and malformed requests', () => {
     ['/api/v1/customers/1200/financials?fresh=yes', 'fresh: must be true or false'],
     ['/api/v1/customers/1200/financials?%24filter=x', 'query: Unrecognized key: "$filter"'],
     ['/api/v1/sync/failures?status=everything', 'status: must be active, open, retrying, resolved or skipped'],
+    ['/api/v1/sync/runs?flow=DROP%20TABLE', `flow: must be one of the sync flows: ${builtInFlows.names.join(', ')}`],
     [
-      '/api/v1/sync/runs?flow=DROP%20TABLE',
-      'flow: must be a flow name: a letter, then letters, digits and "-" (at most 40), such as customers or creditAlerts',
+      '/api/v1/sync/failures?flow=orders',
+      `flow: must be one of the failure queues: ${[...builtInFlows.names, 'order-write-back'].join(', ')}`,
     ],
   ])('answers %s with 400 naming the parameter', async (path, message) => {
     const answer = await system.api<ErrorAnswer>('GET', path);

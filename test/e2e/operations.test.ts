@@ -1,3 +1,4 @@
+import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 import { startSystem, type ErrorAnswer, type System } from './harness.js';
 
 interface RunAnswer {
@@ -26,10 +27,28 @@ describe('operations', () => {
     expect(runs.body.runs[0]?.id).toBe(answer.body.run?.id);
   });
 
-  it('answers 404 naming the flows for a flow that does not exist', async () => {
+  it('lists every registered flow with its schedule and last run, the flows that never ran included', async () => {
+    const answer = await system.api<{ flows: { name: string; schedule: string; lastRun: { flow: string } | null }[] }>(
+      'GET',
+      '/api/v1/sync/flows',
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.flows.map((flow) => flow.name)).toEqual(builtInFlows.names);
+    const runs = await system.api<{ runs: { flow: string }[] }>('GET', '/api/v1/sync/runs?limit=500');
+    for (const flow of answer.body.flows) {
+      expect(flow.schedule.length).toBeGreaterThan(0);
+      expect([flow.name, flow.lastRun?.flow ?? null]).toEqual([
+        flow.name,
+        runs.body.runs.some((run) => run.flow === flow.name) ? flow.name : null,
+      ]);
+    }
+  });
+
+  it('answers 400 naming the flows for a flow that does not exist', async () => {
     const answer = await system.api<ErrorAnswer>('POST', '/api/v1/sync/flows/unicorns/run');
-    expect(answer.status).toBe(404);
-    expect(answer.body.error.message).toContain('customers');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+    expect(answer.body.error.message).toBe(`flow: must be one of the sync flows: ${builtInFlows.names.join(', ')}`);
   });
 
   it('lists failed records and lets an operator skip one, once', async () => {

@@ -6,7 +6,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { openApiDocument } from '../../middleware/src/http/openapi.js';
+import { openApiDocument as documentFor } from '../../middleware/src/http/openapi.js';
+import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -37,6 +38,9 @@ export function exchange(
     req.end(body);
   });
 }
+
+/** The document the middleware serves: its flow parameters list the built-in flows. */
+const openApiDocument = documentFor({ flowNames: builtInFlows.names });
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);

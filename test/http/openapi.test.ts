@@ -1,12 +1,19 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { apiOperations, apiRouter, type ApiServices } from '../../middleware/src/http/api.js';
-import { openApiDocument } from '../../middleware/src/http/openapi.js';
+import { apiOperations as operationsFor, apiRouter, type ApiServices } from '../../middleware/src/http/api.js';
+import { openApiDocument as documentFor } from '../../middleware/src/http/openapi.js';
 import { expressPath } from '../../middleware/src/http/routes.js';
 import { assertDocumented } from './api-client.js';
 
+/** A process's flows, as the composition hands them to the API (test names: the document lists whatever it is given). */
+const flowNames = ['customers', 'ledgerEntries'];
+const apiOperations = operationsFor({ flowNames });
+const openApiDocument = documentFor({ flowNames });
+/** The API and its document built without the flows' names, as a test that has no sync runtime builds them. */
+const withoutNames = { operations: operationsFor(), document: documentFor() };
+
 /** The router the API mounts; its handlers are never called here. */
-const router = apiRouter({} as ApiServices) as unknown as {
+const router = apiRouter({} as ApiServices, { flowNames }) as unknown as {
   stack: { route?: { path: string; methods: Record<string, boolean> } }[];
 };
 // Each path also has a catch-all route answering the methods it does not take (405, OPTIONS 204).
@@ -23,6 +30,7 @@ const serviceOperations = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /
 const ajv = new Ajv2020({ strict: false });
 addFormats.default(ajv);
 ajv.addSchema(openApiDocument as unknown as object, 'openapi.json');
+ajv.addSchema(withoutNames.document as unknown as object, 'without-names.json');
 
 interface Parameter {
   name: string;
@@ -32,8 +40,8 @@ interface Parameter {
   description?: string;
 }
 
-function parameter(path: string, method: string, name: string): Parameter {
-  const operation = openApiDocument.paths[path]?.[method] as { parameters?: Parameter[] } | undefined;
+function parameter(path: string, method: string, name: string, document = openApiDocument): Parameter {
+  const operation = document.paths[path]?.[method] as { parameters?: Parameter[] } | undefined;
   const found = operation?.parameters?.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`${method} ${path} documents no parameter ${name}`);
   return found;
@@ -122,6 +130,74 @@ describe('the OpenAPI document', () => {
       return [name, value, { document: validate?.(value), api: parsed?.success }];
     });
     expect(verdicts).toEqual(cases.map(([, , name, value, valid]) => [name, value, { document: valid, api: valid }]));
+  });
+
+  it('lists the flows it is given as the values of every flow parameter, with order write-backs for failures', () => {
+    expect(parameter('/sync/flows/{flow}/run', 'post', 'flow')).toMatchObject({
+      in: 'path',
+      required: true,
+      schema: { type: 'string', enum: flowNames },
+    });
+    expect(parameter('/sync/runs', 'get', 'flow').schema).toEqual({
+      type: 'string',
+      enum: flowNames,
+    });
+    expect(parameter('/sync/failures', 'get', 'flow').schema).toEqual({
+      type: 'string',
+      enum: [...flowNames, 'order-write-back'],
+    });
+    // Every flow it names is valid, so the API has nothing left to refuse as unknown.
+    expect(Object.keys(openApiDocument.paths['/sync/flows/{flow}/run']?.post?.responses as object)).not.toContain(
+      '404',
+    );
+  });
+
+  it('checks a flow name against the form of flow names when given none, and documents the 404 for unknown ones', () => {
+    const run = parameter('/sync/flows/{flow}/run', 'post', 'flow', withoutNames.document);
+    expect(run.schema).toEqual({ type: 'string', pattern: expect.any(String) as string });
+    expect(Object.keys(withoutNames.document.paths['/sync/flows/{flow}/run']?.post?.responses as object)).toContain(
+      '404',
+    );
+  });
+
+  it('accepts exactly the flow names the API accepts, with and without the flows given', () => {
+    const cases: [document: string, value: string, valid: boolean][] = [
+      ['openapi.json', 'customers', true],
+      ['openapi.json', 'ledgerEntries', true],
+      ['openapi.json', 'unicorns', false],
+      ['openapi.json', 'Customers', false],
+      ['without-names.json', 'customers', true],
+      ['without-names.json', 'unicorns', true],
+      ['without-names.json', 'creditAlerts', true],
+      ['without-names.json', '../customers', false],
+      ['without-names.json', 'Customers', false],
+    ];
+    const verdicts = cases.map(([document, value]) => {
+      const { doc, operations } =
+        document === 'openapi.json'
+          ? { doc: openApiDocument, operations: apiOperations }
+          : { doc: withoutNames.document, operations: withoutNames.operations };
+      const index = (doc.paths['/sync/flows/{flow}/run']?.post as { parameters: Parameter[] }).parameters.findIndex(
+        (candidate) => candidate.name === 'flow',
+      );
+      const validate = ajv.getSchema(
+        `${document}#/${pointer('paths', '/sync/flows/{flow}/run', 'post', 'parameters', String(index), 'schema')}`,
+      );
+      const route = operations.find((op) => op.path === '/sync/flows/{flow}/run' && op.method === 'post');
+      const parsed = route?.request.path?.safeParse({ flow: value });
+      return [document, value, { document: validate?.(value), api: parsed?.success }];
+    });
+    expect(verdicts).toEqual(
+      cases.map(([document, value, valid]) => [document, value, { document: valid, api: valid }]),
+    );
+  });
+
+  it('names the flows there are when a flow name is not one of them', () => {
+    const route = apiOperations.find((op) => op.path === '/sync/runs');
+    const parsed = route?.request.query?.safeParse({ flow: 'unicorns' });
+    expect(parsed?.error?.issues[0]?.message).toBe('must be one of the sync flows: customers, ledgerEntries');
+    const failures = apiOperations.find((op) => op.path === '/sync/failures');
+    expect(failures?.request.query?.safeParse({ flow: 'order-write-back' }).success).toBe(true);
   });
 
   it('rejects answers that break the document, so the tests that use it can fail', () => {

@@ -10,15 +10,21 @@ import { customerFinancialsSchema, invoiceViewSchema } from '../domain/financial
 import { provisioningResultSchema } from '../services/customerProvisioning.js';
 import { invoiceListSchema } from '../services/financials.js';
 import { itemAvailabilitySchema } from '../services/items.js';
-import { failureActionSchema, failureViewSchema, flowRunSchema, runViewSchema } from '../services/operations.js';
+import {
+  failureActionSchema,
+  failureViewSchema,
+  flowRunSchema,
+  flowViewSchema,
+  runViewSchema,
+} from '../services/operations.js';
 import { orderLedgerViewSchema, orderPushResultSchema } from '../services/orderPush.js';
-import { apiOperations } from './api.js';
+import { apiOperations, type ApiOptions } from './api.js';
 import { healthSchema, readinessSchema } from './app.js';
 import { errorEnvelopeSchema } from './errors.js';
 import { documentedAs, type ApiOperation, type ErrorStatus } from './routes.js';
 import { provisionBody } from './routes/customers.js';
 import { pushBody } from './routes/orders.js';
-import { failureListSchema, runListSchema } from './routes/sync.js';
+import { failureListSchema, flowListSchema, runListSchema } from './routes/sync.js';
 
 type Schema = Record<string, unknown>;
 
@@ -36,6 +42,8 @@ const components: Record<string, z.ZodType> = {
   OrderRequest: pushBody,
   OrderResult: orderPushResultSchema,
   LedgerEntry: orderLedgerViewSchema,
+  Flow: flowViewSchema,
+  FlowList: flowListSchema,
   Run: runViewSchema,
   RunList: runListSchema,
   Failure: failureViewSchema,
@@ -235,5 +243,7 @@ export function openApiFor(operations: readonly ApiOperation[]) {
   };
 }
 
-/** The OpenAPI document of the API. */
-export const openApiDocument = openApiFor(apiOperations);
+/** The OpenAPI document of the API, built with the same options as its router (`apiRouter`). */
+export function openApiDocument(options: ApiOptions = {}) {
+  return openApiFor(apiOperations(options));
+}

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { remainingMs, withoutDeadline } from '../domain/deadline.js';
+import type { FlowCursor } from '../store/cursors.js';
 import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
+import type { Lease } from '../store/leases.js';
 import type { RunRepository, SyncRun } from '../store/runs.js';
 import { ServiceError } from './errors.js';
 import { ORDER_WRITE_BACK_QUEUE, type OrderWriteBacks } from './orderWriteBack.js';
@@ -51,6 +53,35 @@ export type FailureAction = z.infer<typeof failureActionSchema>;
 export const flowRunSchema = z.object({ flow: z.string(), run: runViewSchema.nullable() });
 export type FlowRun = z.infer<typeof flowRunSchema>;
 
+/** A sync flow as the operations API shows it: its schedule, whether it runs or waits, its last run, its failures. */
+export const flowViewSchema = z.object({
+  name: z.string(),
+  /** The cron schedule in force (environment, else connector setting, else the flow's default). */
+  schedule: z.string(),
+  /** This process's next scheduled run; null when this process does not tick the schedules. */
+  nextRunAt: z.iso.datetime().nullable(),
+  /** A process holds the flow's lease: a run is under way. */
+  running: z.boolean(),
+  /** The flow's API quota was spent: scheduled runs wait until `pausedUntil` (a run started by hand does not). */
+  paused: z.boolean(),
+  pausedUntil: z.iso.datetime().nullable(),
+  lastRun: runViewSchema.nullable(),
+  /** Failure-queue entries still to be written. */
+  failures: z.object({ open: z.int(), retrying: z.int() }),
+});
+export type FlowView = z.infer<typeof flowViewSchema>;
+
+/** What the sync runtime knows of a flow: what `sage-sf status` shows. */
+export interface FlowState {
+  name: string;
+  schedule: string;
+  nextRun: Date | null;
+  cursor: Pick<FlowCursor, 'pausedUntil'> | null;
+  lastRun: SyncRun | null;
+  lease: Pick<Lease, 'owner' | 'expiresAt'> | null;
+  failures: Record<FailureStatus, number>;
+}
+
 /**
  * What the sync runtime offers the operations API. Its refusals (no such flow or failure, a closed failure) are
  * ServiceErrors already.
@@ -68,9 +99,12 @@ export interface FlowRuntime {
   }>;
   retryFailure(id: number): Promise<{ failure: Pick<SyncFailure, 'status'> }>;
   skipFailure(id: number): Promise<Pick<SyncFailure, 'status'>>;
+  /** Every registered flow, in registry order, with its schedule in force and what the store says about it. */
+  status(): Promise<FlowState[]>;
 }
 
 export interface OperationsService {
+  flows(): Promise<FlowView[]>;
   runs(query: { flow?: string; limit: number }): Promise<RunView[]>;
   failures(query: { flow?: string; status: FailureStatus | 'active'; limit: number }): Promise<FailureView[]>;
   retryFailure(id: number): Promise<FailureAction>;
@@ -98,6 +132,23 @@ export function runView(run: SyncRun): RunView {
   };
 }
 
+/** The flow as shown, at `now` (a lease or a pause that ran out no longer counts). */
+function flowView(flow: FlowState, now: Date): FlowView {
+  const pausedUntil = flow.cursor?.pausedUntil ?? null;
+  const paused = pausedUntil !== null && pausedUntil > now;
+  const expiresAt = flow.lease?.expiresAt ?? null;
+  return {
+    name: flow.name,
+    schedule: flow.schedule,
+    nextRunAt: flow.nextRun?.toISOString() ?? null,
+    running: Boolean(flow.lease?.owner) && expiresAt !== null && expiresAt > now,
+    paused,
+    pausedUntil: paused ? pausedUntil.toISOString() : null,
+    lastRun: flow.lastRun ? runView(flow.lastRun) : null,
+    failures: { open: flow.failures.open, retrying: flow.failures.retrying },
+  };
+}
+
 function failureView(failure: SyncFailure): FailureView {
   return {
     id: failure.id,
@@ -122,7 +173,10 @@ export function createOperations(options: {
   runtime?: FlowRuntime;
   /** Retries order write-backs, which wait in the failure queue without being a flow. */
   writeBacks?: Pick<OrderWriteBacks, 'retry'>;
+  /** The time leases and pauses are compared with (default: the system clock). */
+  now?: () => Date;
 }): OperationsService {
+  const now = options.now ?? (() => new Date());
   const runtime = (): FlowRuntime => {
     if (!options.runtime) {
       throw new ServiceError('unavailable', 'SYNC_NOT_RUNNING', 'The sync engine is not running in this process');
@@ -131,6 +185,10 @@ export function createOperations(options: {
   };
 
   return {
+    async flows() {
+      const at = now();
+      return (await runtime().status()).map((flow) => flowView(flow, at));
+    },
     async runs({ flow, limit }) {
       return (await options.runs.list({ ...(flow ? { flow } : {}), limit })).map(runView);
     },

@@ -41,7 +41,15 @@ export const limit = (max: number, fallback: number) =>
     .transform((value) => value ?? fallback)
     .register(documentedAs, { type: 'integer', minimum: 1, maximum: max, default: fallback });
 
-export const flowName = z.string().regex(FLOW_NAME, `must be a flow name: ${FLOW_NAME_RULE}`);
+/**
+ * A sync flow's name: one of `names` when the process says which flows it runs (the document then lists them), else
+ * any name of a flow's form (the sync runtime refuses one it does not know with 404 `UNKNOWN_FLOW`).
+ */
+export function flowName(names: readonly string[] | undefined, what = 'the sync flows') {
+  const described = `The name of one of ${what}`;
+  if (!names) return z.string().regex(FLOW_NAME, `must be a flow name: ${FLOW_NAME_RULE}`).describe(described);
+  return z.enum(names, { error: `must be one of ${what}: ${names.join(', ')}` }).describe(described);
+}
 
 export const failureId = z
   .string()
