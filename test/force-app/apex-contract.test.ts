@@ -53,6 +53,7 @@ const WRAPPERS: Record<string, WrapperContract> = {
   },
   'SageOrderController.PushResult': { route: 'POST /orders', status: 201, filledInSalesforce: ['confirmed'] },
   'SageOrderController.LedgerEntry': { route: 'GET /orders/{opportunityId}', status: 200 },
+  'SageSyncConsoleController.FlowList': { route: 'GET /sync/flows', status: 200 },
   'SageSyncConsoleController.RunList': { route: 'GET /sync/runs', status: 200 },
   'SageSyncConsoleController.FailureList': { route: 'GET /sync/failures', status: 200 },
   'SageSyncConsoleController.FlowRun': { route: 'POST /sync/flows/{flow}/run', status: 200 },
@@ -308,6 +309,7 @@ describe('the answers the Apex tests replay', () => {
         ['GET /orders/{opportunityId}', 200, 'GET', `/api/v1/orders/${opportunityId}`],
         ['POST /sync/flows/{flow}/run', 200, 'POST', '/api/v1/sync/flows/customers/run'],
         ['GET /sync/runs', 200, 'GET', '/api/v1/sync/runs'],
+        ['GET /sync/flows', 200, 'GET', '/api/v1/sync/flows'],
         // Failures are recorded after the flow ran, so its run does not take them up first.
         ['GET /sync/failures', 200, 'GET', async () => (await failure(), '/api/v1/sync/failures?status=active')],
         ['POST /sync/failures/{id}/retry', 200, 'POST', async () => `/api/v1/sync/failures/${await failure()}/retry`],
