@@ -668,6 +668,11 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
   }
 
   const SageSyncConsoleController = {
+    getFlows: () =>
+      relayed(async () => {
+        const answer = await middleware.getAs<{ flows: Row[] | null }>('/api/v1/sync/flows', apexClasses.FlowList);
+        return answer.flows ?? [];
+      }),
     getRuns: () =>
       relayed(async () => {
         const answer = await middleware.getAs<{ runs: Row[] | null }>(
@@ -694,7 +699,7 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
     },
     async runFlow(params: Params) {
       const flow = params.flow;
-      if (typeof flow !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(flow)) {
+      if (typeof flow !== 'string' || !/^[a-z][A-Za-z0-9-]{0,39}$/.test(flow)) {
         throw because(`"${String(flow)}" is not the name of a sync flow.`);
       }
       return relayed(async () => {

@@ -83,6 +83,17 @@ const SyncRun = aura('SageSyncConsoleController.SyncRun', {
   message: 'String',
 });
 
+const SyncFlow = aura('SageSyncConsoleController.SyncFlow', {
+  name: 'String',
+  schedule: 'String',
+  nextRunAt: 'Datetime',
+  running: 'Boolean',
+  paused: 'Boolean',
+  pausedUntil: 'Datetime',
+  lastRun: SyncRun,
+  failures: aura('SageSyncConsoleController.FlowFailures', { open: 'Integer', retrying: 'Integer' }),
+});
+
 const SyncFailure = aura('SageSyncConsoleController.SyncFailure', {
   id: 'Long',
   flow: 'String',
@@ -216,6 +227,7 @@ export const apexClasses = {
       }),
     ),
   }),
+  SyncFlow,
   SyncRun,
   SyncFailure,
   ConnectionCheck: aura('SageSyncConsoleController.ConnectionCheck', {
@@ -224,6 +236,7 @@ export const apexClasses = {
     message: 'String',
     elapsedMs: 'Long',
   }),
+  FlowList: internal('SageSyncConsoleController.FlowList', { flows: listOf(SyncFlow) }),
   RunList: internal('SageSyncConsoleController.RunList', { runs: listOf(SyncRun) }),
   FailureList: internal('SageSyncConsoleController.FailureList', { failures: listOf(SyncFailure) }),
   FlowRun: internal('SageSyncConsoleController.FlowRun', { flow: 'String', run: SyncRun }),

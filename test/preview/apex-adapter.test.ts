@@ -288,11 +288,27 @@ describe('answers from the middleware on its sandboxes', () => {
     }
   });
 
-  it('SageSyncConsoleController: runs a flow, lists runs and failures, retries and skips', async () => {
+  it('SageSyncConsoleController: lists the flows, runs one, lists runs and failures, retries and skips', async () => {
     const ran = await answer('SageSyncConsoleController', 'runFlow', { flow: 'customers' });
     expect(ran).toMatch(/^The customers flow ran \((succeeded|partial)\): \d+ read, /);
-    const runs = (await answer('SageSyncConsoleController', 'getRuns')) as { flow: string; triggeredBy: string }[];
+    const runs = (await answer('SageSyncConsoleController', 'getRuns')) as {
+      id: number;
+      flow: string;
+      triggeredBy: string;
+    }[];
     expect(runs[0]).toMatchObject({ flow: 'customers', triggeredBy: 'manual' });
+    const flows = (await answer('SageSyncConsoleController', 'getFlows')) as {
+      name: string;
+      schedule: string;
+      running: boolean;
+      lastRun?: { id: number };
+    }[];
+    // Every flow the middleware runs, those that never ran included; a null field does not reach the component.
+    expect(flows.map((flow) => flow.name)).toEqual(middleware.sync?.flows().map((flow) => flow.name));
+    expect(flows.find((flow) => flow.name === 'customers')).toMatchObject({
+      running: false,
+      lastRun: { id: runs[0]?.id },
+    });
 
     const record = (recordKey: string) =>
       middleware.store.failures.record('customers', {

@@ -1,5 +1,6 @@
 import { LightningElement } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import getFlows from '@salesforce/apex/SageSyncConsoleController.getFlows';
 import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
 import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
 import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
@@ -55,6 +56,9 @@ const FAILURE_ACTIONS = {
 export default class SageSyncConsole extends LightningElement {
   runColumns = RUN_COLUMNS;
   failureColumns = FAILURE_COLUMNS;
+  /** The connector's flows (every one it runs, whether or not it has run). */
+  syncFlows;
+  flowsError;
   runs;
   runsError;
   failures;
@@ -62,6 +66,7 @@ export default class SageSyncConsole extends LightningElement {
   actionError;
   connection;
   connectionError;
+  isLoadingFlows = false;
   isLoadingRuns = false;
   isLoadingFailures = false;
   isTesting = false;
@@ -71,8 +76,22 @@ export default class SageSyncConsole extends LightningElement {
   pendingFailure;
 
   connectedCallback() {
+    this.loadFlows();
     this.loadRuns();
     this.loadFailures();
+  }
+
+  async loadFlows() {
+    this.isLoadingFlows = true;
+    this.flowsError = undefined;
+    try {
+      this.syncFlows = await getFlows();
+    } catch (error) {
+      this.flowsError = error;
+      this.syncFlows = undefined;
+    } finally {
+      this.isLoadingFlows = false;
+    }
   }
 
   async loadRuns() {
@@ -99,6 +118,10 @@ export default class SageSyncConsole extends LightningElement {
     } finally {
       this.isLoadingFailures = false;
     }
+  }
+
+  handleRefreshFlows() {
+    this.loadFlows();
   }
 
   handleRefreshRuns() {
@@ -129,7 +152,7 @@ export default class SageSyncConsole extends LightningElement {
     try {
       await this.act(
         () => runFlow({ flow }),
-        () => this.loadRuns(),
+        () => Promise.all([this.loadFlows(), this.loadRuns()]),
       );
     } finally {
       this.runningFlow = undefined;
@@ -144,7 +167,7 @@ export default class SageSyncConsole extends LightningElement {
     try {
       await this.act(
         () => perform({ failureId: row.id }),
-        () => this.loadFailures(),
+        () => Promise.all([this.loadFailures(), this.loadFlows()]),
       );
     } finally {
       this.pendingFailure = undefined;
@@ -162,38 +185,45 @@ export default class SageSyncConsole extends LightningElement {
     }
   }
 
-  /**
-   * The flows the connector has reported, from the runs and failures the console already loads (newest run first),
-   * each with its latest run and a Run button.
-   */
+  /** Each flow the connector runs, in its order, with its schedule, last and next run, and a Run button. */
   get flows() {
-    const latest = new Map();
-    for (const run of this.runs || []) {
-      if (!latest.has(run.flow)) latest.set(run.flow, run);
-    }
-    for (const failure of this.failures || []) {
-      if (!latest.has(failure.flow)) latest.set(failure.flow, undefined);
-    }
-    return [...latest.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, run]) => {
-        const running = name === this.runningFlow;
-        return {
-          name,
-          lastOutcome: run ? run.outcome : 'not in the recent runs',
-          lastStartedAt: run ? run.startedAt : undefined,
-          buttonLabel: running ? `Running ${name}…` : `Run ${name}`,
-          disabled: !!this.runningFlow,
-        };
-      });
+    return (this.syncFlows || []).map((flow) => {
+      const runningHere = flow.name === this.runningFlow;
+      const failures = flow.failures || {};
+      const waiting = (failures.open || 0) + (failures.retrying || 0);
+      return {
+        name: flow.name,
+        schedule: flow.schedule,
+        lastOutcome: flow.lastRun ? flow.lastRun.outcome : 'never run',
+        outcomeClass:
+          flow.lastRun && flow.lastRun.outcome === 'failed' ? 'flow-outcome slds-text-color_error' : 'flow-outcome',
+        lastStartedAt: flow.lastRun ? flow.lastRun.startedAt : undefined,
+        running: flow.running === true,
+        paused: flow.paused === true,
+        pausedUntil: flow.pausedUntil,
+        nextRunAt: flow.nextRunAt,
+        waitingText: waiting > 0 ? `${waiting} failed record${waiting === 1 ? '' : 's'} waiting` : undefined,
+        buttonLabel: runningHere ? `Running ${flow.name}…` : `Run ${flow.name}`,
+        // One run at a time from here; a flow another process is running would only be refused.
+        disabled: !!this.runningFlow || flow.running === true,
+      };
+    });
   }
 
   get hasFlows() {
-    return this.flows.length > 0;
+    return !!this.syncFlows && this.syncFlows.length > 0;
   }
 
-  get isRunningFlow() {
-    return !!this.runningFlow;
+  get noFlows() {
+    return !!this.syncFlows && this.syncFlows.length === 0;
+  }
+
+  get isFlowsBusy() {
+    return this.isLoadingFlows || !!this.runningFlow;
+  }
+
+  get flowsSpinnerText() {
+    return this.runningFlow ? this.runningFlowText : 'Loading sync flows';
   }
 
   get runningFlowText() {

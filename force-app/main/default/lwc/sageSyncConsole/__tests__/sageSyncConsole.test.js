@@ -1,5 +1,6 @@
 import { createElement } from 'lwc';
 import SageSyncConsole from 'c/sageSyncConsole';
+import getFlows from '@salesforce/apex/SageSyncConsoleController.getFlows';
 import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
 import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
 import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
@@ -7,6 +8,7 @@ import skipFailure from '@salesforce/apex/SageSyncConsoleController.skipFailure'
 import runFlow from '@salesforce/apex/SageSyncConsoleController.runFlow';
 import testConnection from '@salesforce/apex/SageSyncConsoleController.testConnection';
 
+jest.mock('@salesforce/apex/SageSyncConsoleController.getFlows', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageSyncConsoleController.getRuns', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageSyncConsoleController.getFailures', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageSyncConsoleController.retryFailure', () => ({ default: jest.fn() }), {
@@ -39,6 +41,30 @@ const RUNS = [
   },
 ];
 
+const FLOWS = [
+  {
+    name: 'customers',
+    schedule: '*/15 * * * *',
+    nextRunAt: '2026-03-03T10:15:00.000Z',
+    running: false,
+    paused: false,
+    lastRun: RUNS[0],
+    failures: { open: 1, retrying: 1 },
+  },
+  {
+    name: 'invoices',
+    schedule: '0 * * * *',
+    nextRunAt: '2026-03-03T11:00:00.000Z',
+    running: false,
+    paused: true,
+    pausedUntil: '2026-03-03T11:30:00.000Z',
+    lastRun: { ...RUNS[1], outcome: 'failed' },
+    failures: { open: 0, retrying: 0 },
+  },
+  { name: 'orders', schedule: '0 2 * * *', running: false, paused: false, failures: { open: 1, retrying: 0 } },
+  { name: 'products', schedule: '30 2 * * *', running: true, paused: false, failures: { open: 0, retrying: 0 } },
+];
+
 const FAILURES = [
   {
     id: 7,
@@ -58,7 +84,9 @@ function flush() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-async function mount({ runs = RUNS, failures = FAILURES } = {}) {
+async function mount({ flows = FLOWS, runs = RUNS, failures = FAILURES } = {}) {
+  if (flows instanceof Error) getFlows.mockRejectedValue(flows);
+  else getFlows.mockResolvedValue(flows);
   if (runs instanceof Error) getRuns.mockRejectedValue(runs);
   else getRuns.mockResolvedValue(runs);
   if (failures instanceof Error) getFailures.mockRejectedValue(failures);
@@ -106,11 +134,12 @@ describe('c-sage-sync-console', () => {
     expect(element.shadowRoot.querySelectorAll('lightning-card')[3].title).toBe('Failed records (2)');
   });
 
-  it('says when nothing has run and nothing failed', async () => {
+  it('says when nothing has run and nothing failed, and still lists the flows', async () => {
     const element = await mount({ runs: [], failures: [] });
     expect($(element, '.no-runs').textContent).toBe('No sync has run yet.');
     expect($(element, '.no-failures').textContent).toContain('No failed records.');
     expect($(element, 'lightning-datatable')).toBeNull();
+    expect(element.shadowRoot.querySelectorAll('table.flows tbody tr')).toHaveLength(FLOWS.length);
   });
 
   it('shows an error panel for each list that cannot be loaded', async () => {
@@ -131,6 +160,7 @@ describe('c-sage-sync-console', () => {
     expect(skipFailure).not.toHaveBeenCalled();
     expect(toasts.mock.calls[0][0].detail.message).toBe('The record was sent for another attempt.');
     expect(getFailures).toHaveBeenCalledTimes(2);
+    expect(getFlows).toHaveBeenCalledTimes(2);
     expect($(element, 'lightning-datatable.failures').data).toHaveLength(1);
   });
 
@@ -143,26 +173,73 @@ describe('c-sage-sync-console', () => {
     expect(retryFailure).not.toHaveBeenCalled();
   });
 
-  it('lists each flow the connector reported, with its latest run and a Run button', async () => {
+  it('lists every flow the connector runs, in its order, with its schedule, latest and next run and a Run button', async () => {
     const element = await mount();
     const rows = Array.from(element.shadowRoot.querySelectorAll('table.flows tbody tr'));
-    expect(rows.map((row) => row.dataset.flow)).toEqual(['customers', 'invoices', 'orders']);
+    expect(rows.map((row) => row.dataset.flow)).toEqual(['customers', 'invoices', 'orders', 'products']);
+    expect(rows.map((row) => row.querySelector('.flow-schedule').textContent)).toEqual([
+      '*/15 * * * *',
+      '0 * * * *',
+      '0 2 * * *',
+      '30 2 * * *',
+    ]);
     expect(rows.map((row) => row.querySelector('.flow-outcome').textContent)).toEqual([
       'partial',
-      'succeeded',
-      'not in the recent runs',
+      'failed',
+      'never run',
+      'never run',
     ]);
+    expect(rows[1].querySelector('.flow-outcome').classList).toContain('slds-text-color_error');
+    expect(rows[0].querySelector('.flow-outcome').classList).not.toContain('slds-text-color_error');
+    expect(rows[0].querySelector('lightning-formatted-date-time.flow-last-started').value).toBe(RUNS[0].startedAt);
+    expect(rows[2].querySelector('.flow-last-started')).toBeNull();
     expect(rows.map((row) => row.querySelector('lightning-button.run-flow').label)).toEqual([
       'Run customers',
       'Run invoices',
       'Run orders',
+      'Run products',
     ]);
   });
 
-  it('says when no flow has been reported yet', async () => {
-    const element = await mount({ runs: [], failures: [] });
+  it('shows when each flow runs next, or that it is paused, and the failed records waiting for it', async () => {
+    const element = await mount();
+    const row = (flow) => $(element, `tr[data-flow="${flow}"]`);
+    expect(row('customers').querySelector('.flow-next lightning-formatted-date-time').value).toBe(FLOWS[0].nextRunAt);
+    expect(row('invoices').querySelector('.flow-paused').textContent).toBe('Paused until');
+    expect(row('invoices').querySelector('.flow-next lightning-formatted-date-time').value).toBe(FLOWS[1].pausedUntil);
+    expect(row('orders').querySelector('.flow-next').textContent).toBe('Not scheduled');
+    expect(row('customers').querySelector('.flow-failures').textContent).toBe('2 failed records waiting');
+    expect(row('orders').querySelector('.flow-failures').textContent).toBe('1 failed record waiting');
+    expect(row('invoices').querySelector('.flow-failures')).toBeNull();
+  });
+
+  it('says a flow another process is running and does not offer to run it again', async () => {
+    const element = await mount();
+    const products = $(element, 'tr[data-flow="products"]');
+    expect(products.querySelector('.flow-running').textContent).toBe('Running now');
+    expect(products.querySelector('lightning-button.run-flow').disabled).toBe(true);
+    expect($(element, 'tr[data-flow="customers"] .flow-running')).toBeNull();
+    expect($(element, 'tr[data-flow="customers"] lightning-button.run-flow').disabled).toBe(false);
+  });
+
+  it('says when the connector reports no flow', async () => {
+    const element = await mount({ flows: [] });
     expect($(element, 'table.flows')).toBeNull();
-    expect($(element, '.no-flows').textContent).toContain('no flow yet');
+    expect($(element, '.no-flows').textContent).toBe('The connector reports no sync flows.');
+  });
+
+  it('shows an error panel when the flows cannot be loaded, and loads them again on refresh', async () => {
+    const element = await mount({ flows: new Error('flows down') });
+    expect($(element, 'c-error-panel.flows-error').friendlyMessage).toBe('Sync flows could not be loaded');
+    expect($(element, 'table.flows')).toBeNull();
+    getFlows.mockResolvedValue(FLOWS);
+    $(element, 'lightning-button-icon.refresh-flows').click();
+    await Promise.resolve();
+    expect($(element, 'lightning-spinner.flows-spinner').alternativeText).toBe('Loading sync flows');
+    await flush();
+    expect($(element, 'c-error-panel.flows-error')).toBeNull();
+    expect(element.shadowRoot.querySelectorAll('table.flows tbody tr')).toHaveLength(4);
+    expect(getFlows).toHaveBeenCalledTimes(2);
   });
 
   it('runs a flow from its button, shows it is busy, reports it and reloads the runs', async () => {
@@ -177,13 +254,14 @@ describe('c-sage-sync-console', () => {
     expect($(element, 'tr[data-flow="invoices"] lightning-button.run-flow').label).toBe('Running invoices…');
     const buttons = Array.from(element.shadowRoot.querySelectorAll('lightning-button.run-flow'));
     expect(buttons.every((button) => button.disabled)).toBe(true);
-    expect($(element, 'lightning-spinner').alternativeText).toBe('Running the invoices flow');
+    expect($(element, 'lightning-spinner.flows-spinner').alternativeText).toBe('Running the invoices flow');
     $(element, 'tr[data-flow="customers"] lightning-button.run-flow').click();
     expect(runFlow).toHaveBeenCalledTimes(1);
     finish('The invoices flow ran (succeeded): 40 read, 0 created, 4 updated, 36 unchanged, 0 failed.');
     await flush();
     expect(toasts.mock.calls[0][0].detail.message).toContain('The invoices flow ran (succeeded)');
     expect(getRuns).toHaveBeenCalledTimes(2);
+    expect(getFlows).toHaveBeenCalledTimes(2);
     expect($(element, 'tr[data-flow="invoices"] lightning-button.run-flow').disabled).toBe(false);
   });
 
@@ -225,7 +303,10 @@ describe('c-sage-sync-console', () => {
     expect($(element, 'lightning-spinner.failures-spinner')).toBeNull();
   });
 
-  it('is accessible with flows, runs and failures, and while a flow runs', async () => {
+  it('is accessible with flows, runs and failures, when nothing loads, and while a flow runs', async () => {
+    const failing = await mount({ flows: new Error('down'), runs: new Error('down'), failures: new Error('down') });
+    await expect(failing).toBeAccessible();
+    document.body.removeChild(failing);
     const element = await mount();
     await expect(element).toBeAccessible();
     runFlow.mockReturnValue(new Promise(() => {}));
