@@ -173,10 +173,7 @@ export function createOperations(options: {
   runtime?: FlowRuntime;
   /** Retries order write-backs, which wait in the failure queue without being a flow. */
   writeBacks?: Pick<OrderWriteBacks, 'retry'>;
-  /** The time leases and pauses are compared with (default: the system clock). */
-  now?: () => Date;
 }): OperationsService {
-  const now = options.now ?? (() => new Date());
   const runtime = (): FlowRuntime => {
     if (!options.runtime) {
       throw new ServiceError('unavailable', 'SYNC_NOT_RUNNING', 'The sync engine is not running in this process');
@@ -186,8 +183,8 @@ export function createOperations(options: {
 
   return {
     async flows() {
-      const at = now();
-      return (await runtime().status()).map((flow) => flowView(flow, at));
+      const now = new Date();
+      return (await runtime().status()).map((flow) => flowView(flow, now));
     },
     async runs({ flow, limit }) {
       return (await options.runs.list({ ...(flow ? { flow } : {}), limit })).map(runView);
