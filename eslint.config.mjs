@@ -10,7 +10,7 @@ const src = 'middleware/src';
 const dirs = (...names) => names.map((name) => `${src}/${name}`);
 /** Every module of the middleware but the process entry (`main.ts`), which assembles the process. */
 const allButTheEntry = [
-  ...dirs('cli', 'config', 'domain', 'observability', 'sage300', 'salesforce', 'services', 'store', 'sync'),
+  ...dirs('cli', 'config', 'domain', 'notify', 'observability', 'sage300', 'salesforce', 'services', 'store', 'sync'),
   ...dirs('composition.ts', 'embedded.ts'),
 ];
 
@@ -40,6 +40,11 @@ const layerZones = [
     target: `${src}/services`,
     from: dirs('sync', 'http', 'cli', 'composition.ts', 'main.ts', 'embedded.ts'),
     message: 'services/ is shared by the API and the sync; it imports neither.',
+  },
+  {
+    target: `${src}/notify`,
+    from: dirs('sync', 'http', 'services', 'cli', 'composition.ts', 'main.ts', 'embedded.ts'),
+    message: 'notify/ announces on its channels; it knows the store and domain/, never the layers that use it.',
   },
   { target: `${src}/sync`, from: `${src}/http`, message: 'sync/ and http/ do not import each other.' },
   { target: `${src}/http`, from: `${src}/sync`, message: 'sync/ and http/ do not import each other.' },

@@ -6,6 +6,7 @@
 import type { Config } from './config/env.js';
 import { loadMappingConfiguration } from './config/mapping.js';
 import type { EmbeddedSystems } from './embedded.js';
+import { notificationsOff, type Notifier } from './notify/notifier.js';
 import type { Logger } from './observability/logger.js';
 import { createSage300Client, type Sage300Client } from './sage300/client.js';
 import type { TransportOptions } from './sage300/transport.js';
@@ -81,6 +82,8 @@ export interface SyncOptions {
   /** The flows (default: the built-in registry). */
   registry?: FlowRegistry;
   owner?: string;
+  /** Where flows send notices (default: none, notices are off). */
+  notifier?: Notifier;
 }
 
 /** Starts the sync runtime over connected systems. */
@@ -88,7 +91,11 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const { config, logger } = options;
   return startSyncRuntime({
     store: options.store,
-    systems: { sage300: options.systems.sage, salesforce: options.systems.salesforce },
+    systems: {
+      sage300: options.systems.sage,
+      salesforce: options.systems.salesforce,
+      notifier: options.notifier ?? notificationsOff,
+    },
     metadata: options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger),
     settings: config.sync,
     logger,

@@ -7,6 +7,7 @@ import { createSage300Client } from '../../middleware/src/sage300/client.js';
 import { createSalesforceClient, type SalesforceClient } from '../../middleware/src/salesforce/index.js';
 import type { Store } from '../../middleware/src/store/index.js';
 import { startSync } from '../../middleware/src/composition.js';
+import type { Notifier } from '../../middleware/src/notify/notifier.js';
 import type { FlowRegistry } from '../../middleware/src/sync/registry.js';
 import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import type { SageClient } from '../../middleware/src/sync/systems.js';
@@ -80,7 +81,7 @@ const testSettings: Record<string, string> = {
 export function startTestRuntime(
   systems: TestSystems,
   store: Store,
-  options: { registry?: FlowRegistry } = {},
+  options: { registry?: FlowRegistry; notifier?: Notifier } = {},
 ): Promise<SyncRuntime> {
   return startSync({
     config: loadConfig({ ...systems.env, ...testSettings }),
@@ -89,6 +90,7 @@ export function startTestRuntime(
     logger: silentLogger,
     schedule: false,
     ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
   });
 }
 

@@ -3,6 +3,7 @@
  * client flows use (upserts with one result per record, and queries).
  */
 import type { ErrorKind } from '../domain/errors.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Sage300Client } from '../sage300/client.js';
 
 export type SageClient = Sage300Client;
@@ -37,4 +38,6 @@ export type SalesforceReader = Pick<SalesforcePort, 'queryAll'>;
 export interface FlowPorts {
   sage300: SageClient;
   salesforce: SalesforcePort;
+  /** The notice channels (webhook, e-mail, the embedded sink); off unless configured. */
+  notifier: Notifier;
 }
