@@ -353,7 +353,8 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
   const answerQuery = (req: Request, res: Response) => {
     const soql = typeof req.query.q === 'string' ? req.query.q : '';
     if (!soql.trim()) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const answer = runQuery(soql, store, version(res));
+    // `/queryAll` also reads the recycle bin (deleted and merged records, `IsDeleted = true`).
+    const answer = runQuery(soql, store, version(res), req.path.endsWith('/queryAll'));
     const options = /batchSize=(\d+)/i.exec(req.get('sforce-query-options') ?? '');
     const batch = options?.[1] ? Math.min(QUERY_BATCH, Math.max(200, Number(options[1]))) : QUERY_BATCH;
     sendPage(

@@ -74,6 +74,10 @@ export interface SalesforceSandbox {
   insert(type: string, fields: Record<string, unknown>, options?: { asUserId?: string }): string;
   /** Updates a record directly, as the given user (default: an administrator other than the integration user). */
   update(type: string, id: string, fields: Record<string, unknown>, options?: { asUserId?: string }): void;
+  /** Deletes a record into the recycle bin (where `queryAll` finds it, `IsDeleted = true`). */
+  delete(type: string, id: string, options?: { asUserId?: string }): void;
+  /** Merges duplicates into a master (Account, Contact, Lead): children re-parented, duplicates binned with `MasterRecordId`. */
+  merge(type: string, masterId: string, duplicateIds: readonly string[], options?: { asUserId?: string }): void;
 }
 
 export const SANDBOX_API_VERSION = '65.0';
@@ -197,5 +201,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       store.insert(type, fields, { userId: insertOptions?.asUserId ?? adminUserId, privileged: true }),
     update: (type, id, fields, updateOptions) =>
       store.update(type, id, fields, { userId: updateOptions?.asUserId ?? adminUserId, privileged: true }),
+    delete: (type, id, deleteOptions) =>
+      store.delete(type, id, { userId: deleteOptions?.asUserId ?? adminUserId, privileged: true }),
+    merge: (type, masterId, duplicateIds, mergeOptions) =>
+      store.merge(type, masterId, duplicateIds, { userId: mergeOptions?.asUserId ?? adminUserId, privileged: true }),
   };
 }

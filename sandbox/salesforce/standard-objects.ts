@@ -99,6 +99,7 @@ const STANDARD: { name: string; prefix: string; owned: boolean; fields: Record<s
       NumberOfEmployees: { type: 'double', precision: 8, scale: 0 },
       AnnualRevenue: money(18, 0),
       ParentId: lookup(['Account'], 'Parent', 'ChildAccounts'),
+      MasterRecordId: readOnly(lookup(['Account'], 'MasterRecord')),
     },
   },
   {
@@ -116,6 +117,7 @@ const STANDARD: { name: string; prefix: string; owned: boolean; fields: Record<s
       MobilePhone: phone,
       ...address('Mailing'),
       Description: area(32000),
+      MasterRecordId: readOnly(lookup(['Contact'], 'MasterRecord')),
     },
   },
   {
@@ -146,6 +148,7 @@ const STANDARD: { name: string; prefix: string; owned: boolean; fields: Record<s
       ConvertedAccountId: readOnly(lookup(['Account'], 'ConvertedAccount')),
       ConvertedContactId: readOnly(lookup(['Contact'], 'ConvertedContact')),
       ConvertedOpportunityId: readOnly(lookup(['Opportunity'], 'ConvertedOpportunity')),
+      MasterRecordId: readOnly(lookup(['Lead'], 'MasterRecord')),
     },
   },
   {

@@ -48,6 +48,9 @@ export class OrgStore {
   private undoLog: UndoEntry[] | undefined;
   readonly ids = new IdFactory();
 
+  /** Deleted records by type and id, with `IsDeleted` true (and `MasterRecordId` when a merge deleted them). */
+  private readonly recycleBin = new Map<string, Map<string, SObjectRecord>>();
+
   constructor(
     readonly schema: Schema,
     private readonly now: () => number = Date.now,
@@ -77,6 +80,11 @@ export class OrgStore {
   /** Live records of a type, for the query engine (do not modify). */
   scan(type: string): Iterable<SObjectRecord> {
     return this.table(this.object(type)).values();
+  }
+
+  /** Deleted records of a type (the recycle bin, which `queryAll` also reads), for the query engine. */
+  scanDeleted(type: string): Iterable<SObjectRecord> {
+    return this.recycleBin.get(this.object(type).name)?.values() ?? [];
   }
 
   /** One record by id (15 or 18 characters), with its object. */
@@ -250,6 +258,55 @@ export class OrgStore {
     const existing = normalised ? this.table(object).get(normalised) : undefined;
     if (!existing || !normalised) return fail('ENTITY_IS_DELETED', 'entity is deleted');
     this.transaction(() => this.remove(object, normalised, context));
+    this.toRecycleBin(object, existing, context, {});
+  }
+
+  /**
+   * Merges records into a master, as Salesforce's merge does for Accounts, Contacts and Leads: what pointed at a
+   * duplicate points at the master, and each duplicate goes to the recycle bin with `MasterRecordId` set.
+   */
+  merge(type: string, masterId: string, duplicateIds: readonly string[], context: WriteContext): void {
+    const object = this.writable(type, context);
+    if (!object.fields.has('masterrecordid')) fail('INVALID_TYPE', `${object.name} records cannot be merged`);
+    const master = normaliseId(masterId) ?? '';
+    if (!this.table(object).has(master)) fail('ENTITY_IS_DELETED', 'entity is deleted');
+    const duplicates = duplicateIds.map((id) => {
+      const normalised = normaliseId(id);
+      const record = normalised ? this.table(object).get(normalised) : undefined;
+      if (!normalised || !record || normalised === master) return fail('INVALID_ID_FIELD', `invalid merge id: ${id}`);
+      return record;
+    });
+    this.transaction(() => {
+      for (const duplicate of duplicates) {
+        const id = String(duplicate.Id);
+        for (const child of this.schema.all()) {
+          for (const field of child.fields.values()) {
+            if (field.type !== 'reference' || !field.referenceTo?.includes(object.name) || field.readOnly) continue;
+            for (const dependant of [...this.table(child).values()].filter((row) => row[field.name] === id)) {
+              this.commit(child, { ...dependant, [field.name]: master }, dependant);
+            }
+          }
+        }
+        this.remove(object, id, context);
+      }
+      const current = this.table(object).get(master) as SObjectRecord;
+      this.commit(object, this.stamped(current, context), current);
+    });
+    for (const duplicate of duplicates) this.toRecycleBin(object, duplicate, context, { MasterRecordId: master });
+  }
+
+  private stamped(record: SObjectRecord, context: WriteContext): SObjectRecord {
+    const stamp = formatDateTime(this.now());
+    return { ...record, LastModifiedDate: stamp, LastModifiedById: context.userId, SystemModstamp: stamp };
+  }
+
+  private toRecycleBin(object: ObjectDef, record: SObjectRecord, context: WriteContext, extra: SObjectRecord): void {
+    let bin = this.recycleBin.get(object.name);
+    if (!bin) {
+      bin = new Map();
+      this.recycleBin.set(object.name, bin);
+    }
+    bin.set(String(record.Id), { ...this.stamped(record, context), ...extra, IsDeleted: true });
   }
 
   private remove(object: ObjectDef, id: string, context: WriteContext): void {

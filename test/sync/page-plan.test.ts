@@ -108,6 +108,20 @@ describe('planning a page', () => {
     expect(fromSalesforce.unchanged).toEqual(['A']);
   });
 
+  it('skips a linked record the flow calls an echo whatever its mapped hash, and never one without a link', () => {
+    const plan = planPage({
+      prepared,
+      failures: [],
+      links: new Map([['A', link('A', 'another shape', 'salesforce')]]),
+      parked: new Map(),
+      source: 'salesforce',
+      forceWrite: false,
+      echoes: new Set(['A', 'B']),
+    });
+    expect(plan.unchanged).toEqual(['A']);
+    expect(plan.toWrite.map((item) => item.key)).toContain('B');
+  });
+
   it('writes everything on a failure-queue retry, and records a new failure whose content differs', () => {
     const changed: PageFailure = { key: 'D', error: failures[0]?.error as ConnectorError, payload: { amount: -2 } };
     const plan = planPage({

@@ -46,13 +46,24 @@ function tokenRequest(auth: SalesforceAuth, loginUrl: string): { grant_type: str
 interface TokenAnswer {
   access_token: string;
   instance_url: string;
+  /** The identity URL, `…/id/<organization Id>/<user Id>`. */
+  id?: string;
 }
+
+/** The user a token acts as, from its identity URL (`…/id/00D…/005…`); undefined when it names none. */
+export function tokenUserId(identityUrl: string | undefined): string | undefined {
+  return identityUrl ? /\/id\/[A-Za-z0-9]{15,18}\/([A-Za-z0-9]{15,18})\/?$/.exec(identityUrl)?.[1] : undefined;
+}
+
+/** Called with the user every new token acts as (the integration user). */
+export type TokenUserListener = (userId: string | undefined) => void;
 
 /** Asks the token endpoint for a new access token and installs it on the connection. */
 export async function requestAccessToken(
   connection: Connection,
   auth: SalesforceAuth,
   loginUrl: string,
+  onUser?: TokenUserListener,
 ): Promise<string> {
   let answer: TokenAnswer;
   try {
@@ -73,6 +84,7 @@ export async function requestAccessToken(
     );
   }
   connection._establish({ instanceUrl: answer.instance_url, accessToken: answer.access_token });
+  onUser?.(tokenUserId(answer.id));
   return answer.access_token;
 }
 

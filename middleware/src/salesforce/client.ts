@@ -54,15 +54,25 @@ export interface RecordQuery<T> extends AsyncIterable<T> {
   all(): Promise<T[]>;
 }
 
+export interface QueryOptions {
+  /** Also read the recycle bin (`/queryAll`): deleted records, and merged ones with their `MasterRecordId`. */
+  includeDeleted?: boolean;
+}
+
 export interface SalesforceClient {
   readonly connection: Connection;
   readonly apiVersion: string;
   /** Logs in now (otherwise the first call does). */
   authorize(): Promise<void>;
-  /** Runs a SOQL query and follows `nextRecordsUrl` through every page. Build the text with `soql.ts`. */
-  query<T = Record<string, unknown>>(soql: string): RecordQuery<T>;
+  /**
+   * Runs a SOQL query and follows `nextRecordsUrl` through every page. Build the text with `soql.ts`. With
+   * `includeDeleted` it asks `/queryAll`, which also answers deleted and merged records (`IsDeleted = true`).
+   */
+  query<T = Record<string, unknown>>(soql: string, options?: QueryOptions): RecordQuery<T>;
   /** Collects every record of a query. */
-  queryAll<T = Record<string, unknown>>(soql: string): Promise<T[]>;
+  queryAll<T = Record<string, unknown>>(soql: string, options?: QueryOptions): Promise<T[]>;
+  /** The Id of the user the connector acts as (logs in first when it has not yet). */
+  integrationUserId(): Promise<string | undefined>;
   /** Upserts by an external id field; one result per record, in input order. */
   upsert(
     objectType: string,
@@ -115,6 +125,11 @@ export function createSalesforceClient(
     ...(settings.auth.kind === 'client_credentials' ? { clientSecret: settings.auth.clientSecret } : {}),
     redirectUri: `${settings.loginUrl}/services/oauth2/success`,
   };
+  // The user the connector's tokens act as: records it last modified carry this Id in LastModifiedById.
+  let integrationUser: string | undefined;
+  const rememberUser = (userId: string | undefined) => {
+    integrationUser = userId;
+  };
   const connection: Connection = new Connection({
     loginUrl: settings.loginUrl,
     version: settings.apiVersion,
@@ -128,7 +143,7 @@ export function createSalesforceClient(
         );
         return;
       }
-      requestAccessToken(conn, settings.auth, settings.loginUrl).then(
+      requestAccessToken(conn, settings.auth, settings.loginUrl, rememberUser).then(
         (token) => callback(undefined, token),
         (error: unknown) => callback(error as Error),
       );
@@ -137,7 +152,7 @@ export function createSalesforceClient(
 
   let login: Promise<void> | undefined;
   const authorize = (): Promise<void> => {
-    login ??= requestAccessToken(connection, settings.auth, settings.loginUrl).then(
+    login ??= requestAccessToken(connection, settings.auth, settings.loginUrl, rememberUser).then(
       () => undefined,
       (error: unknown) => {
         login = undefined;
@@ -197,10 +212,11 @@ export function createSalesforceClient(
     );
   };
 
-  const query = <T>(soql: string): RecordQuery<T> => {
+  const query = <T>(soql: string, queryOptions: QueryOptions = {}): RecordQuery<T> => {
+    const resource = queryOptions.includeDeleted ? '/queryAll' : '/query';
     async function* pages(): AsyncGenerator<QueryPage<T>> {
       let page = await run(
-        () => connection.request<RawPage>(`/query?q=${encodeURIComponent(soql)}`, NO_JSFORCE_RETRIES),
+        () => connection.request<RawPage>(`${resource}?q=${encodeURIComponent(soql)}`, NO_JSFORCE_RETRIES),
         true,
       );
       for (;;) {
@@ -232,7 +248,11 @@ export function createSalesforceClient(
     apiVersion: settings.apiVersion,
     authorize,
     query,
-    queryAll: <T>(soql: string) => query<T>(soql).all(),
+    queryAll: <T>(soql: string, queryOptions?: QueryOptions) => query<T>(soql, queryOptions).all(),
+    async integrationUserId() {
+      await authorize();
+      return integrationUser;
+    },
     upsert: (objectType, externalIdField, records, writeOptions) => {
       if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(externalIdField)) {
         return Promise.reject(

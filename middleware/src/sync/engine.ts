@@ -314,7 +314,16 @@ export class SyncEngine {
           flow.name,
           records.map((record) => flow.keyOf(record)),
         );
+    const echoes = new Set<string>();
+    if (flow.isEcho && !forceWrite) {
+      for (const record of records) {
+        const key = flow.keyOf(record);
+        const link = links.get(key);
+        if (link && flow.isEcho(record, link)) echoes.add(key);
+      }
+    }
     const plan = planPage({
+      echoes,
       prepared: mapped.prepared,
       failures: [...(options.extraFailures ?? []), ...mapped.failures],
       links,

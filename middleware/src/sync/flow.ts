@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ConnectorError } from '../domain/errors.js';
-import type { LinkSide } from '../store/index.js';
+import type { Link, LinkSide } from '../store/index.js';
 
 /** One of the two systems a flow joins. */
 export type SystemSide = LinkSide;
@@ -82,6 +82,11 @@ export interface SyncFlow<Source, Target, Cursor> {
    * answering an outcome for each one found. Records it does not find are written again; without it they are parked.
    */
   verify?(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<Map<string, WriteOutcome>>;
+  /**
+   * True when a record is the connector's own earlier write read back from the source (an echo), judged against its
+   * link; the engine counts it unchanged and writes nothing. Without it, only an equal mapped hash means unchanged.
+   */
+  isEcho?(record: Source, link: Link): boolean;
   /** Re-reads records by key, for failure-queue retries; records that no longer exist are left out. */
   fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
 }

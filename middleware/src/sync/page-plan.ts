@@ -62,6 +62,8 @@ export interface PagePlanInput {
   source: SystemSide;
   /** Write even what looks unchanged (a failure-queue retry). */
   forceWrite: boolean;
+  /** Keys the flow recognised as its own writes read back (echoes). */
+  echoes?: ReadonlySet<string>;
 }
 
 export interface PagePlan {
@@ -86,7 +88,8 @@ export function planPage(input: PagePlanInput): PagePlan {
   for (const item of input.prepared.values()) {
     const link = input.links.get(item.key);
     const failure = input.parked.get(item.key);
-    if (!input.forceWrite && link && syncedHash(link, input.source) === item.hash) unchanged.push(item.key);
+    const echo = link && input.echoes?.has(item.key);
+    if (!input.forceWrite && link && (echo || syncedHash(link, input.source) === item.hash)) unchanged.push(item.key);
     else if (failure && contentHash(failure.payload) === item.hash) waiting.push(item.key);
     else toWrite.push(item);
   }

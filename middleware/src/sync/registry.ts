@@ -6,6 +6,7 @@
 import type { MappingConfiguration } from '../config/mapping.js';
 import { FLOW_NAME, FLOW_NAME_RULE, scheduleKey } from '../domain/flow-names.js';
 import type { ConnectorSettings } from '../domain/settings.js';
+import type { LinkRepository } from '../store/index.js';
 import type { AnySyncFlow } from './flow.js';
 import type { FlowPorts } from './systems.js';
 
@@ -20,6 +21,8 @@ export interface FlowContext {
   pageSize?: number;
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
   salesforceLookBackMs: number;
+  /** The links, for what a flow does to them besides writing records (a Salesforce merge re-points one). */
+  links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany'>;
 }
 
 /** One flow in the registry. */

@@ -93,6 +93,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
   const flows = buildFlows(registry, options.systems, {
     mappings: () => metadata.mappings(),
     salesforceLookBackMs: settings.salesforceLookBackMs,
+    links: store.links,
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   });
   const sources = (): ScheduleSources => ({

@@ -24,15 +24,17 @@ export interface SalesforcePort {
     externalIdField: string,
     records: readonly Record<string, unknown>[],
   ): Promise<SalesforceWriteResult[]>;
-  /** Every row of a SOQL query. */
-  queryAll<T = Record<string, unknown>>(soql: string): Promise<T[]>;
+  /** Every row of a SOQL query; with `includeDeleted`, deleted and merged records too (`/queryAll`). */
+  queryAll<T = Record<string, unknown>>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]>;
+  /** The Id of the user the connector writes as, when known (records it last modified are candidate echoes). */
+  integrationUserId?(): Promise<string | undefined>;
 }
 
 /** The upsert side of the port, for flows that only write. */
 export type SalesforceUpserter = Pick<SalesforcePort, 'upsert'>;
 
 /** The query side of the port, for flows that read Salesforce. */
-export type SalesforceReader = Pick<SalesforcePort, 'queryAll'>;
+export type SalesforceReader = Pick<SalesforcePort, 'queryAll' | 'integrationUserId'>;
 
 /** Every port a flow may ask for, by name (a flow declares which it needs). */
 export interface FlowPorts {

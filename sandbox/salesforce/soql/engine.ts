@@ -59,6 +59,7 @@ class Compiler {
   constructor(
     private readonly store: OrgStore,
     private readonly apiVersion: string,
+    private readonly includeDeleted = false,
   ) {}
 
   object(name: string): ObjectDef {
@@ -335,7 +336,10 @@ class Compiler {
         };
       });
 
-    let matches = [...this.store.scan(object.name)].filter(filter);
+    const rows = this.includeDeleted
+      ? [...this.store.scan(object.name), ...this.store.scanDeleted(object.name)]
+      : [...this.store.scan(object.name)];
+    let matches = rows.filter(filter);
     if (sorter) matches.sort(sorter);
     const totalBeforeLimit = matches.length;
     if (query.offset !== undefined) {
@@ -472,6 +476,6 @@ function likeToRegex(pattern: string): RegExp {
 }
 
 /** Parses and runs a SOQL query; throws SoqlError with Salesforce's error code for bad queries. */
-export function runQuery(soql: string, store: OrgStore, apiVersion: string): QueryAnswer {
-  return new Compiler(store, apiVersion).run(parseSoql(soql));
+export function runQuery(soql: string, store: OrgStore, apiVersion: string, includeDeleted = false): QueryAnswer {
+  return new Compiler(store, apiVersion, includeDeleted).run(parseSoql(soql));
 }
