@@ -135,6 +135,14 @@ function parameters(op: ApiOperation): Schema[] {
   });
 }
 
+/** Every POST passes the JSON body parser first, so any of them refuses a malformed, too large or non-JSON body. */
+const bodyRefusals: readonly ErrorStatus[] = ['400', '413', '415'];
+
+/** The error answers of an operation: those it declares, and for a POST those of the body parser. */
+function documentedErrors(op: ApiOperation): readonly ErrorStatus[] {
+  return op.method === 'post' ? [...new Set([...op.errors, ...bodyRefusals])] : op.errors;
+}
+
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
 /** The OpenAPI operation object of one operation. */
@@ -148,7 +156,7 @@ function operationObject(op: ApiOperation, names: Map<z.ZodType, string>): Schem
   for (const [status, answer] of Object.entries(op.responses)) {
     responses[status] = { description: answer.description, content: json(named(answer.schema)) };
   }
-  for (const status of op.errors) {
+  for (const status of documentedErrors(op)) {
     responses[status] = { description: errorDescriptions[status], content: json(refTo('Error')) };
   }
   const parameterList = parameters(op);
