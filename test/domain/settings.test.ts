@@ -28,4 +28,13 @@ describe('connector settings', () => {
     );
     expect(() => settingsFromMetadata({ Overdue_Buckets__c: '30,10' }, defaultSettings)).toThrow(/Overdue_Buckets__c/);
   });
+
+  it('names a schedule that is not a cron expression when it reads it, not when the scheduler uses it', () => {
+    expect(() => settingsFromMetadata({ Item_Sync_Schedule__c: 'hourly' }, defaultSettings)).toThrow(
+      'Item_Sync_Schedule__c must be a cron expression, such as */15 * * * *',
+    );
+    expect(settingsFromMetadata({ Item_Sync_Schedule__c: '0 */2 * * *' }, defaultSettings).schedules.items).toBe(
+      '0 */2 * * *',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { creditPolicySchema, type CreditPolicy } from './credit.js';
 
@@ -76,6 +77,23 @@ const bucketList = z
   .nullish()
   .transform((value) => value ?? undefined);
 
+/** A cron expression (five fields, or six with seconds), checked when read so a bad one is named then. */
+const schedule = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((cron) => {
+    try {
+      new Cron(cron, { paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a cron expression, such as */15 * * * *')
+  .nullish()
+  .transform((value) => value ?? undefined);
+
 const metadataRecord = z.object({
   Credit_Warning_Threshold__c: z.number().min(0).max(999).nullish(),
   Overdue_Buckets__c: bucketList,
@@ -88,10 +106,10 @@ const metadataRecord = z.object({
   Default_Currency__c: text(3),
   Customer_Number_Strategy__c: z.enum(['Sequential', 'Name Based']).nullish(),
   Customer_Match__c: z.enum(['Name And Postal Code', 'Email', 'None']).nullish(),
-  Customer_Sync_Schedule__c: text(40),
-  Invoice_Sync_Schedule__c: text(40),
-  Item_Sync_Schedule__c: text(40),
-  Order_Sync_Schedule__c: text(40),
+  Customer_Sync_Schedule__c: schedule,
+  Invoice_Sync_Schedule__c: schedule,
+  Item_Sync_Schedule__c: schedule,
+  Order_Sync_Schedule__c: schedule,
 });
 
 /** A settings record that cannot be used, naming the offending field. */
