@@ -38,7 +38,7 @@ interface HostileRequest {
 }
 
 const seed = proofSeed(17_2);
-const runsPerRoute = proofSize('PROOF_FUZZ_RUNS', 200);
+const runsPerRoute = proofSize('PROOF_FUZZ_RUNS', 150);
 const serviceLevel = new Set(['/healthz', '/readyz', '/metrics']);
 const otherMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
