@@ -42,7 +42,10 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .on('sync_links')
       .columns(['entity', 'salesforce_id'])
       .execute();
-    await sql`delete from kysely_migration where name = '2026-12-02-003-links-from-either-side'`.execute(store.db);
+    // …and without what later migrations added.
+    await store.db.schema.dropTable('sync_conflicts').execute();
+    await store.db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
+    await sql`delete from kysely_migration where name >= '2026-12-02-003-links-from-either-side'`.execute(store.db);
     const link = (key: string, syncedAt: string) => ({
       entity: 'upgraded',
       sage_key: key,
@@ -58,7 +61,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .values([link('EARLIER', '2026-04-01T00:00:00.000Z'), link('LATER', '2026-04-02T00:00:00.000Z')])
       .execute();
 
-    expect(await store.migrate()).toEqual(['2026-12-02-003-links-from-either-side']);
+    expect(await store.migrate()).toEqual(['2026-12-02-003-links-from-either-side', '2026-12-03-004-two-way-state']);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
   });

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from './clock.js';
+import { conflictRepository, type ConflictRepository } from './conflicts.js';
 import { cursorRepository, type CursorRepository } from './cursors.js';
 import { connect, databaseFailure, migrate, parseDatabaseUrl } from './database.js';
 import { failureRepository, type FailureRepository } from './failures.js';
@@ -22,6 +23,7 @@ export interface Repositories {
   failures: FailureRepository;
   runs: RunRepository;
   leases: LeaseRepository;
+  conflicts: ConflictRepository;
 }
 
 export interface Store extends Repositories {
@@ -51,6 +53,7 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
     failures: failureRepository(db, clock, engine),
     runs: runRepository(db, clock),
     leases: leaseRepository(db, clock, engine),
+    conflicts: conflictRepository(db, clock),
   };
 }
 
@@ -93,3 +96,4 @@ export type { OrderLedgerEntry, OrderLedgerState, OrderLedgerRepository } from '
 export type { SyncFailure, FailureStatus, FailureReport, FailureRepository } from './failures.js';
 export type { SyncRun, RunOutcome, RunTrigger, RunCounts, RunRepository } from './runs.js';
 export type { Lease, LeaseRepository } from './leases.js';
+export type { ConflictReport, SyncConflict, ConflictRepository } from './conflicts.js';

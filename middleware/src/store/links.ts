@@ -18,6 +18,8 @@ export interface Link {
   salesforceId: string | null;
   sageHash: string | null;
   salesforceHash: string | null;
+  /** For two-way flows: what both sides held after the last sync (the base of a field-by-field merge); else null. */
+  syncedState?: unknown;
   lastSyncedAt: Date;
 }
 
@@ -27,6 +29,8 @@ export interface LinkUpdate {
   salesforceId: string | null;
   sageHash: string | null;
   salesforceHash: string | null;
+  /** For two-way flows: what both sides hold after this sync; undefined keeps the value already stored. */
+  syncedState?: unknown;
 }
 
 export interface LinkRepository {
@@ -51,6 +55,8 @@ function toLink(row: Row): Link {
     salesforceId: row.salesforce_id,
     sageHash: row.sage_hash,
     salesforceHash: row.salesforce_hash,
+    syncedState:
+      row.synced_state === null || row.synced_state === undefined ? null : (JSON.parse(row.synced_state) as unknown),
     lastSyncedAt: new Date(row.last_synced_at),
   };
 }
@@ -115,6 +121,7 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
               salesforce_id: link.salesforceId,
               sage_hash: link.sageHash,
               salesforce_hash: link.salesforceHash,
+              synced_state: link.syncedState === undefined ? null : JSON.stringify(link.syncedState),
               last_synced_at: now,
               created_at: now,
               updated_at: now,
@@ -125,6 +132,7 @@ export function linkRepository(db: Kysely<Database>, clock: Clock): LinkReposito
               salesforce_id: sql`coalesce(excluded.salesforce_id, sync_links.salesforce_id)`,
               sage_hash: sql`coalesce(excluded.sage_hash, sync_links.sage_hash)`,
               salesforce_hash: sql`coalesce(excluded.salesforce_hash, sync_links.salesforce_hash)`,
+              synced_state: sql`coalesce(excluded.synced_state, sync_links.synced_state)`,
               last_synced_at: now,
               updated_at: now,
             }),

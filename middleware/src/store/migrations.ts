@@ -162,12 +162,49 @@ const linksFromEitherSide: Migration = {
   },
 };
 
+/**
+ * Two-way flows merge field by field: a link keeps what both sides held after the last sync (`synced_state`, per-field
+ * hashes, so no field value is stored), and the conflicts the field's master settled are kept for operators.
+ */
+function twoWayState(engine: Engine): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('sync_links').addColumn('synced_state', 'text').execute();
+      await db.schema
+        .createTable('sync_conflicts')
+        .addColumn('id', engine === 'postgres' ? 'serial' : 'integer', (col) =>
+          engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement(),
+        )
+        .addColumn('run_id', 'integer')
+        .addColumn('flow', 'text', (col) => col.notNull())
+        .addColumn('record_key', 'text', (col) => col.notNull())
+        .addColumn('salesforce_id', 'text')
+        .addColumn('field', 'text', (col) => col.notNull())
+        .addColumn('master', 'text', (col) => col.notNull())
+        .addColumn('winning_value', 'text')
+        .addColumn('losing_value', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex('sync_conflicts_flow_created')
+        .on('sync_conflicts')
+        .columns(['flow', 'created_at'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('sync_conflicts').ifExists().execute();
+      await db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
+    },
+  };
+}
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '2026-11-25-001-sync-state': initial(engine),
     '2026-12-01-002-order-write-back': orderWriteBack,
     '2026-12-02-003-links-from-either-side': linksFromEitherSide,
+    '2026-12-03-004-two-way-state': twoWayState(engine),
   };
 }
 

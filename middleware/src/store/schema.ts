@@ -24,6 +24,8 @@ export interface SyncLinkTable {
   salesforce_id: string | null;
   sage_hash: string | null;
   salesforce_hash: string | null;
+  /** For two-way flows: what both sides held after the last sync (JSON, per-field hashes), the base of a merge. */
+  synced_state: string | null;
   last_synced_at: string;
   created_at: string;
   updated_at: string;
@@ -82,6 +84,23 @@ export interface SyncRunTable {
   message: string | null;
 }
 
+/** A field both systems changed since the last sync: the master's value won on both sides; the loser's is kept here. */
+export interface SyncConflictTable {
+  id: Generated<number>;
+  run_id: number | null;
+  flow: string;
+  record_key: string;
+  salesforce_id: string | null;
+  /** `Sage field / Salesforce field`, e.g. `ContactsEmail / Email`. */
+  field: string;
+  /** The system whose value won (`Sage` or `Salesforce`). */
+  master: string;
+  /** The values as JSON text. */
+  winning_value: string | null;
+  losing_value: string | null;
+  created_at: string;
+}
+
 /** Named leases: at most one live holder per name across replicas; `last_slot` makes a scheduled tick run once. */
 export interface SyncLeaseTable {
   name: string;
@@ -98,4 +117,5 @@ export interface Database {
   sync_failures: SyncFailureTable;
   sync_runs: SyncRunTable;
   sync_leases: SyncLeaseTable;
+  sync_conflicts: SyncConflictTable;
 }

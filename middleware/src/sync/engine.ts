@@ -301,13 +301,18 @@ export class SyncEngine {
     const { flow, runId, counts, signal, lease } = run;
     const { store, owner, leaseMs } = this.options;
     const forceWrite = options.forceWrite ?? false;
+    const links = await store.links.getMany(
+      flow.entity,
+      flow.source,
+      records.map((record) => flow.keyOf(record)),
+    );
     const mapped = prepareRecords(
       records,
       (record) => flow.keyOf(record),
-      (record) => flow.map(record) as unknown,
+      (record, link) => flow.map(record, link) as unknown,
+      links,
     );
     const keys = [...mapped.prepared.keys()];
-    const links = await store.links.getMany(flow.entity, flow.source, keys);
     const parked = forceWrite
       ? new Map<string, SyncFailure>()
       : await store.failures.activeFor(
@@ -353,6 +358,7 @@ export class SyncEngine {
       else failures.push({ key: outcome.key, error: outcome.error, payload: item.target });
     }
 
+    const conflicts = written.flatMap(({ outcome }) => outcome.conflicts ?? []);
     const added = pageCounts(records.length, written, plan, failures.length);
     await store.transaction(async (tx: Repositories) => {
       // Fencing: only the lease holder may commit, so a process that lost its lease cannot move the checkpoint.
@@ -369,10 +375,25 @@ export class SyncEngine {
           nextAttemptAt: (attempts) => this.nextAttempt(attempts),
         });
       }
+      if (conflicts.length > 0) await tx.conflicts.record(flow.name, runId, conflicts);
       await tx.runs.addCounts(runId, added);
       if (options.cursor !== undefined) await tx.cursors.save(flow.name, options.cursor, { inProgress: true });
     });
     for (const name of Object.keys(counts) as (keyof RunCounts)[]) counts[name] += added[name];
+    for (const conflict of conflicts) {
+      this.options.logger.warn(
+        {
+          flow: flow.name,
+          runId,
+          recordKey: conflict.recordKey,
+          field: conflict.field,
+          master: conflict.master,
+          winningValue: conflict.winningValue,
+          losingValue: conflict.losingValue,
+        },
+        `conflict on ${conflict.recordKey} ${conflict.field}: both systems changed it; ${conflict.master} (the master) won, ${conflict.master === 'Sage' ? 'Salesforce' : 'Sage'}'s value ${JSON.stringify(conflict.losingValue)} was overwritten`,
+      );
+    }
   }
 
   private nextAttempt(attempts: number): Date | null {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ConnectorError } from '../domain/errors.js';
-import type { Link, LinkSide } from '../store/index.js';
+import type { ConflictReport, Link, LinkSide } from '../store/index.js';
 
 /** One of the two systems a flow joins. */
 export type SystemSide = LinkSide;
@@ -37,7 +37,19 @@ export interface PreparedRecord<Target> {
  * of an upserted Account, the number of a created Sage customer; null when the target did not say).
  */
 export type WriteOutcome =
-  | { key: string; ok: true; created: boolean; targetKey: string | null }
+  | {
+      key: string;
+      ok: true;
+      created: boolean;
+      targetKey: string | null;
+      /**
+       * For a two-way flow that merged the record with what the target held: what both systems hold now. The link keeps
+       * it (the base of the next merge) and its hash, instead of the hash of the record as mapped.
+       */
+      synced?: unknown;
+      /** Fields both systems had changed since the last sync, settled by the mapping's master (logged and kept). */
+      conflicts?: ConflictReport[];
+    }
   | { key: string; ok: false; error: ConnectorError };
 
 export interface SyncFlow<Source, Target, Cursor> {
@@ -71,8 +83,11 @@ export interface SyncFlow<Source, Target, Cursor> {
   finish(cursor: Cursor | null): Cursor | null;
   /** The record's key in the source system (the source side of its link). */
   keyOf(record: Source): string;
-  /** Pure mapping to the other system's fields; throws a permanent ConnectorError for a value it cannot map. */
-  map(record: Source): Target;
+  /**
+   * Pure mapping to the other system's fields; throws a permanent ConnectorError for a value it cannot map. `link` is
+   * the record's link when it has one: two-way flows read what was last synced from it to merge field by field.
+   */
+  map(record: Source, link?: Link): Target;
   /** Writes a batch; one outcome per record, in order. Throws a ConnectorError only when the whole batch failed. */
   write(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** True when writing a record twice gives the same result (upserts on an External ID), so an in-doubt batch may be re-sent. */

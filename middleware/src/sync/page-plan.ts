@@ -29,14 +29,15 @@ export function asConnectorError(error: unknown, code: string): ConnectorError {
 export function prepareRecords<Source>(
   records: readonly Source[],
   keyOf: (record: Source) => string,
-  map: (record: Source) => unknown,
+  map: (record: Source, link?: Link) => unknown,
+  links: ReadonlyMap<string, Link> = new Map(),
 ): { prepared: Map<string, PreparedRecord<unknown>>; failures: PageFailure[] } {
   const prepared = new Map<string, PreparedRecord<unknown>>();
   const failures: PageFailure[] = [];
   for (const record of records) {
     const key = keyOf(record);
     try {
-      const target = map(record);
+      const target = map(record, links.get(key));
       prepared.set(key, { key, target, hash: contentHash(target) });
     } catch (error) {
       failures.push({ key, error: asConnectorError(error, 'MAPPING_FAILED'), payload: record });
@@ -143,7 +144,13 @@ export interface WrittenRecord {
  */
 export function linkUpdates(source: SystemSide, written: readonly WrittenRecord[]): LinkUpdate[] {
   return written.flatMap(({ item, outcome }): LinkUpdate[] => {
-    const hashes = { sageHash: item.hash, salesforceHash: item.hash };
+    // A merged record: both sides hold what the writer says, whose hash is what the next read compares with.
+    const hash = outcome.synced === undefined ? item.hash : contentHash(outcome.synced);
+    const hashes = {
+      sageHash: hash,
+      salesforceHash: hash,
+      ...(outcome.synced === undefined ? {} : { syncedState: outcome.synced }),
+    };
     if (source === 'sage') return [{ sageKey: item.key, salesforceId: outcome.targetKey, ...hashes }];
     return outcome.targetKey === null ? [] : [{ sageKey: outcome.targetKey, salesforceId: item.key, ...hashes }];
   });
