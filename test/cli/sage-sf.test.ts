@@ -97,7 +97,7 @@ describe('sage-sf misconfigured', () => {
       'sage-sf: SAGE300_USER is not set: set the Sage 300 Web API user',
     ],
     [{ SYNC_PAGE_SIZE: 'lots' }, ['status'], 'sage-sf: SYNC_PAGE_SIZE must be a number of records'],
-    [{}, ['run', 'invoices-and-more'], 'sage-sf: There is no flow named "invoices-and-more"; flows: customers'],
+    [{}, ['run', 'invoices-and-more'], 'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts'],
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
       ['status'],
@@ -121,7 +121,7 @@ describe('sage-sf misconfigured', () => {
     expect(first).toMatchObject({
       code: 0,
       stdout:
-        'Applied 3 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, 2026-12-02-003-links-from-either-side\n',
+        'Applied 4 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, 2026-12-02-003-links-from-either-side, 2026-12-03-004-two-way-state\n',
     });
     const second = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(second).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' });

@@ -9,8 +9,11 @@ const sources = { environment: {}, connector: defaultSettings.schedules };
 
 describe('the flow registry', () => {
   it('lists the built-in flows with their schedules from the environment, the connector settings or the default', () => {
-    expect(builtInFlows.names).toEqual(['customers']);
-    expect(builtInFlows.schedules(sources)).toEqual([{ name: 'customers', schedule: '*/15 * * * *' }]);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts']);
+    expect(builtInFlows.schedules(sources)).toEqual([
+      { name: 'customers', schedule: '*/15 * * * *' },
+      { name: 'contacts', schedule: '*/15 * * * *' },
+    ]);
     const customers = builtInFlows.find('customers');
     if (!customers) throw new Error('customers is not registered');
     expect(
@@ -29,10 +32,10 @@ describe('the flow registry', () => {
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(nightly);
-    expect(registry.names).toEqual(['customers', 'overdue-tasks']);
+    expect(registry.names).toEqual(['customers', 'contacts', 'overdue-tasks']);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
     expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
-    expect(builtInFlows.names).toEqual(['customers']);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts']);
   });
 
   it("reads a camelCase flow's schedule from SYNC_SCHEDULE_ with its words split by _", () => {

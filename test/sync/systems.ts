@@ -1,5 +1,5 @@
 // Both sandboxes started in the test process, with the middleware's real clients pointed at them.
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startSage300Sandbox, type Sage300Sandbox, type Sage300SandboxOptions } from '../../sandbox/sage300/server.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import { loadConfig, type Config } from '../../middleware/src/config/env.js';
@@ -81,13 +81,13 @@ const testSettings: Record<string, string> = {
 export function startTestRuntime(
   systems: TestSystems,
   store: Store,
-  options: { registry?: FlowRegistry; notifier?: Notifier } = {},
+  options: { registry?: FlowRegistry; notifier?: Notifier; logger?: Logger } = {},
 ): Promise<SyncRuntime> {
   return startSync({
     config: loadConfig({ ...systems.env, ...testSettings }),
     store,
     systems,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     schedule: false,
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.notifier ? { notifier: options.notifier } : {}),

@@ -205,6 +205,19 @@ export function customersApi(transport: Sage300Transport) {
       return orUndefined(transport.get<ArShipToLocation>(`${SHIP_TO}${entryKey(key)}`, { context: key }));
     },
 
+    /** Ship-to locations across customers in key order, filtered; `onCount` is told how many match. */
+    listShipToLocations(
+      query: { filter?: Filter; select?: readonly (keyof ArShipToLocation)[]; onCount?: (count: number) => void } = {},
+    ): AsyncGenerator<ArShipToLocation> {
+      return rows<ArShipToLocation>(
+        transport,
+        SHIP_TO,
+        { filter: query.filter, select: query.select },
+        {},
+        query.onCount,
+      );
+    },
+
     /** Ship-to locations changed since a day, across customers. */
     shipToLocationsChangedSince(since: Date): AsyncGenerator<ArShipToLocation> {
       return rows<ArShipToLocation>(transport, SHIP_TO, { filter: ge('DateLastMaintained', since) });

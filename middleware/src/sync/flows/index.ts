@@ -3,6 +3,7 @@
  * the Sync Console learn the flows from here; a new flow is its own file in this folder plus one line below.
  */
 import { flowRegistry } from '../registry.js';
+import { contacts } from './contacts.js';
 import { customers } from './customers.js';
 
-export const builtInFlows = flowRegistry([customers]);
+export const builtInFlows = flowRegistry([customers, contacts]);
