@@ -97,7 +97,11 @@ describe('sage-sf misconfigured', () => {
       'sage-sf: SAGE300_USER is not set: set the Sage 300 Web API user',
     ],
     [{ SYNC_PAGE_SIZE: 'lots' }, ['status'], 'sage-sf: SYNC_PAGE_SIZE must be a number of records'],
-    [{}, ['run', 'invoices-and-more'], 'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts'],
+    [
+      {},
+      ['run', 'invoices-and-more'],
+      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts',
+    ],
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
       ['status'],

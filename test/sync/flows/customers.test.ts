@@ -101,6 +101,8 @@ describe.each(engines)('the customers flow on %s', (_name, makeDatabase) => {
   });
 
   it('refuses to run a flow that does not exist', async () => {
-    await expect(runtime.runFlowNow('unicorns')).rejects.toThrow('There is no flow named "unicorns"; flows: customers, contacts');
+    await expect(runtime.runFlowNow('unicorns')).rejects.toThrow(
+      'There is no flow named "unicorns"; flows: customers, contacts',
+    );
   });
 });
