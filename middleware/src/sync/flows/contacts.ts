@@ -44,10 +44,15 @@ import { soqlFields, soqlIn, soqlLike } from '../../salesforce/soql.js';
 import type { Link } from '../../store/index.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { dayWatermark, dayWatermarkCursor } from '../parts/day-watermark.js';
-import { salesforceChangeCursor, salesforceChanges, type ChangedRecord } from '../parts/salesforce-changes.js';
+import {
+  repointMergedLinks,
+  salesforceChangeCursor,
+  salesforceChanges,
+  type ChangedRecord,
+} from '../parts/salesforce-changes.js';
 import { writeResultError } from '../parts/salesforce-upsert.js';
 import { inPages } from '../parts/sage-windows.js';
-import { defineFlow } from '../registry.js';
+import { defineFlow, type FlowContext } from '../registry.js';
 import type { SageClient, SalesforcePort } from '../systems.js';
 
 /** A Salesforce Contact as the flow reads it. */
@@ -84,6 +89,8 @@ export interface ContactsFlowOptions {
   mappings: () => MappingConfiguration;
   pageSize?: number;
   lookBackMs: number;
+  /** For re-pointing the link of a Contact merged into another (a deleted Contact changes nothing in Sage). */
+  links?: FlowContext['links'];
 }
 
 const CONTACT_KEY = 'Sage_Contact_Key__c';
@@ -116,6 +123,7 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     keyOf: (row) => customerKey(row.CustomerNumber),
   });
   const salesforceContactFieldsToRead = () => ['AccountId', CONTACT_KEY, ...contactSalesforceFields(mappings())];
+  const links = options.links;
   const salesforceRead = salesforceChanges<SalesforceContactRow>({
     reader: options.salesforce,
     object: 'Contact',
@@ -124,6 +132,7 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     where: () => `${CONTACT_KEY} != null AND (NOT ${CONTACT_KEY} LIKE ${soqlLike('|')})`,
     pageSize,
     lookBackMs: options.lookBackMs,
+    ...(links ? { removals: { onMerged: (merges) => repointMergedLinks(links, 'contact', merges) } } : {}),
   });
 
   const fieldsFor = (shipTo: boolean): MergeField[] =>
@@ -443,6 +452,7 @@ export const contacts = defineFlow({
       salesforce,
       mappings: context.mappings,
       lookBackMs: context.salesforceLookBackMs,
+      ...(context.links ? { links: context.links } : {}),
       ...(context.pageSize === undefined ? {} : { pageSize: context.pageSize }),
     }),
 });
