@@ -28,7 +28,7 @@ import { createItemsService } from './services/items.js';
 import { createOperations } from './services/operations.js';
 import { createOrderPush } from './services/orderPush.js';
 import { createOrderWriteBacks } from './services/orderWriteBack.js';
-import { createReadiness } from './services/readiness.js';
+import { createReadiness, pausedFlows } from './services/readiness.js';
 import { salesforceRecords } from './services/salesforce-records.js';
 import { openStore, type Store } from './store/index.js';
 import { processOwner, type SyncRuntime } from './sync/runtime.js';
@@ -167,7 +167,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     closers.push(() => sync.stop());
     const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync, writeBacks });
 
-    const readiness = createReadiness({
+    const dependencies = createReadiness({
       checks: {
         store: () => store.ping(),
         sage300: () => sage.ping(),
@@ -176,6 +176,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       cacheMs: { sage300: 15_000, salesforce: 60_000 },
       onDown: (name, error) => logger.warn({ err: error, dependency: name }, 'readiness check failed'),
     });
+    const readiness = async () => ({ ...(await dependencies()), ...(await pausedFlows(store.cursors, store.clock())) });
     let serverUrl = '';
     // Loaded only when served, like the sandboxes: a production process never loads the preview's code.
     const preview =

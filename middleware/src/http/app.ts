@@ -19,6 +19,10 @@ export const readinessSchema = z.object({
   status: z.enum(['ready', 'not ready']),
   ready: z.boolean(),
   checks: z.record(z.string(), z.enum(['up', 'down'])),
+  paused: z
+    .record(z.string(), z.iso.datetime())
+    .optional()
+    .describe('Sync flows paused because an API allowance is spent, each with when it runs again'),
 });
 
 /** What the readiness check reports. */

@@ -1,4 +1,5 @@
 import { withDeadline } from '../domain/deadline.js';
+import type { FlowCursor } from '../store/index.js';
 import { CoalescingCache } from './coalescing-cache.js';
 
 /** One dependency's check: resolves when it answers, throws when it does not. */
@@ -64,4 +65,18 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
     const checks = Object.fromEntries(entries);
     return { ready: entries.every(([, state]) => state === 'up'), checks };
   };
+}
+
+/**
+ * The flows a spent API allowance paused, each with when it runs again; empty when none is. Readiness shows them
+ * without turning not ready: the API still serves (cached figures, order pushes when the allowance returns).
+ */
+export async function pausedFlows(
+  cursors: { list(): Promise<FlowCursor[]> },
+  now: Date,
+): Promise<{ paused?: Record<string, string> }> {
+  const paused = (await cursors.list())
+    .filter((cursor) => cursor.pausedUntil !== null && cursor.pausedUntil > now)
+    .map((cursor) => [cursor.flow, (cursor.pausedUntil as Date).toISOString()] as const);
+  return paused.length > 0 ? { paused: Object.fromEntries(paused) } : {};
 }
