@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import { startSage300Sandbox, type Sage300Sandbox, type Sage300SandboxOptions } from '../../sandbox/sage300/server.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import { startMiddleware, type RunningMiddleware } from '../../middleware/src/main.js';
 import { apiClient } from '../http/api-client.js';
@@ -53,13 +53,15 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Values of the connector settings record in Salesforce (`Credit_Policy__c: 'Block'`). */
   connectorSettings?: Record<string, string>;
+  /** Options of the Sage 300 sandbox (a larger company: `seed: { customers: 5000 }`). */
+  sage?: Sage300SandboxOptions;
 }
 
 /** Starts both sandboxes and the middleware configured by environment variables pointing at them. */
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const env = options.env ?? {};
   const folder = mkdtempSync(join(tmpdir(), 'connector-e2e-'));
-  const sage = await startSage300Sandbox({ port: 0, hangMs: 5_000 });
+  const sage = await startSage300Sandbox({ port: 0, hangMs: 5_000, ...options.sage });
   const salesforce = await startSalesforceSandbox({
     port: 0,
     ...(options.connectorSettings ? { forceAppDir: packageWithSettings(folder, options.connectorSettings) } : {}),
