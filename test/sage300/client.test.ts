@@ -34,7 +34,7 @@ function settingsFor(target: Sage300Sandbox, overrides: Partial<Sage300Settings>
 
 function clientFor(target: Sage300Sandbox, overrides: Partial<Sage300Settings> = {}): Sage300Client {
   const created = createSage300Client(settingsFor(target, overrides), {
-    retry: { maxAttempts: 4, baseDelayMs: 2, maxDelayMs: 20 },
+    retry: { attempts: 4, baseDelayMs: 2, maxDelayMs: 20 },
     onRetry: (event) => retries.push(event),
     onRequest: (info) => attempts.push(info),
   });

@@ -47,7 +47,7 @@ describe('the Sage 300 transport', () => {
   it('backs off exponentially with full jitter, capped', async () => {
     const events: RetryEvent[] = [];
     const transport = transportFor({
-      retry: { maxAttempts: 5, baseDelayMs: 4, maxDelayMs: 10 },
+      retry: { attempts: 5, baseDelayMs: 4, maxDelayMs: 10 },
       random: () => 0.5,
       onRetry: (event) => events.push(event),
     });
@@ -72,7 +72,7 @@ describe('the Sage 300 transport', () => {
     closed.close();
     await once(closed, 'close');
     const transport = transportFor(
-      { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+      { retry: { attempts: 2, baseDelayMs: 1 } },
       { baseUrl: `http://127.0.0.1:${port}/Sage300WebApi/v1.0/-` },
     );
     const error = await transport.post('OE/OEOrders', {}).catch((failure: unknown) => failure);

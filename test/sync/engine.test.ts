@@ -1,5 +1,6 @@
 // The engine's handling of error kinds, stops and the failure queue, with the customers flow over both sandboxes.
 import { MappingError, resolveMappings } from '../../middleware/src/config/mapping.js';
+import { SALESFORCE_RETRY_POLICY } from '../../middleware/src/salesforce/index.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { SyncEngine, type EngineOptions } from '../../middleware/src/sync/engine.js';
 import { customersFlow, sageCustomerSource } from '../../middleware/src/sync/flows/customers.js';
@@ -46,7 +47,6 @@ describe('the sync engine', () => {
       logger: silentLogger,
       owner: 'engine-test',
       leaseMs: 5_000,
-      backoff: { attempts: 4, baseMs: 10, capMs: 50 },
       ...options,
     });
     const flow = customersFlow({
@@ -58,13 +58,30 @@ describe('the sync engine', () => {
     return { engine, flow };
   }
 
-  it('retries a batch through Salesforce outages and writes every record once', async () => {
+  it('rides out a Salesforce outage shorter than the client’s retries and writes every record once', async () => {
     const store = await freshStore();
     const { engine, flow } = engineFor(store);
-    systems.salesforceSandbox.setFaults({ serviceUnavailable: { rate: 1, times: 5 } });
+    systems.salesforceSandbox.setFaults({
+      serviceUnavailable: { rate: 1, times: SALESFORCE_RETRY_POLICY.attempts - 1 },
+    });
     const result = await engine.run(flow, { trigger: 'manual' });
     expect(result).toMatchObject({ outcome: 'succeeded', read: 300, failed: 0 });
     expect(result.created + result.updated).toBe(300);
+    expect(accountsByCustomerNumber(systems.salesforceSandbox).size).toBe(300);
+  }, 30_000);
+
+  it('ends the run with the page uncommitted when Salesforce stays down, and the next run writes every record once', async () => {
+    const store = await freshStore();
+    const { engine, flow } = engineFor(store);
+    systems.salesforceSandbox.setFaults({ serviceUnavailable: { rate: 1, times: SALESFORCE_RETRY_POLICY.attempts } });
+    const down = await engine.run(flow, { trigger: 'manual' });
+    expect(down).toMatchObject({ outcome: 'failed', read: 0, failed: 0 });
+    expect(await store.failures.list({ flow: 'customers' })).toEqual([]);
+    expect(await store.links.count('customer')).toBe(0);
+
+    const after = await engine.run(flow, { trigger: 'manual' });
+    expect(after).toMatchObject({ outcome: 'succeeded', read: 300, failed: 0 });
+    expect(after.created + after.updated).toBe(300);
     expect(accountsByCustomerNumber(systems.salesforceSandbox).size).toBe(300);
   }, 30_000);
 

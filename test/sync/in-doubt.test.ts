@@ -77,7 +77,6 @@ describe('writes with an unknown outcome', () => {
       logger: silentLogger,
       owner: 'in-doubt-test',
       leaseMs: 5_000,
-      backoff: { attempts: 3, baseMs: 1, capMs: 5 },
       failureRetry: { maxAttempts: 3, baseMs: 1, capMs: 1 },
     });
   });

@@ -4,28 +4,11 @@ import { setTimeout as pause } from 'node:timers/promises';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Sage300Settings } from '../config/env.js';
-import { backoffDelay } from '../domain/backoff.js';
 import { deadlineAt } from '../domain/deadline.js';
-import { ConnectorError, type ErrorKind } from '../domain/errors.js';
+import { ConnectorError, isErrorKind, type ErrorKind } from '../domain/errors.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../domain/retry.js';
 import { Breakers, DEFAULT_BREAKER, type Admission } from './breaker.js';
 import { ConnectionSlots, perResourceLimit } from './slots.js';
-
-/** How transient failures are retried: exponential backoff with full jitter, capped, honouring `Retry-After`. */
-export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** The longest `Retry-After` we are willing to wait; longer requests surface as a transient error. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 30_000,
-  maxRetryAfterMs: 120_000,
-};
 
 export interface RetryEvent {
   method: string;
@@ -73,6 +56,9 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type Attempt<T> =
   | { ok: true; status: number; data: T; durationMs: number; sent: true }
   | { ok: false; status?: number; error: ConnectorError; durationMs: number; sent: boolean };
+
+/** Errors of requests the client turned away without sending: retrying at once would only be turned away again. */
+const TURNED_AWAY = new Set(['CircuitOpen']);
 
 /** Less time than this left before the deadline: the attempt is not worth sending. */
 const MIN_ATTEMPT_MS = 50;
@@ -201,29 +187,36 @@ export class Sage300Transport {
     const deadline = deadlineAt();
     // When a later attempt is turned away, the caller learns about the timeout it saw, not the breaker it caused.
     let timedOut: ConnectorError | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const sent = await this.send<T>(method, url, label, route, deadline, options, context);
-      if (sent.sent) {
-        this.options.onRequest?.({
-          method,
-          route,
-          ...(sent.status === undefined ? {} : { status: sent.status }),
-          durationMs: sent.durationMs,
-          outcome: sent.ok ? 'ok' : sent.error.kind,
-        });
-      }
-      if (sent.ok) return { status: sent.status, data: sent.data };
-      const { error } = sent;
-      if (error.code === 'CircuitOpen') throw timedOut ?? error;
-      if (error.code === 'Timeout') timedOut = error;
-      if (error.kind !== 'transient' || attempt >= this.policy.maxAttempts) throw error;
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) throw error;
-      const curve = { baseMs: this.policy.baseDelayMs, capMs: this.policy.maxDelayMs };
-      const delayMs = backoffDelay(attempt, curve, error.retryAfterMs, this.random);
-      // A retry that could only start after the caller has gone is not worth making.
-      if (deadline !== undefined && Date.now() + delayMs >= deadline) throw error;
-      this.options.onRetry?.({ method, path: relative, attempt, delayMs, error });
-      await this.sleep(delayMs);
+    try {
+      return await withRetries(
+        this.policy,
+        async () => {
+          const sent = await this.send<T>(method, url, label, route, deadline, options, context);
+          if (sent.sent) {
+            this.options.onRequest?.({
+              method,
+              route,
+              ...(sent.status === undefined ? {} : { status: sent.status }),
+              durationMs: sent.durationMs,
+              outcome: sent.ok ? 'ok' : sent.error.kind,
+            });
+          }
+          if (sent.ok) return { status: sent.status, data: sent.data };
+          if (sent.error.code === 'Timeout') timedOut = sent.error;
+          throw sent.error;
+        },
+        {
+          retryable: (error) => isErrorKind(error, 'transient') && !TURNED_AWAY.has(error.code),
+          ...(deadline === undefined ? {} : { deadline }),
+          random: this.random,
+          sleep: this.sleep,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.options.onRetry?.({ method, path: relative, attempt, delayMs, error }),
+        },
+      );
+    } catch (error) {
+      if (timedOut && error instanceof ConnectorError && error.code === 'CircuitOpen') throw timedOut;
+      throw error;
     }
   }
 

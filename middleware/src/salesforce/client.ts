@@ -1,12 +1,9 @@
 import { Connection } from 'jsforce';
-import { setTimeout as pause } from 'node:timers/promises';
 import type { SalesforceSettings } from '../config/env.js';
 import { ConnectorError } from '../domain/errors.js';
 import { RefreshBudget, requestAccessToken } from './auth.js';
 import { classifySalesforceError } from './errors.js';
-import { backoffDelay } from '../domain/backoff.js';
-import { remainingMs } from '../domain/deadline.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../domain/retry.js';
 import { writeRecords, type SObjectInput, type WriteOperation, type WriteResult } from './writer.js';
 
 /**
@@ -22,7 +19,7 @@ export interface SalesforceClientOptions {
   bulkPollIntervalMs?: number;
   /** How long a Bulk API job may take before the write is reported in doubt (default 10 min). */
   bulkPollTimeoutMs?: number;
-  /** Retries of transient failures, per request and per locked record. */
+  /** Retries of transient failures: per request, and per record refused as locked (within the same attempts). */
   retry?: Partial<RetryPolicy>;
   /** Token renewals allowed per minute before INVALID_SESSION_ID is treated as permanent (default 3). */
   maxTokenRefreshesPerMinute?: number;
@@ -90,6 +87,9 @@ export interface SalesforceClient {
   fetchLimits(): Promise<ApiUsage>;
 }
 
+/** The client's policy unless configured otherwise: one attempt fewer than Sage's, as each counts against the daily API allowance. */
+export const SALESFORCE_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 4 };
+
 /** Retries are this client's job (one policy, one place); jsforce's own GET retries would multiply them. */
 const NO_JSFORCE_RETRIES = { retry: { maxRetries: 0 } };
 
@@ -116,8 +116,7 @@ export function createSalesforceClient(
   settings: SalesforceSettings,
   options: SalesforceClientOptions = {},
 ): SalesforceClient {
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const curve = { baseMs: retry.baseDelayMs, capMs: retry.maxDelayMs };
+  const retry: RetryPolicy = { ...SALESFORCE_RETRY_POLICY, ...options.retry };
   const budget = new RefreshBudget(options.maxTokenRefreshesPerMinute ?? 3);
   const oauth2 = {
     loginUrl: settings.loginUrl,
@@ -162,23 +161,19 @@ export function createSalesforceClient(
     return login;
   };
 
-  /** Runs one API call; transient failures are retried with backoff, everything else is classified and thrown. */
-  const run = async <T>(work: () => Promise<T>, idempotent: boolean): Promise<T> => {
+  /** Sends one API call once; any failure comes back classified. */
+  const send = async <T>(work: () => Promise<T>, idempotent: boolean): Promise<T> => {
     await authorize();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        const failure = classifySalesforceError(error, { idempotent });
-        if (failure.kind !== 'transient' || attempt >= retry.attempts) throw failure;
-        const wait = backoffDelay(attempt, curve, failure.retryAfterMs);
-        // Under an API request's deadline, a retry that would start after the caller has gone is not made.
-        const left = remainingMs();
-        if (left !== undefined && wait >= left) throw failure;
-        await pause(wait);
-      }
+    try {
+      return await work();
+    } catch (error) {
+      throw classifySalesforceError(error, { idempotent });
     }
   };
+
+  /** Runs one API call; transient failures are retried under the policy (and the caller's deadline). */
+  const run = <T>(work: () => Promise<T>, idempotent: boolean): Promise<T> =>
+    withRetries(retry, () => send(work, idempotent));
 
   const write = (
     operation: WriteOperation,
@@ -197,7 +192,7 @@ export function createSalesforceClient(
     }
     return writeRecords(
       connection,
-      run,
+      send,
       {
         operation,
         objectType,
@@ -208,7 +203,7 @@ export function createSalesforceClient(
         bulkPollIntervalMs: options.bulkPollIntervalMs ?? 2000,
         bulkPollTimeoutMs: options.bulkPollTimeoutMs ?? 600_000,
       },
-      { attempts: retry.attempts, wait: (round) => pause(backoffDelay(round, curve)) },
+      retry,
     );
   };
 

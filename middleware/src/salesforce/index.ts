@@ -1,5 +1,5 @@
 /** The middleware's Salesforce side: client, SOQL building, write results, error classification. */
-export { createSalesforceClient } from './client.js';
+export { createSalesforceClient, SALESFORCE_RETRY_POLICY } from './client.js';
 export type {
   ApiUsage,
   QueryPage,

@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import { stringify } from 'csv-stringify/sync';
-import type { ConnectorError, ErrorKind } from '../domain/errors.js';
+import { ConnectorError, type ErrorKind } from '../domain/errors.js';
+import { withRetries, type RetryPolicy } from '../domain/retry.js';
 import { recordErrorKind } from './errors.js';
 
 /**
@@ -21,6 +22,8 @@ export interface WriteResult {
   created?: boolean;
   errors: RecordFailure[];
   kind?: ErrorKind;
+  /** How long Salesforce asked to wait before this record is sent again, when it said. */
+  retryAfterMs?: number;
 }
 
 export type SObjectInput = Record<string, unknown>;
@@ -37,13 +40,11 @@ export interface WritePlan {
   bulkPollTimeoutMs: number;
 }
 
-/** Runs one request with the client's request-level retries; failures come back as ConnectorErrors. */
+/** Sends one request once; a failure comes back as a ConnectorError (the writer decides about retrying). */
 export type RequestRunner = <T>(work: () => Promise<T>, idempotent: boolean) => Promise<T>;
 
 export const COLLECTION_SIZE = 200;
 const BULK_NULL = '#N/A';
-/** Record-level refusals worth sending again on their own. */
-const RECORD_RETRY_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED']);
 
 interface JsforceSaveError {
   statusCode?: string;
@@ -65,7 +66,8 @@ const failed = (failures: RecordFailure[], kind?: ErrorKind): WriteResult => {
 
 /** What a request-level failure means for each record it carried. */
 function requestFailure(error: ConnectorError): WriteResult {
-  return failed([{ code: error.code, message: error.message, fields: [] }], error.kind);
+  const result = failed([{ code: error.code, message: error.message, fields: [] }], error.kind);
+  return error.retryAfterMs === undefined ? result : { ...result, retryAfterMs: error.retryAfterMs };
 }
 
 function fromSaveResult(result: JsforceSaveResult | undefined): WriteResult {
@@ -290,32 +292,46 @@ async function bulkPass(
 }
 
 /**
- * Writes the plan's records and answers one result per input record, in order. Records refused with a transient
- * per-record error (UNABLE_TO_LOCK_ROW) are sent again, alone, with backoff between rounds.
+ * Writes the plan's records and answers one result per input record, in order. Every attempt sends the records still
+ * pending (a Bulk API job above the threshold, else Collections of 200, one request each); records that come back
+ * transient — the request failed on a transport fault, or Salesforce refused the record as locked — are pending for
+ * the next attempt, under the client's one retry policy. So no record and no Collection is sent more often than the
+ * policy's attempts, whether its failures were the request's or its own.
  */
 export async function writeRecords(
   connection: Connection,
-  run: RequestRunner,
+  send: RequestRunner,
   plan: WritePlan,
-  rounds: { attempts: number; wait: (round: number) => Promise<void> },
+  policy: RetryPolicy,
 ): Promise<WriteResult[]> {
   const results: (WriteResult | undefined)[] = plan.records.map((record) => refuse(plan, record));
   let pending = results.flatMap((result, index) => (result ? [] : [index]));
-  for (let round = 1; pending.length > 0; round++) {
-    const useBulk = plan.operation !== 'create' && !plan.allOrNone && pending.length > plan.bulkThreshold;
-    const outcome = useBulk
-      ? await bulkPass(connection, run, plan, pending)
-      : await collectionPass(connection, run, plan, pending);
-    for (const [index, result] of outcome) results[index] = result;
-    // Only record-level lock failures are retried here; request-level failures were retried by the runner already.
-    pending = pending.filter((index) => {
-      const result = outcome.get(index);
-      return result && !result.ok && result.errors.every((error) => RECORD_RETRY_CODES.has(error.code));
+  if (pending.length > 0) {
+    await withRetries(policy, async () => {
+      const useBulk = plan.operation !== 'create' && !plan.allOrNone && pending.length > plan.bulkThreshold;
+      const outcome = useBulk
+        ? await bulkPass(connection, send, plan, pending)
+        : await collectionPass(connection, send, plan, pending);
+      for (const [index, result] of outcome) results[index] = result;
+      pending = pending.filter((index) => outcome.get(index)?.kind === 'transient');
+      if (pending.length > 0) throw stillPending(pending.map((index) => outcome.get(index)));
+    }).catch((error: unknown) => {
+      // The attempts are spent (or the caller's time is): the results already say what became of each record.
+      if (!(error instanceof ConnectorError)) throw error;
     });
-    if (pending.length === 0 || round >= rounds.attempts) break;
-    await rounds.wait(round);
   }
   return results.map(
     (result) => result ?? failed([{ code: 'NO_RESULT', message: 'not written', fields: [] }], 'in-doubt'),
   );
+}
+
+/** Records left transient by an attempt, as one retryable failure (honouring the longest `Retry-After` among them). */
+function stillPending(outcomes: (WriteResult | undefined)[]): ConnectorError {
+  const first = outcomes.find((outcome) => outcome)?.errors[0];
+  const retryAfterMs = Math.max(0, ...outcomes.map((outcome) => outcome?.retryAfterMs ?? 0));
+  return new ConnectorError('transient', `${outcomes.length} record(s) not written yet: ${first?.message ?? ''}`, {
+    code: first?.code ?? 'UNPROCESSED',
+    system: 'salesforce',
+    ...(retryAfterMs > 0 ? { retryAfterMs } : {}),
+  });
 }

@@ -2,14 +2,16 @@
  * The run loop shared by every flow: take the flow's lease → read a page from the cursor → map → compare content
  * hashes with the links (unchanged records and the connector's own echoes are skipped) → write → commit links,
  * failures, counts and the checkpoint in one transaction → next page. Error kinds decide what happens: transient →
- * retried with backoff and jitter; quota → the flow pauses; permanent → the failure queue while the batch continues;
- * in doubt → re-sent only when the flow's writes are idempotent, else parked for verification.
+ * already retried by the client that met it (the engine never repeats a read or a write: docs/architecture.md, "Who
+ * retries what"), so a page whose read or every write still failed ends the run uncommitted and the next run resumes
+ * from the checkpoint, while single records that failed go to the failure queue; quota → the flow pauses; permanent →
+ * the failure queue while the batch continues; in doubt → looked up (when writing twice is not harmless) and re-sent
+ * once, else parked for verification.
  */
 import type { Logger } from 'pino';
 import { ConnectorError, isErrorKind } from '../domain/errors.js';
 import type { Repositories, Store, RunCounts, RunOutcome, RunTrigger, SyncFailure } from '../store/index.js';
 import type { AnySyncFlow, PreparedRecord, RunOptions, SavedCursor, WriteOutcome } from './flow.js';
-import { backoffDelay } from '../domain/backoff.js';
 import { loadCursor } from './cursor.js';
 import { holdFlowLease, LeaseLostError, type HeldLease } from './lease.js';
 import {
@@ -23,7 +25,6 @@ import {
   type PageFailure,
   type WrittenRecord,
 } from './page-plan.js';
-import { defaultBackoff, sleep, type BackoffPolicy } from './retry.js';
 
 export interface EngineOptions {
   store: Store;
@@ -32,8 +33,6 @@ export interface EngineOptions {
   owner: string;
   /** How long a flow lease lasts without renewal; renewed every third of it. */
   leaseMs: number;
-  /** Retries of a whole page read or write on transient errors. */
-  backoff?: BackoffPolicy;
   /** Failure-queue policy: automatic attempts and the delay before the first retry (doubling after). */
   failureRetry?: { maxAttempts: number; baseMs: number; capMs: number };
   /** How long a flow pauses after a quota error that names no time. */
@@ -99,12 +98,10 @@ function errorReport(error: unknown): { kind: ConnectorError['kind']; code: stri
 
 /** Runs flows against the store. One engine per process; it may run several flows at once. */
 export class SyncEngine {
-  private readonly backoff: BackoffPolicy;
   private readonly failureRetry: { maxAttempts: number; baseMs: number; capMs: number };
   private readonly quotaPauseMs: number;
 
   constructor(private readonly options: EngineOptions) {
-    this.backoff = options.backoff ?? defaultBackoff;
     this.failureRetry = options.failureRetry ?? { maxAttempts: 5, baseMs: 60_000, capMs: 6 * 3_600_000 };
     this.quotaPauseMs = options.quotaPauseMs ?? 15 * 60_000;
   }
@@ -223,7 +220,7 @@ export class SyncEngine {
       const due = await store.failures.claimDue(flow.name, flow.pageSize, runStart);
       if (due.length === 0) return handled;
       const keys = due.map((failure) => failure.recordKey);
-      const records = await this.withRetries(() => flow.fetch(keys, signal), signal);
+      const records = await flow.fetch(keys, signal);
       const found = new Set(records.map((record) => flow.keyOf(record)));
       const missing = keys.filter((key) => !found.has(key));
       await this.processPage(run, records, {
@@ -263,7 +260,7 @@ export class SyncEngine {
     try {
       for (;;) {
         if (signal.aborted) return false;
-        const next = await this.withRetries(() => iterator.next(), signal);
+        const next = await iterator.next();
         if (next.done) break;
         const records = next.value as unknown[];
         if (records.length === 0) continue;
@@ -276,20 +273,6 @@ export class SyncEngine {
     }
     await store.cursors.save(flow.name, flow.finish(cursor), { inProgress: false });
     return true;
-  }
-
-  /** Retries `work` on transient errors (and aborts the wait on stop). */
-  private async withRetries<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (!isErrorKind(error, 'transient') || attempt >= this.backoff.attempts || signal.aborted) throw error;
-        const wait = backoffDelay(attempt, this.backoff, error.retryAfterMs);
-        this.options.logger.warn({ err: error, attempt, wait }, 'transient error; retrying');
-        await sleep(wait, signal);
-      }
-    }
   }
 
   /** Maps, filters by hash, writes and commits one page. */
@@ -409,72 +392,76 @@ export class SyncEngine {
     signal: AbortSignal,
   ): Promise<Map<string, WriteOutcome>> {
     if (records.length === 0 || flow.idempotentWrites || !flow.verify) return new Map();
-    const verify = flow.verify.bind(flow);
-    return this.withRetries(() => verify(records, signal), signal);
+    return flow.verify(records, signal);
   }
 
   /**
-   * Writes a batch and settles every record: transient failures (of the batch or of single records) are retried with
-   * backoff; in-doubt records are re-sent only when writing twice is harmless, or after the flow's `verify` found them
-   * unwritten; a quota failure stops the page; anything else is the record's failure.
+   * Writes a batch and settles every record. The client has retried transport faults already, so a batch whose every
+   * record failed transiently means the target is not answering: the page is not committed and the run ends. Records
+   * in doubt are re-sent once when writing twice is harmless, or after the flow's `verify` found them unwritten; a
+   * quota failure stops the page; anything else is the record's failure (the failure queue retries it later).
    */
   private async writeBatch(
     flow: AnySyncFlow,
     batch: PreparedRecord<unknown>[],
     signal: AbortSignal,
   ): Promise<WriteOutcome[]> {
+    const first = await this.writeOnce(flow, batch, signal);
+    const transient = first.flatMap((outcome) => (!outcome.ok && outcome.error.kind === 'transient' ? [outcome] : []));
+    if (transient.length === batch.length && transient[0]) throw transient[0].error;
+    const doubtful = batch.filter((_, index) => {
+      const outcome = first[index] as WriteOutcome;
+      return !outcome.ok && outcome.error.kind === 'in-doubt';
+    });
+    const verified = await this.verifyInDoubt(flow, doubtful, signal);
     const settled = new Map<string, WriteOutcome>();
-    let pending = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      let outcomes: WriteOutcome[];
-      try {
-        outcomes = await flow.write(pending, signal);
-      } catch (error) {
-        if (isErrorKind(error, 'quota')) throw error;
-        const failure = asConnectorError(error, 'WRITE_FAILED');
-        outcomes = pending.map((item) => ({ key: item.key, ok: false, error: failure }));
-      }
-      const settle = (item: PreparedRecord<unknown>, index: number): WriteOutcome =>
-        outcomes[index] ?? {
-          key: item.key,
-          ok: false,
-          error: new ConnectorError('in-doubt', 'The writer returned no result for this record', {
-            code: 'NO_RESULT',
-            system: 'connector',
-          }),
-        };
-      const doubtful = pending.filter((item, index) => {
-        const outcome = settle(item, index);
-        return !outcome.ok && outcome.error.kind === 'in-doubt';
-      });
-      const verified = await this.verifyInDoubt(flow, doubtful, signal);
-      const retry: PreparedRecord<unknown>[] = [];
-      let retryAfterMs: number | undefined;
-      for (const [index, item] of pending.entries()) {
-        const outcome = settle(item, index);
-        const found = verified.get(item.key);
-        if (outcome.ok) {
-          settled.set(item.key, outcome);
-        } else if (outcome.error.kind === 'quota') {
-          // The allowance is spent: nothing of this page is committed, and the flow pauses.
-          throw outcome.error;
-        } else if (found) {
-          settled.set(item.key, found);
-        } else if (
-          attempt < this.backoff.attempts &&
-          !signal.aborted &&
-          (outcome.error.kind === 'transient' ||
-            (outcome.error.kind === 'in-doubt' && (flow.idempotentWrites || flow.verify !== undefined)))
-        ) {
-          retry.push(item);
-          retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.error.retryAfterMs ?? 0);
-        } else {
-          settled.set(item.key, outcome);
-        }
-      }
-      pending = retry;
-      if (pending.length > 0) await sleep(backoffDelay(attempt, this.backoff, retryAfterMs), signal);
+    const again: PreparedRecord<unknown>[] = [];
+    for (const [index, item] of batch.entries()) {
+      const outcome = first[index] as WriteOutcome;
+      const found = verified.get(item.key);
+      if (outcome.ok) settled.set(item.key, outcome);
+      else if (found) settled.set(item.key, found);
+      else if (
+        outcome.error.kind === 'in-doubt' &&
+        (flow.idempotentWrites || flow.verify !== undefined) &&
+        !signal.aborted
+      ) {
+        again.push(item);
+      } else settled.set(item.key, outcome);
+    }
+    if (again.length > 0) {
+      const second = await this.writeOnce(flow, again, signal);
+      again.forEach((item, index) => settled.set(item.key, second[index] as WriteOutcome));
     }
     return batch.map((item) => settled.get(item.key) as WriteOutcome);
+  }
+
+  /** Sends a batch once: one outcome per record, a failure of the whole batch given to each; quota stops the page. */
+  private async writeOnce(
+    flow: AnySyncFlow,
+    batch: PreparedRecord<unknown>[],
+    signal: AbortSignal,
+  ): Promise<WriteOutcome[]> {
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = await flow.write(batch, signal);
+    } catch (error) {
+      if (isErrorKind(error, 'quota')) throw error;
+      const failure = asConnectorError(error, 'WRITE_FAILED');
+      outcomes = batch.map((item) => ({ key: item.key, ok: false, error: failure }));
+    }
+    return batch.map((item, index) => {
+      const outcome = outcomes[index] ?? {
+        key: item.key,
+        ok: false,
+        error: new ConnectorError('in-doubt', 'The writer returned no result for this record', {
+          code: 'NO_RESULT',
+          system: 'connector',
+        }),
+      };
+      // The allowance is spent: nothing of this page is committed, and the flow pauses.
+      if (!outcome.ok && outcome.error.kind === 'quota') throw outcome.error;
+      return outcome;
+    });
   }
 }
