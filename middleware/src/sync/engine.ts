@@ -169,6 +169,9 @@ export class SyncEngine {
         message = lease.lost()
           ? 'the flow lease passed to another process'
           : 'stopped before the end; the next run resumes from the checkpoint';
+      } else if (counts.failed > 0 && counts.created + counts.updated + counts.unchanged === 0) {
+        outcome = 'failed';
+        message = `every record of this run (${counts.failed}) went to the failure queue`;
       } else if (counts.failed > 0) {
         outcome = 'partial';
         message = `${counts.failed} record(s) went to the failure queue`;
