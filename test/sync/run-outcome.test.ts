@@ -22,7 +22,7 @@ function refusingFlow(name: string, refuse: (key: string) => boolean) {
       yield rows.slice(0, 4);
       yield rows.slice(4);
     },
-    advance: (cursor) => cursor,
+    advance: () => ({ done: false }),
     finish: () => ({ done: true }),
     keyOf: (row) => row.key,
     map: (row) => ({ key: row.key }),
@@ -32,7 +32,10 @@ function refusingFlow(name: string, refuse: (key: string) => boolean) {
           ? {
               key: record.key,
               ok: false,
-              error: new ConnectorError('rejected', 'The target refused it', { code: 'REFUSED', system: 'salesforce' }),
+              error: new ConnectorError('permanent', 'The target refused it', {
+                code: 'REFUSED',
+                system: 'salesforce',
+              }),
             }
           : { key: record.key, ok: true, created: true, targetKey: record.key },
       ),
