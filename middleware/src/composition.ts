@@ -95,6 +95,7 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
       sage300: options.systems.sage,
       salesforce: options.systems.salesforce,
       notifier: options.notifier ?? notificationsOff,
+      orderLedger: options.store.orderLedger,
     },
     metadata: options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger),
     settings: config.sync,

@@ -11,7 +11,7 @@ import { SandboxControl, type RequestCounts, type SandboxFaults } from './contro
 import { loadMetadata } from './metadata.js';
 import { createUser, INTEGRATION_USERNAME, seedOrg } from './seed.js';
 import { fieldOf } from './schema.js';
-import { OrgStore } from './store.js';
+import { OrgStore, type ValidationRule } from './store.js';
 import { coerceValue, type SObjectRecord } from './values.js';
 
 export {
@@ -23,6 +23,7 @@ export {
   STANDARD_PRICE_BOOK,
 } from './seed.js';
 export type { RequestCounts, SandboxFaults } from './control.js';
+export type { ValidationRule } from './store.js';
 export type { SObjectRecord } from './values.js';
 
 /**
@@ -78,6 +79,10 @@ export interface SalesforceSandbox {
   delete(type: string, id: string, options?: { asUserId?: string }): void;
   /** Merges duplicates into a master (Account, Contact, Lead): children re-parented, duplicates binned with `MasterRecordId`. */
   merge(type: string, masterId: string, duplicateIds: readonly string[], options?: { asUserId?: string }): void;
+  /** Adds a validation rule that API writes must pass (FIELD_CUSTOM_VALIDATION_EXCEPTION otherwise). */
+  addValidationRule(rule: ValidationRule): void;
+  /** Removes every validation rule added. */
+  clearValidationRules(): void;
 }
 
 export const SANDBOX_API_VERSION = '65.0';
@@ -205,5 +210,11 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       store.delete(type, id, { userId: deleteOptions?.asUserId ?? adminUserId, privileged: true }),
     merge: (type, masterId, duplicateIds, mergeOptions) =>
       store.merge(type, masterId, duplicateIds, { userId: mergeOptions?.asUserId ?? adminUserId, privileged: true }),
+    addValidationRule: (rule) => {
+      store.validationRules.push(rule);
+    },
+    clearValidationRules: () => {
+      store.validationRules.length = 0;
+    },
   };
 }

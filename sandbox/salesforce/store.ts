@@ -34,6 +34,18 @@ const fail = (statusCode: string, message: string, fields: string[] = []): never
   throw new RecordError([{ statusCode, message, fields }]);
 };
 
+/**
+ * A validation rule, as an admin adds one in Setup: a record of `object` that `rejects` refuses fails with
+ * FIELD_CUSTOM_VALIDATION_EXCEPTION and the rule's message (on `field` when given). Applies to API writes.
+ */
+export interface ValidationRule {
+  object: string;
+  message: string;
+  field?: string;
+  /** Whether the record as it would be saved breaks the rule. */
+  rejects(record: Readonly<SObjectRecord>): boolean;
+}
+
 interface UndoEntry {
   type: string;
   id: string;
@@ -47,6 +59,8 @@ export class OrgStore {
   private readonly autoNumbers = new Map<string, number>();
   private undoLog: UndoEntry[] | undefined;
   readonly ids = new IdFactory();
+  /** Validation rules in force (see `ValidationRule`). */
+  readonly validationRules: ValidationRule[] = [];
 
   /** Deleted records by type and id, with `IsDeleted` true (and `MasterRecordId` when a merge deleted them). */
   private readonly recycleBin = new Map<string, Map<string, SObjectRecord>>();
@@ -399,6 +413,7 @@ export class OrgStore {
     this.derive(object, record, existing);
     this.checkRequired(object, record);
     this.checkUnique(object, record);
+    if (!context.privileged) this.checkValidationRules(object, record);
 
     const stamp = formatDateTime(this.now());
     if (!existing) {
@@ -488,6 +503,13 @@ export class OrgStore {
       if (!this.tables.get(target?.name ?? '')?.has(value)) {
         fail('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [field.name]);
       }
+    }
+  }
+
+  private checkValidationRules(object: ObjectDef, record: SObjectRecord): void {
+    for (const rule of this.validationRules) {
+      if (rule.object.toLowerCase() !== object.name.toLowerCase() || !rule.rejects(record)) continue;
+      fail('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule.message, rule.field ? [rule.field] : []);
     }
   }
 

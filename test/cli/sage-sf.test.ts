@@ -100,7 +100,7 @@ describe('sage-sf misconfigured', () => {
     [
       {},
       ['run', 'invoices-and-more'],
-      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts',
+      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts, invoices',
     ],
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
@@ -125,7 +125,9 @@ describe('sage-sf misconfigured', () => {
     expect(first).toMatchObject({
       code: 0,
       stdout:
-        'Applied 4 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, 2026-12-02-003-links-from-either-side, 2026-12-03-004-two-way-state\n',
+        'Applied 5 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, ' +
+        '2026-12-02-003-links-from-either-side, 2026-12-03-004-two-way-state, ' +
+        '2026-12-04-005-waiting-failures-and-repairs\n',
     });
     const second = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(second).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' });

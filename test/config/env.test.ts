@@ -12,6 +12,7 @@ describe('the configuration from the environment', () => {
       quotaPauseMs: 900_000,
       salesforceLookBackMs: 300_000,
       schedules: {},
+      repairSchedules: {},
     });
     expect(config.timings).toEqual({
       settingsRefreshMs: 300_000,

@@ -43,6 +43,11 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .columns(['entity', 'salesforce_id'])
       .execute();
     // …and without what later migrations added.
+    await store.db.schema.dropTable('sync_repairs').execute();
+    await store.db.schema.dropIndex('sync_failures_waits_for').execute();
+    await store.db.schema.dropIndex('order_ledger_order_number').execute();
+    await store.db.schema.alterTable('sync_failures').dropColumn('waits_for_key').execute();
+    await store.db.schema.alterTable('sync_failures').dropColumn('waits_for_entity').execute();
     await store.db.schema.dropTable('sync_conflicts').execute();
     await store.db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
     await sql`delete from kysely_migration where name >= '2026-12-02-003-links-from-either-side'`.execute(store.db);
@@ -61,7 +66,11 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       .values([link('EARLIER', '2026-04-01T00:00:00.000Z'), link('LATER', '2026-04-02T00:00:00.000Z')])
       .execute();
 
-    expect(await store.migrate()).toEqual(['2026-12-02-003-links-from-either-side', '2026-12-03-004-two-way-state']);
+    expect(await store.migrate()).toEqual([
+      '2026-12-02-003-links-from-either-side',
+      '2026-12-03-004-two-way-state',
+      '2026-12-04-005-waiting-failures-and-repairs',
+    ]);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
   });

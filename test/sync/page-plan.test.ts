@@ -49,6 +49,7 @@ const parkedFailure = (
   createdAt: new Date(0),
   updatedAt: new Date(0),
   resolvedAt: null,
+  waitsFor: null,
 });
 
 describe('planning a page', () => {

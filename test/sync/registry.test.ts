@@ -9,11 +9,17 @@ const sources = { environment: {}, connector: defaultSettings.schedules };
 
 describe('the flow registry', () => {
   it('lists the built-in flows with their schedules from the environment, the connector settings or the default', () => {
-    expect(builtInFlows.names).toEqual(['customers', 'contacts']);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices']);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
       { name: 'contacts', schedule: '*/15 * * * *' },
+      { name: 'invoices', schedule: '*/15 * * * *' },
     ]);
+    const invoices = builtInFlows.find('invoices');
+    if (!invoices) throw new Error('invoices is not registered');
+    expect(
+      builtInFlows.scheduleOf(invoices, { ...sources, connector: { ...sources.connector, invoices: '0 */2 * * *' } }),
+    ).toBe('0 */2 * * *');
     const customers = builtInFlows.find('customers');
     if (!customers) throw new Error('customers is not registered');
     expect(
@@ -32,10 +38,20 @@ describe('the flow registry', () => {
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(nightly);
-    expect(registry.names).toEqual(['customers', 'contacts', 'overdue-tasks']);
+    expect(registry.names).toEqual(['customers', 'contacts', 'invoices', 'overdue-tasks']);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
     expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
-    expect(builtInFlows.names).toEqual(['customers', 'contacts']);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices']);
+  });
+
+  it('repairs drift weekly unless SYNC_REPAIR_SCHEDULE_<NAME> sets another schedule or off', () => {
+    const invoices = builtInFlows.find('invoices');
+    if (!invoices) throw new Error('invoices is not registered');
+    expect(builtInFlows.repairScheduleOf(invoices, sources)).toBe('0 3 * * 0');
+    expect(builtInFlows.repairScheduleOf(invoices, { ...sources, repairs: { invoices: '0 2 * * *' } })).toBe(
+      '0 2 * * *',
+    );
+    expect(builtInFlows.repairScheduleOf(invoices, { ...sources, repairs: { invoices: 'off' } })).toBeUndefined();
   });
 
   it("reads a camelCase flow's schedule from SYNC_SCHEDULE_ with its words split by _", () => {

@@ -190,6 +190,11 @@ export interface SyncSettings {
   salesforceLookBackMs: number;
   /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, keyed by `scheduleKey` of the flow name; they override the connector settings. */
   schedules: Record<string, string>;
+  /**
+   * Drift-repair schedules from `SYNC_REPAIR_SCHEDULE_<FLOW>` (cron, or `off`), keyed like `schedules`; a flow that can
+   * be repaired and is not named here keeps its default (weekly).
+   */
+  repairSchedules: Record<string, string>;
 }
 
 export interface Sage300Settings {
@@ -352,10 +357,10 @@ function businessSettings(env: Env): ConnectorSettings {
 }
 
 /** `SYNC_SCHEDULE_<FLOW>` variables, keyed as `scheduleKey` keys a flow name (`SYNC_SCHEDULE_CREDIT_ALERTS` → `credit_alerts`). */
-function scheduleVariables(source: NodeJS.ProcessEnv): Record<string, string> {
+function scheduleVariables(source: NodeJS.ProcessEnv, prefix = 'SYNC_SCHEDULE_'): Record<string, string> {
   const schedules: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {
-    const match = /^SYNC_SCHEDULE_([A-Z0-9_]+)$/.exec(name);
+    const match = new RegExp(`^${prefix}([A-Z0-9_]+)$`).exec(name);
     if (match?.[1] && value?.trim()) schedules[match[1].toLowerCase()] = value.trim();
   }
   return schedules;
@@ -390,6 +395,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       quotaPauseMs: env.SYNC_QUOTA_PAUSE_SECONDS * 1000,
       salesforceLookBackMs: env.SYNC_SALESFORCE_LOOKBACK_SECONDS * 1000,
       schedules: scheduleVariables(source),
+      repairSchedules: scheduleVariables(source, 'SYNC_REPAIR_SCHEDULE_'),
     },
   };
   if (config.apiKeys.some((key) => key.length < 16)) {

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { ageOpenItems, agingBucketsSchema, cents, daysOverdue } from './aging.js';
 import { creditStanding, creditStandingSchema, creditUtilisation } from './credit.js';
+import {
+  invoiceStatus,
+  invoiceStatusSchema,
+  isCreditDocument,
+  isOpen,
+  yes,
+  type InvoiceStatus,
+} from './invoice-status.js';
+
+export { isCreditDocument, isOpen, yes };
 
 /** The Sage 300 `ARCustomers` fields the financial summary reads. */
 export interface SageCustomerFigures {
@@ -32,9 +42,9 @@ export interface SagePostedDocument {
   PONumber?: string | null;
 }
 
-/** The status picklist of `Sage_Invoice__c.Status__c`. */
-export const documentStatusSchema = z.enum(['Open', 'Partially Paid', 'Paid', 'Overdue', 'Credit']);
-export type DocumentStatus = z.infer<typeof documentStatusSchema>;
+/** The status picklist of `Sage_Invoice__c.Status__c` (decided in `invoice-status.ts`). */
+export const documentStatusSchema = invoiceStatusSchema;
+export type DocumentStatus = InvoiceStatus;
 
 /** A date-only ISO string (`2024-05-01`), or null when Sage has none. */
 const day = z.iso.date().nullable();
@@ -77,13 +87,6 @@ export const customerFinancialsSchema = z.object({
 });
 export type CustomerFinancials = z.infer<typeof customerFinancialsSchema>;
 
-const creditTypes = new Set(['creditnote', 'receipt', 'prepayment', 'unappliedcash']);
-
-/** Sage answers Yes/No enums as strings and some servers as booleans. */
-export function yes(value: string | boolean | null | undefined): boolean {
-  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'yes');
-}
-
 /** A date-only ISO string (`2024-05-01`), or null for an empty or unreadable Sage date. */
 export function isoDate(value: string | null | undefined): string | null {
   if (!value) return null;
@@ -97,31 +100,14 @@ function trimmed(value: string | null | undefined): string | null {
   return result ? result : null;
 }
 
-/** True for documents that are a credit to the customer (credit notes, receipts, prepayments). */
-export function isCreditDocument(documentType: string | null | undefined): boolean {
-  return creditTypes.has((documentType ?? '').replace(/\s+/g, '').toLowerCase());
-}
-
 /** The signed amount still open on a document: credits count against the balance. */
 export function signedAmountDue(document: SagePostedDocument): number {
   const due = document.CustomerCurrencyAmountDue ?? 0;
   return isCreditDocument(document.DocumentType) ? -Math.abs(due) : due;
 }
 
-/** True while a document still carries an amount. */
-export function isOpen(document: SagePostedDocument): boolean {
-  return !yes(document.FullyPaid) && Math.abs(document.CustomerCurrencyAmountDue ?? 0) >= 0.005;
-}
-
-/** The invoice status a rep reads: credit, paid, overdue, partially paid or open. */
-export function documentStatus(document: SagePostedDocument, asOf: Date): DocumentStatus {
-  if (isCreditDocument(document.DocumentType)) return 'Credit';
-  if (!isOpen(document)) return 'Paid';
-  if (daysOverdue(document.DueDate, asOf) > 0) return 'Overdue';
-  const amount = document.CustomerCurrencyInvoiceAmount ?? 0;
-  const due = document.CustomerCurrencyAmountDue ?? 0;
-  return amount > 0 && due < amount - 0.005 ? 'Partially Paid' : 'Open';
-}
+/** The invoice status a rep reads (the one rule of `invoice-status.ts`). */
+export const documentStatus: (document: SagePostedDocument, asOf: Date) => DocumentStatus = invoiceStatus;
 
 /** A posted document as the invoice list shows it. */
 export function invoiceView(document: SagePostedDocument, asOf: Date): InvoiceView {

@@ -1,5 +1,5 @@
 import { customerKey } from '../domain/customers.js';
-import { and, eq, ge } from './odata.js';
+import { and, eq, ge, type Filter } from './odata.js';
 import { rows } from './paging.js';
 import type { Sage300Transport } from './transport.js';
 import type { ArPayment, ArPostedDocument, OeInvoice } from './types.js';
@@ -12,6 +12,14 @@ export interface DocumentQuery {
   /** Only documents not fully paid. */
   openOnly?: boolean;
   select?: readonly (keyof ArPostedDocument)[];
+}
+
+/** Options for reading posted documents by any filter, as the sync reads them. */
+export interface PostedDocumentQuery {
+  select?: readonly (keyof ArPostedDocument)[];
+  filter?: Filter;
+  /** Told how many documents match, from the first answer (`$count=true` on it; no request of its own). */
+  onCount?: (count: number) => void;
 }
 
 function customerFilter(customerNumber: string | undefined) {
@@ -30,6 +38,17 @@ export function documentsApi(transport: Sage300Transport) {
       );
       const context = query.customerNumber === undefined ? {} : { customerNumber: query.customerNumber };
       return rows<ArPostedDocument>(transport, 'AR/ARPostedDocuments', { filter, select: query.select }, context);
+    },
+
+    /** Posted documents matching a filter, in key order (customer, then document number). */
+    listPostedDocuments(query: PostedDocumentQuery = {}): AsyncGenerator<ArPostedDocument> {
+      return rows<ArPostedDocument>(
+        transport,
+        'AR/ARPostedDocuments',
+        { filter: query.filter, select: query.select },
+        {},
+        query.onCount,
+      );
     },
 
     /** Posted payments, by customer and/or posted since a day. */

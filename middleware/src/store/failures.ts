@@ -2,6 +2,8 @@
  * The failure queue: records a flow could not write, with the payload and the reason, one active entry per
  * flow and record. Entries are `open` (waiting; retried automatically at `next_attempt_at` unless that is null),
  * `retrying` (claimed by a runner), `resolved` (a later write succeeded) or `skipped` (an operator gave up on it).
+ * An entry may wait for another record to be linked (an invoice for its customer's Account): linking that record
+ * makes it due at once (`releaseWaiting`), whatever its retry schedule says.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ErrorKind } from '../domain/errors.js';
@@ -11,6 +13,12 @@ import type { Engine } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type FailureStatus = 'open' | 'retrying' | 'resolved' | 'skipped';
+
+/** A record another one waits for: its links entity and Sage key (`customer`, `1200`). */
+export interface AwaitedRecord {
+  entity: string;
+  key: string;
+}
 
 export interface SyncFailure {
   id: number;
@@ -26,6 +34,8 @@ export interface SyncFailure {
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;
+  /** The record whose link this entry waits for, if it waits for one. */
+  waitsFor: AwaitedRecord | null;
 }
 
 export interface FailureReport {
@@ -39,6 +49,8 @@ export interface FailureReport {
    * entry will have (1 for a new one) and decides.
    */
   nextAttemptAt: Date | null | ((attempts: number) => Date | null);
+  /** The record whose link would let this one be written; linking it makes the entry due. */
+  waitsFor?: AwaitedRecord | null;
 }
 
 export interface FailureRepository {
@@ -61,6 +73,11 @@ export interface FailureRepository {
   skip(id: number): Promise<boolean>;
   /** Entries by status (all flows, or one). */
   countByStatus(flow?: string): Promise<Record<FailureStatus, number>>;
+  /**
+   * Makes the open entries that wait for these records (of one entity, by Sage key) due now, on every flow. Returns
+   * how many.
+   */
+  releaseWaiting(entity: string, keys: readonly string[]): Promise<number>;
   /** Entries left `retrying` by a runner that died go back to `open`. */
   reopenStale(flow: string): Promise<number>;
 }
@@ -82,6 +99,8 @@ function toFailure(row: Row): SyncFailure {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     resolvedAt: parseTime(row.resolved_at),
+    waitsFor:
+      row.waits_for_entity && row.waits_for_key ? { entity: row.waits_for_entity, key: row.waits_for_key } : null,
   };
 }
 
@@ -110,6 +129,8 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
         next_attempt_at: nextAttemptAt && isoTime(nextAttemptAt),
         status: 'open',
         updated_at: now,
+        waits_for_entity: failure.waitsFor?.entity ?? null,
+        waits_for_key: failure.waitsFor?.key ?? null,
       };
       const updated = await db
         .updateTable('sync_failures')
@@ -222,6 +243,22 @@ export function failureRepository(db: Kysely<Database>, clock: Clock, engine: En
       const counts: Record<FailureStatus, number> = { open: 0, retrying: 0, resolved: 0, skipped: 0 };
       for (const row of await query.execute()) counts[row.status as FailureStatus] = Number(row.count);
       return counts;
+    },
+    async releaseWaiting(entity, keys) {
+      if (keys.length === 0) return 0;
+      const now = isoTime(clock());
+      let released = 0;
+      for (const batch of inBatches([...new Set(keys)])) {
+        const result = await db
+          .updateTable('sync_failures')
+          .set({ next_attempt_at: now, updated_at: now })
+          .where('waits_for_entity', '=', entity)
+          .where('waits_for_key', 'in', batch)
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        released += Number(result.numUpdatedRows);
+      }
+      return released;
     },
     async reopenStale(flow) {
       const result = await db

@@ -13,6 +13,7 @@ import { leaseRepository, type LeaseRepository } from './leases.js';
 import { linkRepository, type LinkRepository } from './links.js';
 import type { Engine } from './migrations.js';
 import { orderLedgerRepository, type OrderLedgerRepository } from './order-ledger.js';
+import { repairRepository, type RepairRepository } from './repairs.js';
 import { runRepository, type RunRepository } from './runs.js';
 import type { Database } from './schema.js';
 
@@ -24,6 +25,7 @@ export interface Repositories {
   runs: RunRepository;
   leases: LeaseRepository;
   conflicts: ConflictRepository;
+  repairs: RepairRepository;
 }
 
 export interface Store extends Repositories {
@@ -54,6 +56,7 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
     runs: runRepository(db, clock),
     leases: leaseRepository(db, clock, engine),
     conflicts: conflictRepository(db, clock),
+    repairs: repairRepository(db, clock),
   };
 }
 
@@ -93,7 +96,8 @@ export type { Clock } from './clock.js';
 export type { FlowCursor, CursorRepository } from './cursors.js';
 export type { Link, LinkSide, LinkUpdate, LinkRepository } from './links.js';
 export type { OrderLedgerEntry, OrderLedgerState, OrderLedgerRepository } from './order-ledger.js';
-export type { SyncFailure, FailureStatus, FailureReport, FailureRepository } from './failures.js';
+export type { SyncFailure, FailureStatus, FailureReport, FailureRepository, AwaitedRecord } from './failures.js';
 export type { SyncRun, RunOutcome, RunTrigger, RunCounts, RunRepository } from './runs.js';
 export type { Lease, LeaseRepository } from './leases.js';
 export type { ConflictReport, SyncConflict, ConflictRepository } from './conflicts.js';
+export type { RepairState, RepairRepository } from './repairs.js';

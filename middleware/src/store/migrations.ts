@@ -198,6 +198,40 @@ function twoWayState(engine: Engine): Migration {
   };
 }
 
+/**
+ * A failure can wait for another record to be linked (an invoice for its customer's Account): the entry names that
+ * record, and the link releases it. Drift repair keeps its own checkpoint per flow beside the flow's cursor.
+ */
+const waitingFailuresAndRepairs: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('sync_failures').addColumn('waits_for_entity', 'text').execute();
+    await db.schema.alterTable('sync_failures').addColumn('waits_for_key', 'text').execute();
+    await db.schema
+      .createIndex('sync_failures_waits_for')
+      .on('sync_failures')
+      .columns(['waits_for_entity', 'waits_for_key', 'status'])
+      .execute();
+    await db.schema.createIndex('order_ledger_order_number').on('order_ledger').column('sage_order_number').execute();
+    await db.schema
+      .createTable('sync_repairs')
+      .addColumn('flow', 'text', (col) => col.primaryKey())
+      .addColumn('value', 'text')
+      .addColumn('in_progress', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .addColumn('repaired', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('updated_at', 'text', (col) => col.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('sync_repairs').ifExists().execute();
+    await db.schema.dropIndex('order_ledger_order_number').ifExists().execute();
+    await db.schema.dropIndex('sync_failures_waits_for').ifExists().execute();
+    await db.schema.alterTable('sync_failures').dropColumn('waits_for_key').execute();
+    await db.schema.alterTable('sync_failures').dropColumn('waits_for_entity').execute();
+  },
+};
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -205,6 +239,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-01-002-order-write-back': orderWriteBack,
     '2026-12-02-003-links-from-either-side': linksFromEitherSide,
     '2026-12-03-004-two-way-state': twoWayState(engine),
+    '2026-12-04-005-waiting-failures-and-repairs': waitingFailuresAndRepairs,
   };
 }
 

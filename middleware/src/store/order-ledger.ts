@@ -22,6 +22,7 @@
  * one lease. Only the claim holder may change an entry; every change but `get` checks the owner.
  */
 import { sql, type Kysely } from 'kysely';
+import { inBatches } from './batches.js';
 import { claimableBy } from './claims.js';
 import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
@@ -73,6 +74,8 @@ export interface OrderLedgerRepository {
   ): Promise<OrderLedgerEntry>;
   /** Records that the opportunity shows its created order. */
   recordWrittenBack(opportunityId: string): Promise<void>;
+  /** The opportunities of created orders, by Sage order number (numbers without a created order are absent). */
+  opportunitiesForOrders(orderNumbers: readonly string[]): Promise<Map<string, string>>;
   /** Frees the claim if `owner` holds it. */
   release(opportunityId: string, owner: string): Promise<void>;
   list(options?: { state?: OrderLedgerState; writeBack?: 'pending'; limit?: number }): Promise<OrderLedgerEntry[]>;
@@ -223,6 +226,19 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
       if (options.state) query = query.where('state', '=', options.state);
       if (options.writeBack) query = query.where('write_back', '=', options.writeBack);
       return (await query.execute()).map(toEntry);
+    },
+    async opportunitiesForOrders(orderNumbers) {
+      const found = new Map<string, string>();
+      for (const batch of inBatches([...new Set(orderNumbers)])) {
+        const rows = await db
+          .selectFrom('order_ledger')
+          .select(['opportunity_id', 'sage_order_number'])
+          .where('state', '=', 'created')
+          .where('sage_order_number', 'in', batch)
+          .execute();
+        for (const row of rows) if (row.sage_order_number) found.set(row.sage_order_number, row.opportunity_id);
+      }
+      return found;
     },
     async countPendingWriteBacks() {
       const row = await db

@@ -64,6 +64,23 @@ export interface SyncFailureTable {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  /** The record this entry waits for (entity and Sage key, such as the customer of an invoice), when it waits for one. */
+  waits_for_entity: string | null;
+  waits_for_key: string | null;
+}
+
+/** Where each flow's drift repair has got to: the checkpoint of a pass under way, and when the last one finished. */
+export interface SyncRepairTable {
+  flow: string;
+  /** The flow's cursor of the pass under way, as JSON. */
+  value: string | null;
+  /** 1 while a pass has not finished. */
+  in_progress: number;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Records the pass rewrote so far (or the last pass did). */
+  repaired: number;
+  updated_at: string;
 }
 
 /** Every run of a flow with its counts and outcome. */
@@ -118,4 +135,5 @@ export interface Database {
   sync_runs: SyncRunTable;
   sync_leases: SyncLeaseTable;
   sync_conflicts: SyncConflictTable;
+  sync_repairs: SyncRepairTable;
 }

@@ -64,6 +64,8 @@ export interface FlowRunResult extends RunCounts {
   outcome: Exclude<RunOutcome, 'running'> | 'skipped';
   /** Why a run did not start: another process holds the flow, or the tick already ran, or the flow is paused. */
   skippedBecause?: 'busy' | 'paused';
+  /** Records the run's drift-repair pass rewrote because Salesforce no longer held what the mapping produces. */
+  repaired?: number;
   message?: string;
   durationMs: number;
 }
@@ -80,6 +82,8 @@ interface ActiveRun {
   lease: HeldLease;
   /** The flow's stored cursor, checked against its schema. */
   saved: SavedCursor<unknown> | undefined;
+  /** Records rewritten by drift repair in this run. */
+  repaired: number;
 }
 
 const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0 });
@@ -157,13 +161,19 @@ export class SyncEngine {
     const log = logger.child({ flow: flow.name, runId });
     let outcome: Exclude<RunOutcome, 'running'> = 'succeeded';
     let message: string | undefined;
+    let repaired: number | undefined;
     try {
       const saved = loadCursor(flow, await store.cursors.get(flow.name));
       await store.runs.interruptAbandoned(flow.name, runId);
       await store.failures.reopenStale(flow.name);
-      const run: ActiveRun = { flow, runId, counts, signal: stop.signal, request, lease, saved };
+      const run: ActiveRun = { flow, runId, counts, signal: stop.signal, request, lease, saved, repaired: 0 };
       const total = await this.retryDueFailures(run);
-      const finished = request.failuresOnly ? !stop.signal.aborted : await this.readChanges(run, total);
+      let finished = request.failuresOnly ? !stop.signal.aborted : await this.readChanges(run, total);
+      if (finished && request.repair && flow.drift && !request.failuresOnly) {
+        finished = await this.repairDrift(run);
+        repaired = run.repaired;
+        message = `drift repair: ${run.repaired} record(s) repaired${finished ? '' : ' so far'}`;
+      }
       if (!finished) {
         outcome = 'interrupted';
         message = lease.lost()
@@ -174,7 +184,7 @@ export class SyncEngine {
         message = `every record of this run (${counts.failed}) went to the failure queue`;
       } else if (counts.failed > 0) {
         outcome = 'partial';
-        message = `${counts.failed} record(s) went to the failure queue`;
+        message = [`${counts.failed} record(s) went to the failure queue`, message].filter(Boolean).join('; ');
       }
     } catch (error) {
       if (error instanceof StopRequested || error instanceof LeaseLostError || stop.signal.aborted) {
@@ -206,6 +216,7 @@ export class SyncEngine {
       runId,
       outcome,
       ...(message ? { message } : {}),
+      ...(repaired === undefined ? {} : { repaired }),
       durationMs: Date.now() - started,
       ...counts,
     };
@@ -278,15 +289,51 @@ export class SyncEngine {
     return true;
   }
 
+  /**
+   * Drift repair: reads every source record from the start (or from the checkpoint of a pass a crash interrupted), in
+   * the flow's pages, and rewrites those whose target values differ from what the mapping produces. Its checkpoint is
+   * kept apart from the flow's cursor, which it never moves. False when stopped before the end.
+   */
+  private async repairDrift(run: ActiveRun): Promise<boolean> {
+    const { flow, signal } = run;
+    const { store } = this.options;
+    const state = await store.repairs.get(flow.name);
+    const checkpoint = state?.inProgress ? flow.cursor.safeParse(state.value) : undefined;
+    let cursor: unknown =
+      checkpoint?.success && state?.value !== null
+        ? flow.startCursor({ value: checkpoint.data, inProgress: true }, {})
+        : flow.startCursor(undefined, { full: true });
+    if (!state?.inProgress || !checkpoint?.success) await store.repairs.start(flow.name);
+    run.repaired = state?.inProgress && checkpoint?.success ? state.repaired : 0;
+
+    const iterator = flow.read(cursor, signal)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        if (signal.aborted) return false;
+        const next = await iterator.next();
+        if (next.done) break;
+        const records = next.value as unknown[];
+        if (records.length === 0) continue;
+        for (const record of records) cursor = flow.advance(cursor, record);
+        await this.processPage(run, records, { repairCheckpoint: cursor });
+        run.request.onProgress?.({ runId: run.runId, ...run.counts });
+      }
+    } finally {
+      await iterator.return?.();
+    }
+    await store.repairs.finish(flow.name);
+    return true;
+  }
+
   /** Maps, filters by hash, writes and commits one page. */
   private async processPage(
     run: ActiveRun,
     records: readonly unknown[],
-    options: { cursor?: unknown; forceWrite?: boolean; extraFailures?: PageFailure[] },
+    options: { cursor?: unknown; forceWrite?: boolean; extraFailures?: PageFailure[]; repairCheckpoint?: unknown },
   ): Promise<void> {
     const { flow, runId, counts, signal, lease } = run;
     const { store, owner, leaseMs } = this.options;
-    const forceWrite = options.forceWrite ?? false;
+    const repairing = options.repairCheckpoint !== undefined;
     const links = await store.links.getMany(
       flow.entity,
       flow.source,
@@ -298,13 +345,17 @@ export class SyncEngine {
       (record, link) => flow.map(record, link) as unknown,
       links,
     );
+    // Drift repair compares with what the target holds now, not with the hash last synced: only what differs is written.
+    const drifted = repairing ? await this.driftedRecords(flow, mapped.prepared, signal) : undefined;
+    const forceWrite = repairing || (options.forceWrite ?? false);
     const keys = [...mapped.prepared.keys()];
-    const parked = forceWrite
-      ? new Map<string, SyncFailure>()
-      : await store.failures.activeFor(
-          flow.name,
-          records.map((record) => flow.keyOf(record)),
-        );
+    const parked =
+      forceWrite && !repairing
+        ? new Map<string, SyncFailure>()
+        : await store.failures.activeFor(
+            flow.name,
+            records.map((record) => flow.keyOf(record)),
+          );
     const echoes = new Set<string>();
     if (flow.isEcho && !forceWrite) {
       for (const record of records) {
@@ -315,13 +366,14 @@ export class SyncEngine {
     }
     const plan = planPage({
       echoes,
-      prepared: mapped.prepared,
+      prepared: drifted ?? mapped.prepared,
       failures: [...(options.extraFailures ?? []), ...mapped.failures],
       links,
       parked,
       source: flow.source,
       forceWrite,
     });
+    if (drifted) plan.unchanged.push(...keys.filter((key) => !drifted.has(key)));
 
     // A record parked in doubt by a writer that is not idempotent is looked up before it is written again.
     const active = forceWrite ? await store.failures.activeFor(flow.name, keys) : parked;
@@ -341,7 +393,13 @@ export class SyncEngine {
       const item = byKey.get(outcome.key);
       if (!item) continue;
       if (outcome.ok) written.push({ item, outcome });
-      else failures.push({ key: outcome.key, error: outcome.error, payload: item.target });
+      else
+        failures.push({
+          key: outcome.key,
+          error: outcome.error,
+          payload: item.target,
+          ...(outcome.waitsFor ? { waitsFor: outcome.waitsFor } : {}),
+        });
     }
 
     const conflicts = written.flatMap(({ outcome }) => outcome.conflicts ?? []);
@@ -349,7 +407,13 @@ export class SyncEngine {
     await store.transaction(async (tx: Repositories) => {
       // Fencing: only the lease holder may commit, so a process that lost its lease cannot move the checkpoint.
       if (!(await tx.leases.renew(lease.name, owner, leaseMs))) throw new LeaseLostError(flow.name);
-      await tx.links.upsertMany(flow.entity, linkUpdates(flow.source, written));
+      const links = linkUpdates(flow.source, written);
+      await tx.links.upsertMany(flow.entity, links);
+      // Records waiting in any flow's failure queue for one of these links (invoices for their customer) are due now.
+      await tx.failures.releaseWaiting(
+        flow.entity,
+        links.filter((link) => link.salesforceId !== null).map((link) => link.sageKey),
+      );
       await tx.failures.resolve(flow.name, [...written.map(({ item }) => item.key), ...plan.unchanged]);
       for (const failure of failures) {
         await tx.failures.record(flow.name, {
@@ -359,11 +423,13 @@ export class SyncEngine {
           code: failure.error.code,
           message: failure.error.message,
           nextAttemptAt: (attempts) => this.nextAttempt(attempts),
+          waitsFor: failure.waitsFor ?? null,
         });
       }
       if (conflicts.length > 0) await tx.conflicts.record(flow.name, runId, conflicts);
       await tx.runs.addCounts(runId, added);
       if (options.cursor !== undefined) await tx.cursors.save(flow.name, options.cursor, { inProgress: true });
+      if (repairing) await tx.repairs.checkpoint(flow.name, options.repairCheckpoint, written.length);
     });
     for (const name of Object.keys(counts) as (keyof RunCounts)[]) counts[name] += added[name];
     for (const conflict of conflicts) {
@@ -380,6 +446,24 @@ export class SyncEngine {
         `conflict on ${conflict.recordKey} ${conflict.field}: both systems changed it; ${conflict.master} (the master) won, ${conflict.master === 'Sage' ? 'Salesforce' : 'Sage'}'s value ${JSON.stringify(conflict.losingValue)} was overwritten`,
       );
     }
+    if (repairing) run.repaired += written.length;
+  }
+
+  /** The page's mapped records whose target values differ from the mapped ones (or that the target lacks). */
+  private async driftedRecords(
+    flow: AnySyncFlow,
+    prepared: ReadonlyMap<string, PreparedRecord<unknown>>,
+    signal: AbortSignal,
+  ): Promise<Map<string, PreparedRecord<unknown>>> {
+    const drift = flow.drift;
+    if (!drift) return new Map(prepared);
+    const records = [...prepared.values()];
+    const held = await drift.current(records, signal);
+    return new Map(
+      records
+        .filter((record) => !held.has(record.key) || drift.differs(record.target, held.get(record.key)))
+        .map((record) => [record.key, record]),
+    );
   }
 
   private nextAttempt(attempts: number): Date | null {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ConnectorError } from '../domain/errors.js';
-import type { ConflictReport, Link, LinkSide } from '../store/index.js';
+import type { AwaitedRecord, ConflictReport, Link, LinkSide } from '../store/index.js';
 
 /** One of the two systems a flow joins. */
 export type SystemSide = LinkSide;
@@ -16,6 +16,8 @@ export interface RunOptions {
   full?: boolean;
   /** Read what changed since this day instead of from the cursor. */
   since?: Date;
+  /** After reading changes, run a drift-repair pass (or resume the one under way), for a flow that has `drift`. */
+  repair?: boolean;
 }
 
 /** The stored state a run starts from. */
@@ -34,7 +36,9 @@ export interface PreparedRecord<Target> {
 
 /**
  * The outcome of writing one record: on success, whether the target created it and its key there (the Salesforce Id
- * of an upserted Account, the number of a created Sage customer; null when the target did not say).
+ * of an upserted Account, the number of a created Sage customer; null when the target did not say). A failure may
+ * name the record it waits for (the customer of an invoice whose Account does not exist yet): the failure-queue entry
+ * becomes due as soon as a flow links that record.
  */
 export type WriteOutcome =
   | {
@@ -50,7 +54,18 @@ export type WriteOutcome =
       /** Fields both systems had changed since the last sync, settled by the mapping's master (logged and kept). */
       conflicts?: ConflictReport[];
     }
-  | { key: string; ok: false; error: ConnectorError };
+  | { key: string; ok: false; error: ConnectorError; waitsFor?: AwaitedRecord };
+
+/**
+ * How drift repair tells whether the target still holds what the mapping produces: the target's current values of a
+ * page of records (one read per page, never per record), and a comparison of one record.
+ */
+export interface DriftCheck<Target> {
+  /** The target's current values of these records, by key; a record the target does not have is absent. */
+  current(records: readonly PreparedRecord<Target>[], signal: AbortSignal): Promise<Map<string, unknown>>;
+  /** True when the target's values differ from what the mapping produces. */
+  differs(target: Target, current: unknown): boolean;
+}
 
 export interface SyncFlow<Source, Target, Cursor> {
   /** The flow's name in schedules, the CLI and the API (`customers`). */
@@ -104,6 +119,8 @@ export interface SyncFlow<Source, Target, Cursor> {
   isEcho?(record: Source, link: Link): boolean;
   /** Re-reads records by key, for failure-queue retries; records that no longer exist are left out. */
   fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
+  /** For drift repair: how to compare the target's values with the mapped ones. Without it, the flow is not repaired. */
+  drift?: DriftCheck<Target>;
 }
 
 /** Any flow, whatever its record types. */

@@ -6,7 +6,7 @@
  */
 import { ConnectorError } from '../domain/errors.js';
 import { contentHash } from '../domain/hash.js';
-import type { Link, LinkUpdate, RunCounts, SyncFailure } from '../store/index.js';
+import type { AwaitedRecord, Link, LinkUpdate, RunCounts, SyncFailure } from '../store/index.js';
 import type { PreparedRecord, SystemSide, WriteOutcome } from './flow.js';
 
 /** A record that will not be written in this run, with why and what to keep in the failure queue. */
@@ -14,6 +14,8 @@ export interface PageFailure {
   key: string;
   error: ConnectorError;
   payload: unknown;
+  /** The record whose link would let this one be written. */
+  waitsFor?: AwaitedRecord;
 }
 
 /** `error` itself when it already has a kind; otherwise a permanent connector error with `code` and its message. */

@@ -33,6 +33,11 @@ export interface FlowDefinition<Ports extends PortName = PortName> {
   scheduleSetting?: keyof ConnectorSettings['schedules'];
   /** The schedule when neither `SYNC_SCHEDULE_<NAME>` nor the connector setting gives one. */
   defaultSchedule: string;
+  /**
+   * The drift-repair schedule when `SYNC_REPAIR_SCHEDULE_<NAME>` gives none, for a flow built with `drift`
+   * (default `DEFAULT_REPAIR_SCHEDULE`, weekly).
+   */
+  defaultRepairSchedule?: string;
   /** The systems the flow uses; it is built with these only. */
   ports: readonly Ports[];
   /** Builds the flow. */
@@ -49,7 +54,12 @@ export interface ScheduleSources {
   /** By `scheduleKey` of the flow name (`SYNC_SCHEDULE_CREDIT_ALERTS` → `credit_alerts`, for `creditAlerts`). */
   environment: Readonly<Record<string, string>>;
   connector: ConnectorSettings['schedules'];
+  /** `SYNC_REPAIR_SCHEDULE_<NAME>`, keyed the same way. */
+  repairs?: Readonly<Record<string, string>>;
 }
+
+/** Drift repair's schedule when nothing else is set: weekly, Sunday 03:00. */
+export const DEFAULT_REPAIR_SCHEDULE = '0 3 * * 0';
 
 /** A flow's name and schedule as the status, the CLI and the scheduler show them. */
 export interface ScheduledFlow {
@@ -65,6 +75,8 @@ export interface FlowRegistry {
   find(name: string): FlowDefinition | undefined;
   /** The schedule in force for a flow: the environment, else its connector setting, else its default. */
   scheduleOf(definition: FlowDefinition, sources: ScheduleSources): string;
+  /** The drift-repair schedule in force for a flow: the environment, else its default; undefined when `off`. */
+  repairScheduleOf(definition: FlowDefinition, sources: ScheduleSources): string | undefined;
   /** Every flow with its schedule in force. */
   schedules(sources: ScheduleSources): ScheduledFlow[];
   /** This registry with more flows (the extension point for tests and optional flows). */
@@ -85,11 +97,17 @@ export function flowRegistry(definitions: readonly FlowDefinition[]): FlowRegist
     sources.environment[scheduleKey(definition.name)] ??
     (definition.scheduleSetting ? sources.connector[definition.scheduleSetting] : undefined) ??
     definition.defaultSchedule;
+  const repairScheduleOf = (definition: FlowDefinition, sources: ScheduleSources) => {
+    const schedule =
+      sources.repairs?.[scheduleKey(definition.name)] ?? definition.defaultRepairSchedule ?? DEFAULT_REPAIR_SCHEDULE;
+    return schedule.trim().toLowerCase() === 'off' ? undefined : schedule;
+  };
   return {
     names: [...byName.keys()],
     definitions: [...byName.values()],
     find: (name) => byName.get(name),
     scheduleOf,
+    repairScheduleOf,
     schedules: (sources) =>
       [...byName.values()].map((definition) => ({ name: definition.name, schedule: scheduleOf(definition, sources) })),
     with: (...more) => flowRegistry([...byName.values(), ...more]),

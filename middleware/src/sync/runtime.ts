@@ -16,7 +16,13 @@ import { SyncEngine, type FlowRunResult, type Progress } from './engine.js';
 import type { AnySyncFlow, RunOptions } from './flow.js';
 import { builtInFlows } from './flows/index.js';
 import { skipFailure, unknownFlow } from './operations.js';
-import { buildFlows, type FlowRegistry, type ScheduledFlow, type ScheduleSources } from './registry.js';
+import {
+  buildFlows,
+  type FlowDefinition,
+  type FlowRegistry,
+  type ScheduledFlow,
+  type ScheduleSources,
+} from './registry.js';
 import { parseSchedule, startScheduler, type Scheduler } from './scheduler.js';
 import { flowStatuses, type FlowStatus } from './status.js';
 import type { FlowPorts } from './systems.js';
@@ -99,9 +105,33 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
   const sources = (): ScheduleSources => ({
     environment: settings.schedules,
     connector: metadata.settingsNow().schedules,
+    repairs: settings.repairSchedules,
   });
   const schedules = () => registry.schedules(sources());
   for (const flow of schedules()) parseSchedule(flow.schedule, `The ${flow.name} flow's`);
+  for (const definition of registry.definitions) {
+    const repair = registry.repairScheduleOf(definition, sources());
+    if (repair) parseSchedule(repair, `The ${definition.name} flow's drift-repair`);
+  }
+
+  /**
+   * Whether a scheduled run should end with a drift-repair pass: one is under way (a crash interrupted it), or a tick
+   * of the repair schedule has passed since the last pass finished. The schedule of a flow never repaired counts from
+   * its first scheduled run.
+   */
+  const repairDue = async (flow: AnySyncFlow, definition: FlowDefinition): Promise<boolean> => {
+    const schedule = flow.drift ? registry.repairScheduleOf(definition, sources()) : undefined;
+    if (!schedule) return false;
+    const state = await store.repairs.get(flow.name);
+    if (state?.inProgress) return true;
+    const since = state?.finishedAt ?? state?.startedAt;
+    if (!since) {
+      await store.repairs.baseline(flow.name);
+      return false;
+    }
+    const next = parseSchedule(schedule, `The ${flow.name} flow's drift-repair`).nextRun(since);
+    return next !== null && next.getTime() <= store.clock().getTime();
+  };
 
   const running = new Set<Promise<unknown>>();
   const shutdown = new AbortController();
@@ -126,8 +156,15 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
           name: definition.name,
           cron: () => registry.scheduleOf(definition, sources()),
           run: async (slot: Date) => {
+            const repair = await repairDue(flow, definition);
             const result = await track(
-              engine.run(flow, { trigger: 'schedule', slot, respectPause: true, signal: shutdown.signal }),
+              engine.run(flow, {
+                trigger: 'schedule',
+                slot,
+                respectPause: true,
+                signal: shutdown.signal,
+                ...(repair ? { repair: true } : {}),
+              }),
             );
             if (result.outcome === 'skipped')
               log.debug({ flow: flow.name, slot, because: result.skippedBecause }, 'tick skipped');
@@ -158,6 +195,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
           signal,
           ...(runOptions.full ? { full: true } : {}),
           ...(runOptions.since ? { since: runOptions.since } : {}),
+          ...(runOptions.repair ? { repair: true } : {}),
           ...(runOptions.onProgress ? { onProgress: runOptions.onProgress } : {}),
         }),
       );

@@ -5,6 +5,7 @@
 import type { ErrorKind } from '../domain/errors.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Sage300Client } from '../sage300/client.js';
+import type { OrderLedgerRepository } from '../store/index.js';
 
 export type SageClient = Sage300Client;
 
@@ -36,10 +37,14 @@ export type SalesforceUpserter = Pick<SalesforcePort, 'upsert'>;
 /** The query side of the port, for flows that read Salesforce. */
 export type SalesforceReader = Pick<SalesforcePort, 'queryAll' | 'integrationUserId'>;
 
+/** What flows may read of the order ledger: the opportunity whose pushed order has a Sage order number. */
+export type OrderLedgerLookup = Pick<OrderLedgerRepository, 'opportunitiesForOrders'>;
+
 /** Every port a flow may ask for, by name (a flow declares which it needs). */
 export interface FlowPorts {
   sage300: SageClient;
   salesforce: SalesforcePort;
   /** The notice channels (webhook, e-mail, the embedded sink); off unless configured. */
   notifier: Notifier;
+  orderLedger: OrderLedgerLookup;
 }

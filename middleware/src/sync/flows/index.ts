@@ -5,5 +5,6 @@
 import { flowRegistry } from '../registry.js';
 import { contacts } from './contacts.js';
 import { customers } from './customers.js';
+import { invoices } from './invoices.js';
 
-export const builtInFlows = flowRegistry([customers, contacts]);
+export const builtInFlows = flowRegistry([customers, contacts, invoices]);

@@ -8,7 +8,7 @@
  * Cursor: `{ since, afterKey, newest }` — the first day the run reads, the last key committed, the newest change day.
  */
 import { z } from 'zod';
-import { and, ge, gt, type Filter } from '../../sage300/odata.js';
+import { and, ge, gt, or, type Filter } from '../../sage300/odata.js';
 import type { RunOptions, SavedCursor } from '../flow.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day such as 2026-05-01');
@@ -40,6 +40,13 @@ export interface DayWatermarkOptions<Row> {
   dateField: keyof Row & string;
   /** The collection's key field, in whose order Sage answers (`CustomerNumber`). */
   keyField: keyof Row & string;
+  /**
+   * The rows after a committed key, for a collection whose key has several fields (`CUSTOMER|DOCUMENT`); by default
+   * `keyField gt afterKey`.
+   */
+  after?(afterKey: string): Filter;
+  /** Rows to read again besides those changed since the first day (`since`, a day), such as documents falling due. */
+  alsoRead?(since: string): Filter | undefined;
   /** The row's key as the flow stores it (trimmed, upper case). */
   keyOf(row: Row): string;
 }
@@ -60,9 +67,10 @@ export function dayWatermark<Row>(options: DayWatermarkOptions<Row>) {
 
     /** The rows a run reads from `cursor`: changed on or after its first day, after its last committed key. */
     filter(cursor: DayWatermarkCursor | null): Filter | undefined {
+      const since = cursor?.since;
       return and(
-        cursor?.since ? ge(options.dateField, new Date(`${cursor.since}T00:00:00Z`)) : undefined,
-        cursor?.afterKey ? gt(options.keyField, cursor.afterKey) : undefined,
+        since ? or(ge(options.dateField, new Date(`${since}T00:00:00Z`)), options.alsoRead?.(since)) : undefined,
+        cursor?.afterKey ? (options.after?.(cursor.afterKey) ?? gt(options.keyField, cursor.afterKey)) : undefined,
       );
     },
 
