@@ -254,7 +254,7 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
         scale: field.scale ?? 0,
         nillable: !field.required && field.type !== 'boolean' && field.name !== 'Id',
         createable: !field.readOnly && !object.customMetadata,
-        updateable: !field.readOnly && !object.customMetadata,
+        updateable: !field.readOnly && !field.createOnly && !object.customMetadata,
         calculated: field.formula !== undefined,
         calculatedFormula: field.formula ?? null,
         autoNumber: field.autoNumberFormat !== undefined,

@@ -44,6 +44,8 @@ export interface FieldDef {
   deleteConstraint?: 'SetNull' | 'Restrict' | 'Cascade';
   /** Not writable through the API (system, formula, auto-number, derived). */
   readOnly?: boolean;
+  /** Set on create only: createable but not updateable (`PricebookEntry.Product2Id`, `Pricebook2Id`). */
+  createOnly?: boolean;
   formula?: string;
   /** Formula fields: whether blank number fields count as zero. */
   blankAsZero?: boolean;

@@ -182,8 +182,8 @@ const STANDARD: { name: string; prefix: string; owned: boolean; fields: Record<s
     owned: false,
     fields: {
       Name: readOnly(text(255)),
-      Pricebook2Id: lookup(['Pricebook2'], 'Pricebook2', 'PricebookEntries', { required: true }),
-      Product2Id: lookup(['Product2'], 'Product2', 'PricebookEntries', { required: true }),
+      Pricebook2Id: lookup(['Pricebook2'], 'Pricebook2', 'PricebookEntries', { required: true, createOnly: true }),
+      Product2Id: lookup(['Product2'], 'Product2', 'PricebookEntries', { required: true, createOnly: true }),
       UnitPrice: { ...money(), required: true },
       IsActive: checkbox(false),
       UseStandardPrice: checkbox(false),
