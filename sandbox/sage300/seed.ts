@@ -19,6 +19,8 @@ import { seededRandom } from '../random.js';
 export interface SeedOptions {
   customers?: number;
   postedDocuments?: number;
+  /** Items in total, with WHS and RTL prices (generated ones `G000001`…, last maintained over the past year). */
+  items?: number;
   randomSeed?: number;
 }
 
@@ -248,56 +250,95 @@ function seedMasterData(company: Company, maintained: string): void {
   );
 
   for (const { item, whs, rtl, whsSale } of SAMPLE_ITEMS) {
-    const record = make(
-      blankItem,
-      stamp({
-        ...item,
-        UnformattedItemNumber: String(item.ItemNumber).replace(/[^A-Za-z0-9]/g, ''),
-        AccountSetCode: 'AVG',
-        DefaultPriceListCode: 'RTL',
-        QuantityAvailable: item.QuantityOnHand,
-        ItemUnitsOfMeasure: [{ ItemNumber: item.ItemNumber, UnitOfMeasure: 'Ea.', ConversionFactor: 1 }],
-      }),
-    );
-    company.items.put(record);
-    for (const [list, price, sale] of [
-      ['WHS', whs, whsSale],
-      ['RTL', rtl, undefined],
-    ] as const) {
-      const details: SageRecord[] = [
-        {
-          CurrencyCode: 'USD',
-          ItemNumber: item.ItemNumber,
-          PriceListCode: list,
-          PriceDetailType: 'BasePriceQuantity',
-          QuantityUnit: 'Ea.',
-          UnitPrice: price,
-        },
-      ];
-      if (sale !== undefined) {
-        details.push({
-          CurrencyCode: 'USD',
-          ItemNumber: item.ItemNumber,
-          PriceListCode: list,
-          PriceDetailType: 'SalePriceQuantity',
-          QuantityUnit: 'Ea.',
-          UnitPrice: sale,
-        });
-      }
-      company.itemPricing.put(
-        make(
-          blankItemPricing,
-          stamp({
-            ItemNumber: item.ItemNumber,
-            PriceListCode: list,
-            CurrencyCode: 'USD',
-            UnformattedItemNumber: record.UnformattedItemNumber,
-            Description: item.Description,
-            ItemPricingDetails: details,
-          }),
-        ),
-      );
+    addItem(company, item, { whs, rtl, ...(whsSale === undefined ? {} : { whsSale }) }, maintained);
+  }
+}
+
+/** Adds an item (with item-level stock) and its USD base prices on the WHS and RTL price lists. */
+function addItem(
+  company: Company,
+  item: SageRecord,
+  prices: { whs: number; rtl: number; whsSale?: number },
+  maintained: string,
+): void {
+  const { whs, rtl, whsSale } = prices;
+  const stamp = (record: SageRecord) => ({ ...record, DateLastMaintained: maintained });
+  const record = make(
+    blankItem,
+    stamp({
+      ...item,
+      UnformattedItemNumber: String(item.ItemNumber).replace(/[^A-Za-z0-9]/g, ''),
+      AccountSetCode: 'AVG',
+      DefaultPriceListCode: 'RTL',
+      QuantityAvailable: item.QuantityOnHand,
+      ItemUnitsOfMeasure: [{ ItemNumber: item.ItemNumber, UnitOfMeasure: 'Ea.', ConversionFactor: 1 }],
+    }),
+  );
+  company.items.put(record);
+  for (const [list, price, sale] of [
+    ['WHS', whs, whsSale],
+    ['RTL', rtl, undefined],
+  ] as const) {
+    const details: SageRecord[] = [
+      {
+        CurrencyCode: 'USD',
+        ItemNumber: item.ItemNumber,
+        PriceListCode: list,
+        PriceDetailType: 'BasePriceQuantity',
+        QuantityUnit: 'Ea.',
+        UnitPrice: price,
+      },
+    ];
+    if (sale !== undefined) {
+      details.push({
+        CurrencyCode: 'USD',
+        ItemNumber: item.ItemNumber,
+        PriceListCode: list,
+        PriceDetailType: 'SalePriceQuantity',
+        QuantityUnit: 'Ea.',
+        UnitPrice: sale,
+      });
     }
+    company.itemPricing.put(
+      make(
+        blankItemPricing,
+        stamp({
+          ItemNumber: item.ItemNumber,
+          PriceListCode: list,
+          CurrencyCode: 'USD',
+          UnformattedItemNumber: record.UnformattedItemNumber,
+          Description: item.Description,
+          ItemPricingDetails: details,
+        }),
+      ),
+    );
+  }
+}
+
+const ITEM_WORDS = ['Oak', 'Steel', 'Walnut', 'Glass', 'Mesh', 'Compact', 'Executive', 'Mobile', 'Stacking'];
+const ITEM_KINDS = ['Desk', 'Chair', 'Shelf', 'Cabinet', 'Table', 'Lamp', 'Stool', 'Cart', 'Locker'];
+
+/** Generated items up to `options.items`, from their own random stream (customers and documents stay the same). */
+function seedGeneratedItems(company: Company, options: SeedOptions, asOf: Date): void {
+  const random = seededRandom((options.randomSeed ?? 1) + 7919);
+  const extra = Math.max(0, (options.items ?? 0) - company.items.size);
+  for (let i = 1; i <= extra; i++) {
+    const word = ITEM_WORDS[Math.floor(random() * ITEM_WORDS.length)] as string;
+    const kind = ITEM_KINDS[Math.floor(random() * ITEM_KINDS.length)] as string;
+    const whs = Math.round((10 + random() * 990) * 100) / 100;
+    const onHand = Math.floor(random() * 500);
+    addItem(
+      company,
+      {
+        ItemNumber: `G${String(i).padStart(6, '0')}`,
+        Description: `${word} ${kind}`,
+        Category: random() < 0.5 ? 'A1' : 'A4',
+        QuantityOnHand: onHand,
+        ...(random() < 0.03 ? { Status: 'Inactive' } : {}),
+      },
+      { whs, rtl: Math.round(whs * 1.3 * 100) / 100 },
+      sageDate(addDays(asOf, -Math.floor(random() * 365))),
+    );
   }
 }
 
@@ -554,5 +595,6 @@ export function seedCompany(options: SeedOptions = {}, clock: () => Date = () =>
   seedSampleLedger(company, asOf);
   for (const customer of SAMPLE_CUSTOMERS) company.refreshCustomerFinancials(customer.CustomerNumber as string);
   seedGenerated(company, options, asOf);
+  seedGeneratedItems(company, options, asOf);
   return company;
 }
