@@ -1,4 +1,4 @@
-import { and, eq, ge } from './odata.js';
+import { and, eq, ge, type Filter } from './odata.js';
 import { collect, rows } from './paging.js';
 import type { Sage300Transport } from './transport.js';
 import type { IcItem, IcItemPricing, IcLocation, IcPriceListCode } from './types.js';
@@ -21,15 +21,32 @@ export function itemsApi(transport: Sage300Transport) {
       return found[0];
     },
 
-    /** Items in key order, optionally only those whose master data changed since a day. */
+    /**
+     * Items in key order, optionally only those whose master data changed since a day, or matching `filter`;
+     * `onCount` is told how many match with the first answer (no request of its own).
+     */
     list(
-      query: { changedSince?: Date; activeOnly?: boolean; select?: readonly (keyof IcItem)[] } = {},
+      query: {
+        changedSince?: Date;
+        activeOnly?: boolean;
+        select?: readonly (keyof IcItem)[];
+        filter?: Filter;
+        onCount?: (count: number) => void;
+      } = {},
     ): AsyncGenerator<IcItem> {
       const filter = and(
+        query.filter,
         query.changedSince ? ge('DateLastMaintained', query.changedSince) : undefined,
         query.activeOnly ? eq('Status', 'Active') : undefined,
       );
-      return rows<IcItem>(transport, ITEMS, { filter, select: query.select });
+      return rows<IcItem>(transport, ITEMS, { filter, select: query.select }, {}, query.onCount);
+    },
+
+    /** Item price rows (item × price list × currency) in key order, matching `filter` when given. */
+    pricingList(
+      query: { select?: readonly (keyof IcItemPricing)[]; filter?: Filter; onCount?: (count: number) => void } = {},
+    ): AsyncGenerator<IcItemPricing> {
+      return rows<IcItemPricing>(transport, PRICING, { filter: query.filter, select: query.select }, {}, query.onCount);
     },
 
     /** The prices of one item on every price list (optionally one list). */
