@@ -180,7 +180,13 @@ describe('the schema document and the package agree', () => {
       defaultCurrency: 'CAD',
       customerNumberStrategy: 'Name Based',
       customerMatch: 'None',
-      schedules: { customers: '0 0 * * *', invoices: '0 0 * * *', items: '0 0 * * *', orders: '0 0 * * *' },
+      schedules: {
+        customers: '0 0 * * *',
+        invoices: '0 0 * * *',
+        items: '0 0 * * *',
+        stock: '0 0 * * *',
+        orders: '0 0 * * *',
+      },
     };
     expect(settingsFromMetadata(queriedRecord('Sage_Connector_Setting', 'Default'), elsewhere)).toEqual(
       defaultSettings,
@@ -208,7 +214,7 @@ describe('default field mappings', () => {
       'Website',
     ],
     Contact: ['FirstName', 'LastName', 'Name', 'Email', 'Phone'],
-    Product2: ['Name', 'IsActive'],
+    Product2: ['Name', 'IsActive', 'ProductCode', 'Description', 'Family', 'QuantityUnitOfMeasure'],
     Sage_Invoice__c: ['Name'],
     Opportunity: ['Name'],
   };

@@ -67,6 +67,10 @@ export const defaultFieldMappings: readonly FieldMapping[] = [
   ...defaults('Product2', [
     ['Sage_Item_Number__c', 'ItemNumber', 'Sage', true, false, 'trim'],
     ['Name', 'Description', 'Sage', true, false, 'trim'],
+    ['ProductCode', 'ItemNumber', 'Sage', true, false, 'trim'],
+    ['Description', 'Description', 'Sage', true, false, 'trim'],
+    ['Family', 'Category', 'Sage', true, false, 'trim'],
+    ['QuantityUnitOfMeasure', 'StockingUnitOfMeasure', 'Sage', true, false, 'trim'],
     ['IsActive', 'Status', 'Sage', true, false, 'activeToBoolean'],
     ['Sage_Quantity_On_Hand__c', 'QuantityOnHand', 'Sage', true, false, 'number'],
     ['Sage_Quantity_Available__c', 'QuantityAvailable', 'Sage', true, false, 'number'],

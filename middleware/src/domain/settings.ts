@@ -21,7 +21,7 @@ export interface ConnectorSettings {
   defaultCurrency: string;
   customerNumberStrategy: CustomerNumberStrategy;
   customerMatch: CustomerMatch;
-  schedules: { customers: string; invoices: string; items: string; orders: string };
+  schedules: { customers: string; invoices: string; items: string; stock: string; orders: string };
 }
 
 /** The settings the package ships with; used when neither Salesforce nor the environment says otherwise. */
@@ -37,7 +37,13 @@ export const defaultSettings: ConnectorSettings = {
   defaultCurrency: 'USD',
   customerNumberStrategy: 'Sequential',
   customerMatch: 'Name And Postal Code',
-  schedules: { customers: '*/15 * * * *', invoices: '*/15 * * * *', items: '0 * * * *', orders: '*/5 * * * *' },
+  schedules: {
+    customers: '*/15 * * * *',
+    invoices: '*/15 * * * *',
+    items: '0 * * * *',
+    stock: '*/30 * * * *',
+    orders: '*/5 * * * *',
+  },
 };
 
 /** The API names of `Sage_Connector_Setting__mdt` fields, in the order the settings query selects them. */
@@ -56,6 +62,7 @@ export const settingFields = [
   'Customer_Sync_Schedule__c',
   'Invoice_Sync_Schedule__c',
   'Item_Sync_Schedule__c',
+  'Stock_Sync_Schedule__c',
   'Order_Sync_Schedule__c',
 ] as const;
 
@@ -109,6 +116,7 @@ const metadataRecord = z.object({
   Customer_Sync_Schedule__c: schedule,
   Invoice_Sync_Schedule__c: schedule,
   Item_Sync_Schedule__c: schedule,
+  Stock_Sync_Schedule__c: schedule,
   Order_Sync_Schedule__c: schedule,
 });
 
@@ -153,6 +161,7 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
       customers: r.Customer_Sync_Schedule__c ?? base.schedules.customers,
       invoices: r.Invoice_Sync_Schedule__c ?? base.schedules.invoices,
       items: r.Item_Sync_Schedule__c ?? base.schedules.items,
+      stock: r.Stock_Sync_Schedule__c ?? base.schedules.stock,
       orders: r.Order_Sync_Schedule__c ?? base.schedules.orders,
     },
   };
