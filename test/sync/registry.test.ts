@@ -9,17 +9,28 @@ const sources = { environment: {}, connector: defaultSettings.schedules };
 
 describe('the flow registry', () => {
   it('lists the built-in flows with their schedules from the environment, the connector settings or the default', () => {
-    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices']);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock']);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
       { name: 'contacts', schedule: '*/15 * * * *' },
       { name: 'invoices', schedule: '*/15 * * * *' },
+      { name: 'products', schedule: '0 * * * *' },
+      { name: 'productStock', schedule: '*/30 * * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');
     expect(
       builtInFlows.scheduleOf(invoices, { ...sources, connector: { ...sources.connector, invoices: '0 */2 * * *' } }),
     ).toBe('0 */2 * * *');
+    const stock = builtInFlows.find('productStock');
+    if (!stock) throw new Error('productStock is not registered');
+    // Stock_Sync_Schedule__c, and SYNC_SCHEDULE_PRODUCT_STOCK over it.
+    expect(
+      builtInFlows.scheduleOf(stock, { ...sources, connector: { ...sources.connector, stock: '*/10 * * * *' } }),
+    ).toBe('*/10 * * * *');
+    expect(builtInFlows.scheduleOf(stock, { ...sources, environment: { product_stock: '*/5 * * * *' } })).toBe(
+      '*/5 * * * *',
+    );
     const customers = builtInFlows.find('customers');
     if (!customers) throw new Error('customers is not registered');
     expect(
@@ -38,10 +49,10 @@ describe('the flow registry', () => {
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(nightly);
-    expect(registry.names).toEqual(['customers', 'contacts', 'invoices', 'overdue-tasks']);
+    expect(registry.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock', 'overdue-tasks']);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
     expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
-    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices']);
+    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock']);
   });
 
   it('repairs drift weekly unless SYNC_REPAIR_SCHEDULE_<NAME> sets another schedule or off', () => {
@@ -89,7 +100,7 @@ describe('the flow registry', () => {
         },
       }),
     ]);
-    const context = { mappings: () => ({}) as never, salesforceLookBackMs: 0 };
+    const context = { mappings: () => ({}) as never, settings: () => defaultSettings, salesforceLookBackMs: 0 };
     expect([...buildFlows(registry, ports, context).keys()]).toEqual(['echo']);
     expect(seen).toEqual([['salesforce']]);
     const misnamed = flowRegistry([

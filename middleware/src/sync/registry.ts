@@ -17,6 +17,8 @@ export type PortName = keyof FlowPorts;
 export interface FlowContext {
   /** The field mappings in force (refreshed from Salesforce Custom Metadata while the process runs). */
   mappings: () => MappingConfiguration;
+  /** The connector settings in force (price list, currency…), refreshed from Custom Metadata like the mappings. */
+  settings: () => ConnectorSettings;
   /** `SYNC_PAGE_SIZE` when set; otherwise each flow keeps its own page size. */
   pageSize?: number;
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */

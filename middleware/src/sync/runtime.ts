@@ -98,6 +98,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
   });
   const flows = buildFlows(registry, options.systems, {
     mappings: () => metadata.mappings(),
+    settings: () => metadata.settingsNow(),
     salesforceLookBackMs: settings.salesforceLookBackMs,
     links: store.links,
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),

@@ -52,7 +52,14 @@ describe('a flow added through the registry', () => {
   it('runs from Salesforce to its target in (SystemModstamp, Id) pages and drops what it read again by hash', async () => {
     const accounts = systems.salesforceSandbox.records('Account');
     expect(accounts.length).toBeGreaterThan(3);
-    expect(runtime.flows().map((flow) => flow.name)).toEqual(['customers', 'contacts', 'invoices', 'account-ledger']);
+    expect(runtime.flows().map((flow) => flow.name)).toEqual([
+      'customers',
+      'contacts',
+      'invoices',
+      'products',
+      'productStock',
+      'account-ledger',
+    ]);
 
     const first = await runtime.runFlowNow('account-ledger');
     expect(first).toMatchObject({ outcome: 'succeeded', read: accounts.length, created: accounts.length });
@@ -75,6 +82,8 @@ describe('a flow added through the registry', () => {
   it('is listed by sage-sf status with its schedule and cursor', async () => {
     const status = await sageSf(['status'], { ...systems.env, DATABASE_URL: database.url });
     expect(status).toContain('Flow customers (schedule */15 * * * *)');
+    expect(status).toContain('Flow products (schedule 0 * * * *)');
+    expect(status).toContain('Flow productStock (schedule */30 * * * *)');
     expect(status).toContain('Flow account-ledger (schedule 0 6 * * *)');
     expect(status).toMatch(/Flow account-ledger[^\n]*\n {2}cursor: \{"stamp":"[^"]+","afterId":"001\w+"\}/);
   });

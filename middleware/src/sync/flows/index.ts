@@ -6,5 +6,6 @@ import { flowRegistry } from '../registry.js';
 import { contacts } from './contacts.js';
 import { customers } from './customers.js';
 import { invoices } from './invoices.js';
+import { products, productStock } from './products.js';
 
-export const builtInFlows = flowRegistry([customers, contacts, invoices]);
+export const builtInFlows = flowRegistry([customers, contacts, invoices, products, productStock]);
