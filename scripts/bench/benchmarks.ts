@@ -3,6 +3,7 @@ import type { Benchmark } from './measure.js';
 import { sageReads } from './sage-reads.js';
 import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
+import { productsFlowBenchmark } from './products-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
 import { customerNumbering } from './customer-numbering.js';
@@ -11,6 +12,7 @@ export const BENCHMARKS: Benchmark[] = [
   sageReads,
   salesforceWrites,
   customersFlowBenchmark,
+  productsFlowBenchmark,
   financialsApi,
   orderPush,
   customerNumbering,

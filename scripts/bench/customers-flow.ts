@@ -40,9 +40,9 @@ const DAY_MS = 86_400_000;
 const dayOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : '');
 
 /** The Salesforce client's default: an upsert of more records than this goes through one Bulk API 2.0 job. */
-const BULK_THRESHOLD = 2000;
+export const BULK_THRESHOLD = 2000;
 /** Bulk API 2.0 requests a job cannot do without: create, upload, close, one status check, two result reads. */
-const BULK_JOB_MINIMUM = 6;
+export const BULK_JOB_MINIMUM = 6;
 /** Job requests (under `/jobs/ingest/{id}`) besides status checks, as jsforce runs a job: upload, close, 3 reads. */
 const JOB_REQUESTS_BESIDES_CHECKS = 5;
 
@@ -50,7 +50,7 @@ const JOB_REQUESTS_BESIDES_CHECKS = 5;
 const defaultConfig = () => loadConfig({});
 
 /** The fewest Salesforce requests for one upsert of `records`. */
-function writeBound(records: number): { bound: number; rule: string } {
+export function writeBound(records: number): { bound: number; rule: string } {
   return records > BULK_THRESHOLD
     ? { bound: BULK_JOB_MINIMUM, rule: '1 Bulk job' }
     : { bound: pagesOf(records, COLLECTION_SIZE), rule: `ceil(${records}/${COLLECTION_SIZE})` };
@@ -74,11 +74,17 @@ function pagedWriteExcess(written: number, pageSize: number, seen: RequestWindow
       requests: fewest - writeBound(written).bound,
     });
   }
-  if (jobs > 0) {
-    excess.push({ reason: 'unprocessed-records read per Bulk job (jsforce reads it for every job)', requests: jobs });
-    const checks = (seen.byRoute.bulkRequest ?? 0) - JOB_REQUESTS_BESIDES_CHECKS * jobs;
-    if (checks > jobs) excess.push({ reason: 'status checks while the jobs ran', requests: checks - jobs });
-  }
+  return [...excess, ...bulkJobExcess(jobs, seen)];
+}
+
+/** What jsforce adds to `jobs` Bulk jobs: the unprocessed-records read, and status checks beyond the first. */
+export function bulkJobExcess(jobs: number, seen: RequestWindow): Excess[] {
+  if (jobs === 0) return [];
+  const excess: Excess[] = [
+    { reason: 'unprocessed-records read per Bulk job (jsforce reads it for every job)', requests: jobs },
+  ];
+  const checks = (seen.byRoute.bulkRequest ?? 0) - JOB_REQUESTS_BESIDES_CHECKS * jobs;
+  if (checks > jobs) excess.push({ reason: 'status checks while the jobs ran', requests: checks - jobs });
   return excess;
 }
 

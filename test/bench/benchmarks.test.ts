@@ -12,6 +12,7 @@ import {
   type Measurement,
 } from '../../scripts/bench/measure.js';
 import { orderPush } from '../../scripts/bench/order-push.js';
+import { productsFlowBenchmark } from '../../scripts/bench/products-flow.js';
 import { sageReads } from '../../scripts/bench/sage-reads.js';
 import { salesforceWrites } from '../../scripts/bench/salesforce-writes.js';
 
@@ -72,6 +73,29 @@ describe('benchmarks at a tiny size', () => {
     expect(byScenario(report, 'first run', 'Salesforce')).toMatchObject({ records: 450, requests: 3 });
     expect(byScenario(report, 'second run', 'Salesforce')).toMatchObject({ records: 0, requests: 0 });
     expect(byScenario(report, 'third run', 'Salesforce')).toMatchObject({ records: 100, requests: 1 });
+  }, 120_000);
+
+  it('syncs items and prices in one upsert per object, and keeps stock current by writing only what moved', async () => {
+    const report = await productsFlowBenchmark.run({ sizes: [450] });
+    expectAtTheBound(report);
+    const line = (text: string, system: Measurement['system'], source = '') =>
+      report.measurements.find(
+        (m) => m.scenario.includes(text) && m.scenario.includes(source) && m.system === system,
+      ) as Measurement;
+    // 450 items and their 450 RTL prices: one Sage request per source.
+    expect(line('first run', 'Sage 300', 'ICItems')).toMatchObject({ records: 450, requests: 1 });
+    expect(line('first run', 'Sage 300', 'ICItemPricing')).toMatchObject({ records: 450, requests: 1 });
+    // 3 Collections of products, 3 of new entries, 1 of the 5 seeded entries, 1 query for the standard price book.
+    expect(line('first run', 'Salesforce')).toMatchObject({ records: 900, requests: 8, bound: 6 });
+    expect(line('second run', 'Sage 300', 'ICItems').requests).toBe(1);
+    expect(line('second run', 'Sage 300', 'ICItemPricing').requests).toBe(1);
+    expect(line('second run', 'Salesforce')).toMatchObject({ records: 0, requests: 0 });
+    expect(line('third run', 'Salesforce')).toMatchObject({ records: 100, requests: 2 });
+    expect(line('third run', 'Sage 300', 'ICItems').requests).toBe(1);
+    expect(line('third run', 'Sage 300', 'ICItemPricing').requests).toBe(1);
+    expect(line("items' stock moved", 'Sage 300', 'ICItems').requests).toBe(1);
+    expect(line("items' stock moved", 'Salesforce')).toMatchObject({ records: 100, requests: 2 });
+    expect(line("items' stock moved", 'Salesforce').detail).toBe('1 query, 1 collectionWrite');
   }, 120_000);
 
   it('answers a burst of financials calls with two Sage requests, and cached calls with none', async () => {

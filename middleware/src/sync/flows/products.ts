@@ -164,9 +164,14 @@ export function productsFlow(options: ProductsFlowOptions): SyncFlow<ProductReco
   ): AsyncGenerator<ProductRecord[]> {
     const { list, currency } = priceList();
     const since = cursor?.since ? new Date(`${cursor.since}T00:00:00Z`) : undefined;
-    // The changed prices of the configured list and currency, by item (one row per item).
+    // The changed prices of the configured list and currency, by item (one row per item). Asking the count with the
+    // first answer ends the read at its last row, without an empty answer after a full window.
     const prices = new Map<string, IcItemPricing>();
+    let priceCount = 0;
     const priceRows = options.items.pricing({
+      onCount: (count) => {
+        priceCount = count;
+      },
       select: PRICING_FIELDS,
       filter: and(
         eq('PriceListCode', list),
@@ -182,7 +187,7 @@ export function productsFlow(options: ProductsFlowOptions): SyncFlow<ProductReco
       filter: watermark.filter(cursor),
       pageSize,
       signal,
-      onTotal,
+      onTotal: onTotal ? (items) => onTotal(items + priceCount) : undefined,
     });
     for await (const page of pages) {
       // Each item comes right after its changed price, so a page ends on an item and the cursor on the last one read.
