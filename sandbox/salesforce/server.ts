@@ -25,7 +25,6 @@ export {
 export type { RequestCounts, SandboxFaults } from './control.js';
 export type { ValidationRule } from './store.js';
 export type { SObjectRecord } from './values.js';
-export type { ValidationRule } from './store.js';
 
 /**
  * A local Salesforce REST API for tests, development and benchmarks: it knows the package's schema (read from
@@ -74,13 +73,6 @@ export interface SalesforceSandbox {
   get(type: string, id: string): SObjectRecord | undefined;
   /** Creates a record directly (bypasses faults and counters; may set read-only fields); answers its id. */
   insert(type: string, fields: Record<string, unknown>, options?: { asUserId?: string }): string;
-  /**
-   * Adds a validation rule (replacing one of the same name): API writes of a record it rejects fail with
-   * `FIELD_CUSTOM_VALIDATION_EXCEPTION` and its message, as an org's validation rule does. Direct writes ignore it.
-   */
-  addValidationRule(rule: ValidationRule): void;
-  /** Removes the named validation rule. */
-  removeValidationRule(name: string): void;
   /** Updates a record directly, as the given user (default: an administrator other than the integration user). */
   update(type: string, id: string, fields: Record<string, unknown>, options?: { asUserId?: string }): void;
   /** Deletes a record into the recycle bin (where `queryAll` finds it, `IsDeleted = true`). */
@@ -212,10 +204,6 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     insert: (type, fields, insertOptions) =>
       store.insert(type, fields, { userId: insertOptions?.asUserId ?? adminUserId, privileged: true }),
-    addValidationRule: (rule) => store.addValidationRule(rule),
-    removeValidationRule: (name) => {
-      store.removeValidationRule(name);
-    },
     update: (type, id, fields, updateOptions) =>
       store.update(type, id, fields, { userId: updateOptions?.asUserId ?? adminUserId, privileged: true }),
     delete: (type, id, deleteOptions) =>

@@ -52,25 +52,12 @@ interface UndoEntry {
   before: SObjectRecord | undefined;
 }
 
-/** A validation rule as tests inject it: records of `object` for which `rejects` answers true cannot be saved. */
-export interface ValidationRule {
-  name: string;
-  object: string;
-  /** The error message, as the rule's `ErrorMessage`. */
-  message: string;
-  /** The field the error is shown on, if any. */
-  field?: string;
-  /** Sees the record as it would be saved. */
-  rejects(record: SObjectRecord): boolean;
-}
-
 export class OrgStore {
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
   /** object → field (lower case) → unique key → ids */
   private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
   private readonly autoNumbers = new Map<string, number>();
   private undoLog: UndoEntry[] | undefined;
-  private readonly validationRules = new Map<string, ValidationRule>();
   readonly ids = new IdFactory();
   /** Validation rules in force (see `ValidationRule`). */
   readonly validationRules: ValidationRule[] = [];
@@ -436,7 +423,6 @@ export class OrgStore {
     this.checkReferences(object, changes);
     this.derive(object, record, existing);
     this.checkRequired(object, record);
-    if (!context.privileged) this.checkValidationRules(object, record);
     this.checkUnique(object, record);
     if (!context.privileged) this.checkValidationRules(object, record);
 
@@ -451,23 +437,6 @@ export class OrgStore {
     this.commit(object, record, existing);
     this.afterSave(object, record, existing, context);
     return id;
-  }
-
-  /** Adds (or replaces, by name) a validation rule: API writes of a record it rejects fail with its message. */
-  addValidationRule(rule: ValidationRule): void {
-    this.validationRules.set(rule.name, { ...rule, object: this.object(rule.object).name });
-  }
-
-  /** Removes a validation rule; true when there was one of that name. */
-  removeValidationRule(name: string): boolean {
-    return this.validationRules.delete(name);
-  }
-
-  private checkValidationRules(object: ObjectDef, record: SObjectRecord): void {
-    for (const rule of this.validationRules.values()) {
-      if (rule.object !== object.name || !rule.rejects({ ...record })) continue;
-      fail('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule.message, rule.field ? [rule.field] : []);
-    }
   }
 
   private defaults(object: ObjectDef, context: WriteContext): SObjectRecord {

@@ -95,8 +95,7 @@ describe('price book entries', () => {
 describe('injected validation rules', () => {
   it('refuse the records they reject with their message until removed, and leave direct writes alone', async () => {
     h.sandbox.addValidationRule({
-      name: 'Price_Positive',
-      object: 'pricebookentry',
+      object: 'PricebookEntry',
       field: 'UnitPrice',
       message: 'Price must be positive',
       rejects: (record) => Number(record.UnitPrice) <= 0,
@@ -117,7 +116,7 @@ describe('injected validation rules', () => {
     h.sandbox.update('PricebookEntry', String(entry?.Id), { UnitPrice: 0 });
     expect(h.sandbox.get('PricebookEntry', String(entry?.Id))?.UnitPrice).toBe(0);
 
-    h.sandbox.removeValidationRule('Price_Positive');
+    h.sandbox.clearValidationRules();
     const [after] = await upsertEntries([{ Sage_Price_Key__c: 'R-1|RTL|USD', UnitPrice: -1 }]);
     expect(after).toMatchObject({ success: true });
   });

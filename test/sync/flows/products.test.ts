@@ -142,7 +142,6 @@ describe.each(engines)('the products flow on %s', (_name, makeDatabase) => {
     state.touch(board);
     state.items.changed();
     systems.salesforceSandbox.addValidationRule({
-      name: 'No_LED_Names',
       object: 'Product2',
       field: 'Name',
       message: 'Product names may not mention LED',
@@ -164,7 +163,7 @@ describe.each(engines)('the products flow on %s', (_name, makeDatabase) => {
     expect(productsByItem(systems).get('A11030')?.Name).toBe('Desk Lamp');
 
     // The rule removed, an operator's retry writes it.
-    systems.salesforceSandbox.removeValidationRule('No_LED_Names');
+    systems.salesforceSandbox.clearValidationRules();
     const retried = await runtime.retryFailure(failures[0]?.id ?? -1);
     expect(retried.failure.status).toBe('resolved');
     expect(retried.run).toMatchObject({ outcome: 'succeeded', updated: 1 });
@@ -185,6 +184,21 @@ describe.each(engines)('the products flow on %s', (_name, makeDatabase) => {
     state.items.changed();
     await runtime.runFlowNow('products');
     expect(productsByItem(systems).get('A1-103/0')?.IsActive).toBe(true);
+  });
+
+  it('restores a product and a price edited by hand in Salesforce in a drift-repair pass', async () => {
+    const desk = productsByItem(systems).get('A1-105/0');
+    const entry = entryOf(systems, 'A1-105/0|RTL|USD');
+    systems.salesforceSandbox.update('Product2', String(desk?.Id), { Name: 'Desk (edited)' });
+    systems.salesforceSandbox.update('PricebookEntry', String(entry?.Id), { UnitPrice: 1 });
+    // Hand edits do not move Sage's watermark: a normal run does not see them.
+    expect(await runtime.runFlowNow('products')).toMatchObject({ outcome: 'succeeded', updated: 0 });
+
+    const repair = await runtime.runFlowNow('products', { repair: true });
+    expect(repair).toMatchObject({ outcome: 'succeeded', repaired: 2, failed: 0 });
+    expect(productsByItem(systems).get('A1-105/0')?.Name).toBe('Executive Desk');
+    expect(entryOf(systems, 'A1-105/0|RTL|USD')?.UnitPrice).toBe(799);
+    expect(await runtime.runFlowNow('products', { repair: true })).toMatchObject({ repaired: 0, updated: 0 });
   });
 
   it('shows stock an order changed in Sage after the next stock pass, which writes only what moved', async () => {

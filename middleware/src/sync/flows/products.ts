@@ -25,9 +25,10 @@ import { basePrice, itemKey, priceKey } from '../../domain/products.js';
 import { defaultSettings, type ConnectorSettings } from '../../domain/settings.js';
 import { and, eq, ge, gt, oneOf } from '../../sage300/odata.js';
 import type { IcItem, IcItemPricing } from '../../sage300/types.js';
-import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
+import type { DriftCheck, PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { dayWatermark, type DayWatermarkCursor } from '../parts/day-watermark.js';
 import { priceBookWriter, standardPriceBook, type PriceEntry } from '../parts/price-book.js';
+import { salesforceDrift } from '../parts/salesforce-drift.js';
 import { sageWindows, type SageCollection } from '../parts/sage-windows.js';
 import { writeResultError } from '../parts/salesforce-upsert.js';
 import { defineFlow } from '../registry.js';
@@ -131,6 +132,42 @@ function outcomeOf(key: string, noun: string, result: SalesforceWriteResult | un
   if (!result) return noResult(key, noun);
   if (!result.ok) return { key, ok: false, error: writeResultError(result) };
   return { key, ok: true, created: result.created ?? false, targetKey: result.id ?? null };
+}
+
+/** The fields a price record writes besides its key and parents (the ones drift repair compares). */
+const priceFields = (target: { unitPrice: number }) => ({ UnitPrice: target.unitPrice, IsActive: true });
+
+/**
+ * Drift repair of both objects the flow writes: products read back by item number and entries by price key (one
+ * query per slice of keys of each), each compared with what the mapping produces.
+ */
+function productDrift(reader: SalesforcePort): DriftCheck<ProductTarget> {
+  const products = salesforceDrift<Record<string, unknown>>({
+    reader,
+    object: PRODUCT_OBJECT,
+    externalIdField: PRODUCT_ID_FIELD,
+  });
+  const prices = salesforceDrift<Record<string, unknown>>({
+    reader,
+    object: 'PricebookEntry',
+    externalIdField: PRICE_ID_FIELD,
+  });
+  const fieldsOf = (target: ProductTarget) => (target.kind === 'product' ? target.fields : priceFields(target));
+  return {
+    async current(records, signal) {
+      const of = (kind: ProductTarget['kind']) =>
+        records.flatMap((record) =>
+          record.target.kind === kind ? [{ ...record, target: fieldsOf(record.target) }] : [],
+        );
+      const held = await products.current(of('product'), signal);
+      for (const [key, value] of await prices.current(of('price'), signal)) held.set(key, value);
+      return held;
+    },
+    differs: (target, current) =>
+      target.kind === 'product'
+        ? products.differs(target.fields, current)
+        : prices.differs(priceFields(target), current),
+  };
 }
 
 /** The products flow: items and their prices. */
@@ -293,6 +330,7 @@ export function productsFlow(options: ProductsFlowOptions): SyncFlow<ProductReco
       }
       return found;
     },
+    drift: productDrift(options.salesforce),
   };
 }
 
