@@ -28,8 +28,9 @@ import { createItemsService } from './services/items.js';
 import { createOperations } from './services/operations.js';
 import { createOrderPush } from './services/orderPush.js';
 import { createOrderWriteBacks } from './services/orderWriteBack.js';
-import { createReadiness, pausedFlows } from './services/readiness.js';
+import { createReadiness, pausedFlows, withOutages } from './services/readiness.js';
 import { salesforceRecords } from './services/salesforce-records.js';
+import type { SageOutage } from './sage300/outage.js';
 import { openStore, type Store } from './store/index.js';
 import { processOwner, type SyncRuntime } from './sync/runtime.js';
 import type { Preview, PreviewOptions } from '../../preview/server/index.js';
@@ -112,6 +113,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
             'Sage 300 retry',
           ),
         onRequest: countSageRequests(metrics),
+        onOutage: recordSageOutage(store, owner, logger),
       },
     });
     closers.push(() => systems.close());
@@ -176,7 +178,10 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       cacheMs: { sage300: 15_000, salesforce: 60_000 },
       onDown: (name, error) => logger.warn({ err: error, dependency: name }, 'readiness check failed'),
     });
-    const readiness = async () => ({ ...(await dependencies()), ...(await pausedFlows(store.cursors, store.clock())) });
+    const readiness = async () => ({
+      ...withOutages(await dependencies(), { sage300: sage.outage() }),
+      ...(await pausedFlows(store.cursors, store.clock())),
+    });
     let serverUrl = '';
     // Loaded only when served, like the sandboxes: a production process never loads the preview's code.
     const preview =
@@ -329,3 +334,24 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();
+
+/**
+ * Keeps the store's record of a Sage outage in step with the client's, in the order the client saw it, so every
+ * process and `sage-sf status` can say since when Sage is unreachable.
+ */
+function recordSageOutage(store: Store, owner: string, logger: Logger): (outage: SageOutage | undefined) => void {
+  let writes: Promise<unknown> = Promise.resolve();
+  let down = false;
+  return (outage) => {
+    if (outage && !down) logger.error({ since: outage.since, reason: outage.reason }, 'Sage 300 is unreachable');
+    if (!outage && down) logger.info('Sage 300 answers again');
+    down = outage !== undefined;
+    writes = writes
+      .then(() =>
+        outage
+          ? store.outages.report('sage300', { since: outage.since, reason: outage.reason, seenBy: owner })
+          : store.outages.clear('sage300'),
+      )
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not record the Sage 300 outage'));
+  };
+}

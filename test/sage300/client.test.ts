@@ -314,15 +314,28 @@ describe('retries and failure kinds', () => {
     expect(retries.map((event) => event.error.code)).toEqual(['ECONNRESET']);
   });
 
-  it('gives up with a transient error when the server keeps failing', async () => {
+  it('gives up with a transient error when the server keeps failing, and then turns requests away at once', async () => {
+    // A client of its own: once it gave up, Sage is unreachable for it until the next probe.
+    const failing = clientFor(sandbox);
     sandbox.setFaults('GET AR/ARCustomers', { status503: 1 });
-    const error = await rejection(client.customers.get('1100'));
+    const before = Date.now();
+    const error = await rejection(failing.customers.get('1100'));
     expect(error).toMatchObject({ kind: 'transient', status: 503, code: 'HTTP503' });
     expect(error.context).toMatchObject({ customerNumber: '1100' });
     // IIS's HTML page is not Sage's envelope: there are no words of Sage's to carry.
     expect(error.context).not.toHaveProperty('sageCode');
     expect(error.context).not.toHaveProperty('sageMessage');
     expect(sandbox.counts()['GET AR/ARCustomers']).toBe(4);
+
+    const outage = failing.outage();
+    expect(outage?.since.getTime()).toBeGreaterThanOrEqual(before);
+    expect(outage?.since.getTime()).toBeLessThanOrEqual(Date.now());
+    const turnedAway = await rejection(failing.terms());
+    expect(turnedAway).toMatchObject({ kind: 'transient', code: 'SageUnreachable' });
+    expect(turnedAway.retryAfterMs).toBeGreaterThan(25_000);
+    expect(turnedAway.message).toContain(`unreachable since ${outage?.since.toISOString() ?? ''}`);
+    expect(sandbox.counts()['GET AR/ARTerms']).toBeUndefined();
+    expect(client.outage()).toBeUndefined();
   });
 
   it('does not retry a 409 and reports Sage code, message and the order reference', async () => {

@@ -44,6 +44,40 @@ beforeEach(() => {
 });
 
 describe('the Sage 300 transport', () => {
+  it('treats Sage as unreachable once a request spent its attempts, and asks it again with one probe per interval', async () => {
+    const changes: (Date | undefined)[] = [];
+    const transport = transportFor(
+      { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, onOutage: (outage) => changes.push(outage?.since) },
+      { breaker: { timeouts: 3, openMs: 300 } },
+    );
+    sandbox.setFaults('*', { status503: 1 });
+    const started = Date.now();
+    await expect(transport.get('AR/ARTerms')).rejects.toMatchObject({ code: 'HTTP503' });
+    const since = transport.outage()?.since;
+    expect(since?.getTime()).toBeGreaterThanOrEqual(started);
+    expect(sandbox.counts()).toEqual({ 'GET AR/ARTerms': 3 });
+
+    // Until the interval has passed, every request is turned away without reaching Sage.
+    await expect(transport.get('AR/ARCustomers')).rejects.toMatchObject({ code: 'SageUnreachable' });
+    // Then one request probes, once and without retries, while the others are still turned away.
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    const probing = await Promise.allSettled([transport.get('AR/ARTerms'), transport.get('AR/ARCustomers')]);
+    expect(
+      probing.map((result) => (result.status === 'rejected' ? (result.reason as ConnectorError).code : 'ok')),
+    ).toEqual(['HTTP503', 'SageUnreachable']);
+    expect(sandbox.counts()).toEqual({ 'GET AR/ARTerms': 4 });
+    expect(transport.outage()?.since).toEqual(since);
+
+    // Sage answers again: the next probe ends the outage.
+    sandbox.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    await transport.get('AR/ARTerms');
+    expect(transport.outage()).toBeUndefined();
+    expect(changes.at(-1)).toBeUndefined();
+    expect(changes[0]).toEqual(since);
+    await transport.get('AR/ARCustomers');
+  });
+
   it('backs off exponentially with full jitter, capped', async () => {
     const events: RetryEvent[] = [];
     const transport = transportFor({

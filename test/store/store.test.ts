@@ -49,6 +49,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
     await store.db.schema.alterTable('sync_failures').dropColumn('waits_for_key').execute();
     await store.db.schema.alterTable('sync_failures').dropColumn('waits_for_entity').execute();
     await store.db.schema.dropTable('sync_conflicts').execute();
+    await store.db.schema.dropTable('system_outages').execute();
     await store.db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
     await sql`delete from kysely_migration where name >= '2026-12-02-003-links-from-either-side'`.execute(store.db);
     const link = (key: string, syncedAt: string) => ({
@@ -70,6 +71,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       '2026-12-02-003-links-from-either-side',
       '2026-12-03-004-two-way-state',
       '2026-12-04-005-waiting-failures-and-repairs',
+      '2026-12-05-006-system-outages',
     ]);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
@@ -357,6 +359,23 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       expect(await store.runs.interruptAbandoned('customers', newest)).toBe(1);
       expect(await store.runs.get(later)).toMatchObject({ outcome: 'interrupted' });
       expect(await store.runs.get(newest)).toMatchObject({ outcome: 'running' });
+    });
+  });
+
+  describe('system outages', () => {
+    it('keeps the earliest start of an outage across replicas, the latest reason and reporter, until it is cleared', async () => {
+      const start = new Date(now.getTime() - 60_000);
+      await store.outages.report('sage300', { since: start, reason: 'HTTP503', seenBy: 'a' });
+      advance(1_000);
+      await other.outages.report('sage300', { since: new Date(now.getTime() - 5_000), reason: 'Timeout', seenBy: 'b' });
+      expect(await store.outages.list()).toEqual([
+        { system: 'sage300', since: start, reason: 'Timeout', seenBy: 'b', seenAt: now },
+      ]);
+      const earlier = new Date(start.getTime() - 1_000);
+      await other.outages.report('sage300', { since: earlier, reason: 'Timeout', seenBy: 'b' });
+      expect((await store.outages.list())[0]?.since).toEqual(earlier);
+      await other.outages.clear('sage300');
+      expect(await store.outages.list()).toEqual([]);
     });
   });
 

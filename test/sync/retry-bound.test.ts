@@ -22,9 +22,9 @@ const salesforceAttempts = SALESFORCE_RETRY_POLICY.attempts;
 
 describe('attempts per page, end to end', () => {
   let systems: TestSystems;
-  let sage: Sage300Client;
   let salesforce: SalesforceClient;
   const opened: { database: TestDatabase; store: Store }[] = [];
+  const sages: Sage300Client[] = [];
 
   /** The Sage sandbox's control endpoint, over HTTP as an operator would use it. */
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
@@ -40,7 +40,6 @@ describe('attempts per page, end to end', () => {
 
   beforeAll(async () => {
     systems = await startTestSystems({ customers: 300 });
-    sage = createSage300Client(systems.config.sage300 as NonNullable<Config['sage300']>, { retry: fast });
     salesforce = createSalesforceClient(systems.config.salesforce as NonNullable<Config['salesforce']>, {
       retry: fast,
     });
@@ -58,11 +57,18 @@ describe('attempts per page, end to end', () => {
       await store.close();
       await database.drop();
     }
-    sage.close();
+    for (const sage of sages) sage.close();
     await systems.close();
   });
 
-  async function customersRun() {
+  /** A Sage client of its own for each test: one that gave up on Sage treats it as unreachable until its next probe. */
+  function sageClient(): Sage300Client {
+    const sage = createSage300Client(systems.config.sage300 as NonNullable<Config['sage300']>, { retry: fast });
+    sages.push(sage);
+    return sage;
+  }
+
+  async function customersRun(sage = sageClient()) {
     const database = sqliteDatabase('retry-bound');
     const store = await openStore(database.url);
     opened.push({ database, store });

@@ -10,7 +10,7 @@ import { resetCursor as forgetCursor, skipFailure } from '../sync/operations.js'
 import type { FlowRegistry } from '../sync/registry.js';
 import { flowStatuses } from '../sync/status.js';
 import { openContext } from './context.js';
-import { failuresText, runSummary, statusText } from './format.js';
+import { failuresText, outagesText, runSummary, statusText } from './format.js';
 import type { CliRuntime } from './runtime-context.js';
 
 function parseDay(value: string): Date {
@@ -53,6 +53,7 @@ async function status(registry: FlowRegistry): Promise<void> {
     const statuses = await flowStatuses(context.store, flows);
     const runs = await context.store.runs.list({ limit: 10 });
     const pendingWriteBacks = await context.store.orderLedger.countPendingWriteBacks();
+    out(outagesText(await context.store.outages.list(), context.store.clock()));
     out(statusText(statuses, runs, context.store.clock(), pendingWriteBacks));
   } finally {
     await context.close();

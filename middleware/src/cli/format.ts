@@ -1,7 +1,7 @@
 /** Plain-text rendering for the CLI: tables, times, counts. */
 import type { FlowStatus } from '../sync/status.js';
 import type { FlowRunResult } from '../sync/engine.js';
-import type { SyncFailure, SyncRun } from '../store/index.js';
+import type { SyncFailure, SyncRun, SystemOutage } from '../store/index.js';
 
 /** `2026-05-01 12:00:05` in UTC, or `-`. */
 export function when(date: Date | null | undefined): string {
@@ -40,6 +40,17 @@ function runLine(run: SyncRun): string {
   return `#${run.id} ${run.outcome}, ${run.trigger}, started ${when(run.startedAt)}${duration} by ${run.owner}: ${countsText(run)}${
     run.message ? ` — ${run.message}` : ''
   }`;
+}
+
+/** The systems' state first in `status`: since when a system the middleware recorded as down has not answered. */
+export function outagesText(outages: SystemOutage[], now: Date): string {
+  const sage = outages.find((outage) => outage.system === 'sage300');
+  if (!sage) return 'Sage 300: no outage recorded';
+  const minutes = Math.max(0, Math.round((now.getTime() - sage.since.getTime()) / 60_000));
+  return (
+    `Sage 300: unreachable since ${when(sage.since)} UTC (${minutes} min): ${sage.reason}\n` +
+    `  flows back off together: one probe per interval; last seen by ${sage.seenBy} at ${when(sage.seenAt)}`
+  );
 }
 
 /** The `status` report; `pendingWriteBacks` counts created Sage orders their opportunities do not show yet. */

@@ -23,6 +23,13 @@ export const readinessSchema = z.object({
     .record(z.string(), z.iso.datetime())
     .optional()
     .describe('Sync flows paused because an API allowance is spent, each with when it runs again'),
+  unreachableSince: z
+    .record(z.string(), z.iso.datetime())
+    .optional()
+    .describe(
+      'Systems that stopped answering (sage300), each with since when; meanwhile requests to it are turned away at ' +
+        'once and one probe per interval asks it again',
+    ),
 });
 
 /** What the readiness check reports. */

@@ -95,7 +95,7 @@ export function connectorErrorAnswer(err: ConnectorError): HttpError {
       return new HttpError(
         503,
         'UPSTREAM_UNAVAILABLE',
-        err.code === 'CircuitOpen'
+        err.code === 'CircuitOpen' || err.code === 'SageUnreachable'
           ? `${err.message}; try again in ${retryAfterSeconds(err.retryAfterMs) ?? 30} s`
           : `${system} is not answering right now; try again shortly`,
         details,

@@ -25,6 +25,8 @@ export function createSage300Client(settings: Sage300Settings, options: Transpor
     ping: async (): Promise<void> => {
       await countRows(transport, 'AR/ARCustomerGroups');
     },
+    /** Since when Sage has not answered, while it does not (`sage300/outage.ts`); undefined when it answers. */
+    outage: () => transport.outage(),
     /** Releases pooled connections. */
     close: (): void => transport.close(),
   };

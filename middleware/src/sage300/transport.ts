@@ -8,6 +8,7 @@ import { deadlineAt } from '../domain/deadline.js';
 import { ConnectorError, isErrorKind, type ErrorKind } from '../domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../domain/retry.js';
 import { Breakers, DEFAULT_BREAKER, type Admission } from './breaker.js';
+import { OutageGate, type GateAdmission, type SageOutage } from './outage.js';
 import { ConnectionSlots, perResourceLimit } from './slots.js';
 
 export interface RetryEvent {
@@ -41,6 +42,8 @@ export interface TransportOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Called once per HTTP attempt when it ends, retries included (for metrics). */
   onRequest?: (info: SageRequestInfo) => void;
+  /** Called when Sage becomes unreachable (with since when) and when it answers again (undefined). */
+  onOutage?: (outage: SageOutage | undefined) => void;
 }
 
 export interface RequestOptions {
@@ -58,7 +61,10 @@ type Attempt<T> =
   | { ok: false; status?: number; error: ConnectorError; durationMs: number; sent: boolean };
 
 /** Errors of requests the client turned away without sending: retrying at once would only be turned away again. */
-const TURNED_AWAY = new Set(['CircuitOpen']);
+const TURNED_AWAY = new Set(['CircuitOpen', 'SageUnreachable']);
+
+/** Answers that mean Sage itself is not there (IIS or a gateway answering for it), as no answer at all does. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 /** Less time than this left before the deadline: the attempt is not worth sending. */
 const MIN_ATTEMPT_MS = 50;
@@ -114,6 +120,7 @@ export class Sage300Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly slots: ConnectionSlots;
   private readonly breakers: Breakers;
+  private readonly gate: OutageGate;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(
@@ -129,6 +136,7 @@ export class Sage300Transport {
       perResource: perResourceLimit(settings.maxConcurrency),
     });
     this.breakers = new Breakers(settings.breaker ?? DEFAULT_BREAKER);
+    this.gate = new OutageGate(settings.breaker ?? DEFAULT_BREAKER, options.onOutage);
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
@@ -145,6 +153,11 @@ export class Sage300Transport {
       paramsSerializer: { serialize: serializeParams },
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
     });
+  }
+
+  /** Since when Sage has not answered, while it does not; undefined when it answers. */
+  outage(): SageOutage | undefined {
+    return this.gate.current();
   }
 
   /** Releases pooled connections. */
@@ -185,12 +198,19 @@ export class Sage300Transport {
     const route = sageRoute(relative);
     const context = { request: label, ...options.context };
     const deadline = deadlineAt();
+    // While Sage is down, requests are turned away at once, but for one probe per interval (sent once, never retried).
+    const admission = this.gate.admit();
+    if (!admission.admitted) throw this.unreachableError(label, admission, context);
+    const policy = admission.probe ? { ...this.policy, attempts: 1 } : this.policy;
+    const startedAt = Date.now();
+    let attempts = 0;
     // When a later attempt is turned away, the caller learns about the timeout it saw, not the breaker it caused.
     let timedOut: ConnectorError | undefined;
     try {
-      return await withRetries(
-        this.policy,
+      const answer = await withRetries(
+        policy,
         async () => {
+          attempts++;
           const sent = await this.send<T>(method, url, label, route, deadline, options, context);
           if (sent.sent) {
             this.options.onRequest?.({
@@ -214,10 +234,49 @@ export class Sage300Transport {
             this.options.onRetry?.({ method, path: relative, attempt, delayMs, error }),
         },
       );
+      this.gate.answered(admission);
+      return answer;
     } catch (error) {
+      this.settleGate(admission, error, attempts >= policy.attempts, startedAt);
       if (timedOut && error instanceof ConnectorError && error.code === 'CircuitOpen') throw timedOut;
       throw error;
     }
+  }
+
+  /** Tells the outage gate what a failed request proved: Sage answered (even with an error), it did not, or nothing. */
+  private settleGate(
+    admission: Extract<GateAdmission, { admitted: true }>,
+    error: unknown,
+    exhausted: boolean,
+    startedAt: number,
+  ): void {
+    if (!(error instanceof ConnectorError) || TURNED_AWAY.has(error.code) || error.code === 'UnexpectedLink') {
+      this.gate.released(admission);
+    } else if (error.status !== undefined && !UNAVAILABLE_STATUSES.has(error.status)) {
+      this.gate.answered(admission);
+    } else {
+      this.gate.unanswered(admission, exhausted, error.message, startedAt);
+    }
+  }
+
+  private unreachableError(
+    label: string,
+    admission: Extract<GateAdmission, { admitted: false }>,
+    context: Record<string, unknown>,
+  ): ConnectorError {
+    const since = admission.outage.since.toISOString();
+    const seconds = Math.ceil(admission.retryAfterMs / 1000);
+    return new ConnectorError(
+      'transient',
+      `Sage 300 is unreachable since ${since} (${admission.outage.reason}); it is asked again within ${seconds} s, ` +
+        `not by every request (${label})`,
+      {
+        code: 'SageUnreachable',
+        system: 'sage300',
+        retryAfterMs: admission.retryAfterMs,
+        context: { ...context, unreachableSince: since },
+      },
+    );
   }
 
   /**

@@ -80,3 +80,19 @@ export async function pausedFlows(
     .map((cursor) => [cursor.flow, (cursor.pausedUntil as Date).toISOString()] as const);
   return paused.length > 0 ? { paused: Object.fromEntries(paused) } : {};
 }
+
+/**
+ * Readiness with the systems known to be unreachable (the Sage client's outage): each is down whatever a cached check
+ * said, and `unreachableSince` says since when it has not answered.
+ */
+export function withOutages(
+  report: ReadinessReport,
+  outages: Record<string, { since: Date } | undefined>,
+): ReadinessReport & { unreachableSince?: Record<string, string> } {
+  const down = Object.entries(outages).flatMap(([name, outage]) =>
+    outage ? [[name, outage.since.toISOString()] as const] : [],
+  );
+  if (down.length === 0) return report;
+  const checks = { ...report.checks, ...Object.fromEntries(down.map(([name]) => [name, 'down' as const])) };
+  return { ready: false, checks, unreachableSince: Object.fromEntries(down) };
+}

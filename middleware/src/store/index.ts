@@ -14,6 +14,7 @@ import { linkRepository, type LinkRepository } from './links.js';
 import type { Engine } from './migrations.js';
 import { orderLedgerRepository, type OrderLedgerRepository } from './order-ledger.js';
 import { repairRepository, type RepairRepository } from './repairs.js';
+import { outageRepository, type OutageRepository } from './outages.js';
 import { runRepository, type RunRepository } from './runs.js';
 import type { Database } from './schema.js';
 
@@ -26,6 +27,7 @@ export interface Repositories {
   leases: LeaseRepository;
   conflicts: ConflictRepository;
   repairs: RepairRepository;
+  outages: OutageRepository;
 }
 
 export interface Store extends Repositories {
@@ -57,6 +59,7 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
     leases: leaseRepository(db, clock, engine),
     conflicts: conflictRepository(db, clock),
     repairs: repairRepository(db, clock),
+    outages: outageRepository(db, clock),
   };
 }
 
@@ -101,3 +104,4 @@ export type { SyncRun, RunOutcome, RunTrigger, RunCounts, RunRepository } from '
 export type { Lease, LeaseRepository } from './leases.js';
 export type { ConflictReport, SyncConflict, ConflictRepository } from './conflicts.js';
 export type { RepairState, RepairRepository } from './repairs.js';
+export type { SystemOutage, OutageRepository } from './outages.js';

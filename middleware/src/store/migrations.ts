@@ -232,6 +232,23 @@ const waitingFailuresAndRepairs: Migration = {
   },
 };
 
+/** Systems that stopped answering, so every process (and `sage-sf status`) can say since when. */
+const systemOutages: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('system_outages')
+      .addColumn('system', 'text', (col) => col.primaryKey())
+      .addColumn('since', 'text', (col) => col.notNull())
+      .addColumn('reason', 'text', (col) => col.notNull())
+      .addColumn('seen_by', 'text', (col) => col.notNull())
+      .addColumn('seen_at', 'text', (col) => col.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('system_outages').ifExists().execute();
+  },
+};
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -240,6 +257,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-02-003-links-from-either-side': linksFromEitherSide,
     '2026-12-03-004-two-way-state': twoWayState(engine),
     '2026-12-04-005-waiting-failures-and-repairs': waitingFailuresAndRepairs,
+    '2026-12-05-006-system-outages': systemOutages,
   };
 }
 

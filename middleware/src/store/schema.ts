@@ -127,6 +127,15 @@ export interface SyncLeaseTable {
   last_slot: string | null;
 }
 
+/** A system that stopped answering: since when and why (`store/outages.ts`). */
+export interface SystemOutageTable {
+  system: string;
+  since: string;
+  reason: string;
+  seen_by: string;
+  seen_at: string;
+}
+
 export interface Database {
   sync_cursors: SyncCursorTable;
   sync_links: SyncLinkTable;
@@ -136,4 +145,5 @@ export interface Database {
   sync_leases: SyncLeaseTable;
   sync_conflicts: SyncConflictTable;
   sync_repairs: SyncRepairTable;
+  system_outages: SystemOutageTable;
 }
