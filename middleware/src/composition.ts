@@ -73,7 +73,7 @@ export function customMetadataFor(
 export interface SyncOptions {
   config: Config;
   store: Store;
-  systems: { sage: Sage300Client; salesforce: Pick<SalesforceClient, 'upsert' | 'queryAll'> };
+  systems: { sage: Sage300Client; salesforce: Pick<SalesforceClient, 'upsert' | 'queryAll' | 'update'> };
   logger: Logger;
   /** Tick the schedules (the middleware, when `SCHEDULER_ENABLED`), or run flows on demand only (the CLI). */
   schedule: boolean;

@@ -96,7 +96,21 @@ function refuseIfCustomerHasDocuments(company: Company, record: SageRecord): voi
   }
 }
 
-function prepareItem(_company: Company, record: SageRecord): void {
+/** What Sage's I/C Items screen refuses to save blank on a new item (the structure code formats the item number). */
+const REQUIRED_ITEM_FIELDS: readonly [string, string][] = [
+  ['StructureCode', 'Structure Code'],
+  ['Category', 'Category'],
+  ['AccountSetCode', 'Account Set'],
+  ['StockingUnitOfMeasure', 'Stocking Unit of Measure'],
+];
+
+function prepareItem(_company: Company, record: SageRecord, mode: 'create' | 'replace' | 'update'): void {
+  if (mode !== 'update') {
+    for (const [field, label] of REQUIRED_ITEM_FIELDS) {
+      if (typeof record[field] !== 'string' || record[field].trim() === '')
+        throw recordInvalid(`${label} cannot be blank.`);
+    }
+  }
   if (!['Active', 'Inactive'].includes(record.Status as string))
     throw recordInvalid('Status must be Active or Inactive.');
   record.UnformattedItemNumber = String(record.ItemNumber).replace(/[^A-Za-z0-9]/g, '');

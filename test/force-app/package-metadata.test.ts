@@ -180,6 +180,8 @@ describe('the schema document and the package agree', () => {
       defaultCurrency: 'CAD',
       customerNumberStrategy: 'Name Based',
       customerMatch: 'None',
+      // The package ships no item defaults (a base keeps its own), so the base has none either.
+      itemDefaults: {},
       schedules: {
         customers: '0 0 * * *',
         invoices: '0 0 * * *',
@@ -196,7 +198,8 @@ describe('the schema document and the package agree', () => {
   it('ships the Default connector settings with the documented defaults', () => {
     const record = readCustomMetadata('Sage_Connector_Setting', 'Default');
     for (const row of schema.filter((candidate) => candidate.object === 'Sage_Connector_Setting__mdt')) {
-      expect([row.field, record.get(row.field)]).toEqual([row.field, row.notes.replace(/`/g, '')]);
+      // A setting the package leaves blank (documented as —) is not in the record.
+      expect([row.field, record.get(row.field) ?? '—']).toEqual([row.field, row.notes.replace(/`/g, '')]);
     }
   });
 });
@@ -215,6 +218,7 @@ describe('default field mappings', () => {
     ],
     Contact: ['FirstName', 'LastName', 'Name', 'Email', 'Phone'],
     Product2: ['Name', 'IsActive', 'ProductCode', 'Description', 'Family', 'QuantityUnitOfMeasure'],
+    PricebookEntry: ['UnitPrice'],
     Sage_Invoice__c: ['Name'],
     Opportunity: ['Name'],
   };
@@ -225,7 +229,7 @@ describe('default field mappings', () => {
 
   it('ships the default mappings for accounts, contacts, products and invoices', () => {
     const objects = new Set(mappings.map(([, record]) => record.get('Object__c')));
-    expect(objects).toEqual(new Set(['Account', 'Contact', 'Product2', 'Sage_Invoice__c']));
+    expect(objects).toEqual(new Set(['Account', 'Contact', 'Product2', 'PricebookEntry', 'Sage_Invoice__c']));
     expect(mappings.length).toBeGreaterThanOrEqual(30);
   });
 

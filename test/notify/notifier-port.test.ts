@@ -38,7 +38,11 @@ describe('the notifier port', () => {
       store,
       systems: {
         sage: {} as Sage300Client,
-        salesforce: { upsert: async () => [], queryAll: async () => Promise.reject(new Error('offline')) },
+        salesforce: {
+          upsert: async () => [],
+          update: async () => [],
+          queryAll: async () => Promise.reject(new Error('offline')),
+        },
       },
       logger: silentLogger,
       schedule: false,

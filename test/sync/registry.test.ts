@@ -9,13 +9,21 @@ const sources = { environment: {}, connector: defaultSettings.schedules };
 
 describe('the flow registry', () => {
   it('lists the built-in flows with their schedules from the environment, the connector settings or the default', () => {
-    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock']);
+    expect(builtInFlows.names).toEqual([
+      'customers',
+      'contacts',
+      'invoices',
+      'products',
+      'productStock',
+      'productCatalogue',
+    ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
       { name: 'contacts', schedule: '*/15 * * * *' },
       { name: 'invoices', schedule: '*/15 * * * *' },
       { name: 'products', schedule: '0 * * * *' },
       { name: 'productStock', schedule: '*/30 * * * *' },
+      { name: 'productCatalogue', schedule: '0 * * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');
@@ -49,10 +57,25 @@ describe('the flow registry', () => {
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(nightly);
-    expect(registry.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock', 'overdue-tasks']);
+    expect(registry.names).toEqual([
+      'customers',
+      'contacts',
+      'invoices',
+      'products',
+      'productStock',
+      'productCatalogue',
+      'overdue-tasks',
+    ]);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
     expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
-    expect(builtInFlows.names).toEqual(['customers', 'contacts', 'invoices', 'products', 'productStock']);
+    expect(builtInFlows.names).toEqual([
+      'customers',
+      'contacts',
+      'invoices',
+      'products',
+      'productStock',
+      'productCatalogue',
+    ]);
   });
 
   it('repairs drift weekly unless SYNC_REPAIR_SCHEDULE_<NAME> sets another schedule or off', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { defaultSettings, type ConnectorSettings } from '../domain/settings.js';
+import { defaultSettings, definedOnly, type ConnectorSettings } from '../domain/settings.js';
 
 /**
  * The middleware's configuration: the one place environment variables (and an optional `.env` file loaded by the
@@ -71,6 +71,15 @@ const businessSchema = {
   DEFAULT_TAX_GROUP: code('DEFAULT_TAX_GROUP', 12),
   DEFAULT_PRICE_LIST: code('DEFAULT_PRICE_LIST', 6),
   DEFAULT_CURRENCY: code('DEFAULT_CURRENCY', 3),
+  ITEM_DEFAULT_CATEGORY: code('ITEM_DEFAULT_CATEGORY', 6),
+  ITEM_DEFAULT_ACCOUNT_SET: code('ITEM_DEFAULT_ACCOUNT_SET', 6),
+  ITEM_DEFAULT_STOCKING_UNIT: z
+    .string()
+    .trim()
+    .min(1)
+    .max(10, 'ITEM_DEFAULT_STOCKING_UNIT must be a unit of measure of up to 10 characters, such as Ea.')
+    .optional(),
+  ITEM_DEFAULT_STRUCTURE_CODE: code('ITEM_DEFAULT_STRUCTURE_CODE', 6),
 };
 
 /** Timings of the API services. */
@@ -353,6 +362,12 @@ function businessSettings(env: Env): ConnectorSettings {
     defaultTaxGroup: env.DEFAULT_TAX_GROUP ?? defaultSettings.defaultTaxGroup,
     defaultPriceList: env.DEFAULT_PRICE_LIST ?? defaultSettings.defaultPriceList,
     defaultCurrency: env.DEFAULT_CURRENCY ?? defaultSettings.defaultCurrency,
+    itemDefaults: definedOnly({
+      category: env.ITEM_DEFAULT_CATEGORY,
+      accountSet: env.ITEM_DEFAULT_ACCOUNT_SET,
+      stockingUnit: env.ITEM_DEFAULT_STOCKING_UNIT,
+      structureCode: env.ITEM_DEFAULT_STRUCTURE_CODE,
+    }),
   };
 }
 

@@ -76,6 +76,8 @@ export const defaultFieldMappings: readonly FieldMapping[] = [
     ['Sage_Quantity_Available__c', 'QuantityAvailable', 'Sage', true, false, 'number'],
     ['Sage_Quantity_On_Sales_Order__c', 'QuantityOnSalesOrder', 'Sage', true, false, 'number'],
   ]),
+  // The list price: the standard price book's entry ⇄ the base price of the item on the default price list.
+  ...defaults('PricebookEntry', [['UnitPrice', 'UnitPrice', 'Sage', true, false, 'number']]),
   ...defaults('Sage_Invoice__c', [
     ['Name', 'DocumentNumber', 'Sage', true, false, 'trim'],
     ['Document_Number__c', 'DocumentNumber', 'Sage', true, false, 'trim'],

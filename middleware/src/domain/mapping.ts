@@ -4,7 +4,14 @@
  */
 import { ConnectorError } from './errors.js';
 
-export const mappingObjects = ['Account', 'Contact', 'Product2', 'Sage_Invoice__c', 'Opportunity'] as const;
+export const mappingObjects = [
+  'Account',
+  'Contact',
+  'Product2',
+  'PricebookEntry',
+  'Sage_Invoice__c',
+  'Opportunity',
+] as const;
 export type MappingObject = (typeof mappingObjects)[number];
 
 export const transforms = [

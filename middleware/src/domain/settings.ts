@@ -8,6 +8,14 @@ export type CustomerNumberStrategy = 'Sequential' | 'Name Based';
 /** How an account without a Sage number is matched to an existing Sage customer before one is created. */
 export type CustomerMatch = 'Name And Postal Code' | 'Email' | 'None';
 
+/** The values Sage 300 requires of a new item, which a Salesforce product does not carry. */
+export interface ItemDefaults {
+  category?: string;
+  accountSet?: string;
+  stockingUnit?: string;
+  structureCode?: string;
+}
+
 /** The business settings the API and the sync flows share (the `Default` record of `Sage_Connector_Setting__mdt`). */
 export interface ConnectorSettings {
   creditWarningThreshold: number;
@@ -21,6 +29,8 @@ export interface ConnectorSettings {
   defaultCurrency: string;
   customerNumberStrategy: CustomerNumberStrategy;
   customerMatch: CustomerMatch;
+  /** What Sage needs to create an item from a Salesforce product (none by default: products are not created). */
+  itemDefaults: ItemDefaults;
   schedules: { customers: string; invoices: string; items: string; stock: string; orders: string };
 }
 
@@ -37,6 +47,7 @@ export const defaultSettings: ConnectorSettings = {
   defaultCurrency: 'USD',
   customerNumberStrategy: 'Sequential',
   customerMatch: 'Name And Postal Code',
+  itemDefaults: {},
   schedules: {
     customers: '*/15 * * * *',
     invoices: '*/15 * * * *',
@@ -59,6 +70,10 @@ export const settingFields = [
   'Default_Currency__c',
   'Customer_Number_Strategy__c',
   'Customer_Match__c',
+  'Item_Default_Category__c',
+  'Item_Default_Account_Set__c',
+  'Item_Default_Stocking_Unit__c',
+  'Item_Default_Structure_Code__c',
   'Customer_Sync_Schedule__c',
   'Invoice_Sync_Schedule__c',
   'Item_Sync_Schedule__c',
@@ -113,12 +128,21 @@ const metadataRecord = z.object({
   Default_Currency__c: text(3),
   Customer_Number_Strategy__c: z.enum(['Sequential', 'Name Based']).nullish(),
   Customer_Match__c: z.enum(['Name And Postal Code', 'Email', 'None']).nullish(),
+  Item_Default_Category__c: text(6),
+  Item_Default_Account_Set__c: text(6),
+  Item_Default_Stocking_Unit__c: text(10),
+  Item_Default_Structure_Code__c: text(6),
   Customer_Sync_Schedule__c: schedule,
   Invoice_Sync_Schedule__c: schedule,
   Item_Sync_Schedule__c: schedule,
   Stock_Sync_Schedule__c: schedule,
   Order_Sync_Schedule__c: schedule,
 });
+
+/** The entries of `values` that are set. */
+export function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 /** A settings record that cannot be used, naming the offending field. */
 export class InvalidSettingsError extends Error {
@@ -157,6 +181,15 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
     defaultCurrency: r.Default_Currency__c?.toUpperCase() ?? base.defaultCurrency,
     customerNumberStrategy: r.Customer_Number_Strategy__c ?? base.customerNumberStrategy,
     customerMatch: r.Customer_Match__c ?? base.customerMatch,
+    itemDefaults: {
+      ...base.itemDefaults,
+      ...definedOnly({
+        category: r.Item_Default_Category__c?.toUpperCase(),
+        accountSet: r.Item_Default_Account_Set__c?.toUpperCase(),
+        stockingUnit: r.Item_Default_Stocking_Unit__c,
+        structureCode: r.Item_Default_Structure_Code__c?.toUpperCase(),
+      }),
+    },
     schedules: {
       customers: r.Customer_Sync_Schedule__c ?? base.schedules.customers,
       invoices: r.Invoice_Sync_Schedule__c ?? base.schedules.invoices,

@@ -1,7 +1,8 @@
-import { and, eq, ge, type Filter } from './odata.js';
+import { isErrorKind } from '../domain/errors.js';
+import { and, entryKey, eq, ge, type Filter } from './odata.js';
 import { collect, rows } from './paging.js';
 import type { Sage300Transport } from './transport.js';
-import type { IcItem, IcItemPricing, IcLocation, IcPriceListCode } from './types.js';
+import type { IcItem, IcItemPricing, IcItemPricingDetail, IcLocation, IcPriceListCode } from './types.js';
 
 const ITEMS = 'IC/ICItems';
 const PRICING = 'IC/ICItemPricing';
@@ -72,6 +73,47 @@ export function itemsApi(transport: Sage300Transport) {
     /** The price list codes. */
     async priceLists(): Promise<IcPriceListCode[]> {
       return collect(rows<IcPriceListCode>(transport, 'IC/ICPriceListCodes'));
+    },
+
+    /** Creates an item. Keys go first: Sage applies fields in order. */
+    async create(
+      item: Pick<IcItem, 'ItemNumber'> & Partial<IcItem> & { AccountSetCode?: string; StructureCode?: string },
+    ) {
+      const { ItemNumber, ...rest } = item;
+      const number = ItemNumber.trim();
+      return transport.post<IcItem>(ITEMS, { ItemNumber: number, ...rest }, { context: { itemNumber: number } });
+    },
+
+    /** Changes the given fields of an item (PATCH: detail rows the body leaves out stay). */
+    async patch(itemNumber: string, fields: Partial<Omit<IcItem, 'ItemNumber'>>): Promise<void> {
+      const number = itemNumber.trim();
+      return transport.patch(`${ITEMS}${entryKey(number)}`, fields, { context: { itemNumber: number } });
+    },
+
+    /**
+     * Sets an item's base price on one price list and currency: PATCHes the price row (updating or inserting its base
+     * price detail), or creates the row when Sage has none for the item on that list (404).
+     */
+    async setBasePrice(
+      key: { itemNumber: string; priceListCode: string; currencyCode: string },
+      detail: Pick<IcItemPricingDetail, 'UnitPrice'> & Partial<IcItemPricingDetail>,
+    ): Promise<void> {
+      const entry = {
+        ItemNumber: key.itemNumber.trim(),
+        PriceListCode: key.priceListCode.trim().toUpperCase(),
+        CurrencyCode: key.currencyCode.trim().toUpperCase(),
+      };
+      const row = { PriceDetailType: 'BasePriceQuantity', ...detail };
+      try {
+        await transport.patch(
+          `${PRICING}${entryKey(entry)}`,
+          { ItemPricingDetails: [{ ...row, UpdateOperation: 'Unspecified' }] },
+          { context: entry },
+        );
+      } catch (error) {
+        if (!(isErrorKind(error, 'permanent') && error.status === 404)) throw error;
+        await transport.post(PRICING, { ...entry, ItemPricingDetails: [row] }, { context: entry });
+      }
     },
 
     /** The inventory locations. */

@@ -27,6 +27,8 @@ export interface SalesforcePort {
   ): Promise<SalesforceWriteResult[]>;
   /** Every row of a SOQL query; with `includeDeleted`, deleted and merged records too (`/queryAll`). */
   queryAll<T = Record<string, unknown>>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]>;
+  /** Updates records by `Id`; one result per record, in order. */
+  update(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
   /** The Id of the user the connector writes as, when known (records it last modified are candidate echoes). */
   integrationUserId?(): Promise<string | undefined>;
 }

@@ -102,7 +102,7 @@ describe.each(engines)('the customers flow on %s', (_name, makeDatabase) => {
 
   it('refuses to run a flow that does not exist', async () => {
     await expect(runtime.runFlowNow('unicorns')).rejects.toThrow(
-      'There is no flow named "unicorns"; flows: customers, contacts, invoices, products, productStock',
+      'There is no flow named "unicorns"; flows: customers, contacts, invoices, products, productStock, productCatalogue',
     );
   });
 });

@@ -58,6 +58,7 @@ describe('a flow added through the registry', () => {
       'invoices',
       'products',
       'productStock',
+      'productCatalogue',
       'account-ledger',
     ]);
 

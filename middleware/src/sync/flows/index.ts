@@ -6,6 +6,7 @@ import { flowRegistry } from '../registry.js';
 import { contacts } from './contacts.js';
 import { customers } from './customers.js';
 import { invoices } from './invoices.js';
+import { productCatalogue } from './product-catalogue.js';
 import { products, productStock } from './products.js';
 
-export const builtInFlows = flowRegistry([customers, contacts, invoices, products, productStock]);
+export const builtInFlows = flowRegistry([customers, contacts, invoices, products, productStock, productCatalogue]);
