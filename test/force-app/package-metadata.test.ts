@@ -462,6 +462,23 @@ describe('pages, tabs, the app and the quick action', () => {
     for (const override of app.actionOverrides) expect(pages).toContain(override.content);
   });
 
+  it.each([
+    ['Account', 'Account-Sage 300 Account Layout', 'Sage_Account_Record_Page'],
+    ['Opportunity', 'Opportunity-Sage 300 Opportunity Layout', 'Sage_Opportunity_Record_Page'],
+  ])('shows the Sage Invoices related list on the %s layout and record page', (object, layoutName, pageName) => {
+    const layout = readFileSync(join(DEFAULT_DIR, 'layouts', `${layoutName}.layout-meta.xml`), 'utf8');
+    const field = object === 'Account' ? 'Account__c' : 'Opportunity__c';
+    expect(layout).toContain(`<relatedList>Sage_Invoice__c.${field}</relatedList>`);
+    const page = readFileSync(join(DEFAULT_DIR, 'flexipages', `${pageName}.flexipage-meta.xml`), 'utf8');
+    const singleLists = [
+      ...page.matchAll(/<componentInstance>((?:(?!<\/componentInstance>)[\s\S])*)<\/componentInstance>/g),
+    ]
+      .map((match) => match[1] ?? '')
+      .filter((instance) => instance.includes('<componentName>force:relatedListSingleContainer</componentName>'));
+    expect(singleLists.some((instance) => instance.includes('<value>Sage_Invoices__r</value>'))).toBe(true);
+    expect(singleLists.some((instance) => instance.includes(`<value>${object}.Id</value>`))).toBe(true);
+  });
+
   it.each(['Sage_Invoice__c', 'Sage_Credit_Alert__c'])('shows every field of %s on its page layout', (object) => {
     const layoutName = listNames('layouts', '.layout-meta.xml').find((name) => name.startsWith(`${object}-`));
     expect(layoutName).toBeDefined();
