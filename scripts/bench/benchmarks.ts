@@ -4,6 +4,7 @@ import { sageReads } from './sage-reads.js';
 import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
 import { productsFlowBenchmark } from './products-flow.js';
+import { invoicesFlowBenchmark } from './invoices-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
 import { customerNumbering } from './customer-numbering.js';
@@ -13,6 +14,7 @@ export const BENCHMARKS: Benchmark[] = [
   salesforceWrites,
   customersFlowBenchmark,
   productsFlowBenchmark,
+  invoicesFlowBenchmark,
   financialsApi,
   orderPush,
   customerNumbering,

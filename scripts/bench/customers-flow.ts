@@ -61,7 +61,7 @@ export function writeBound(records: number): { bound: number; rule: string } {
  * for a page above the threshold, Collections otherwise) instead of one for the whole run, plus what jsforce adds to
  * each Bulk job (the unprocessed-records read, and status checks beyond the first while the job ran).
  */
-function pagedWriteExcess(written: number, pageSize: number, seen: RequestWindow): Excess[] {
+export function pagedWriteExcess(written: number, pageSize: number, seen: RequestWindow): Excess[] {
   const pages = Array.from({ length: pagesOf(written, pageSize) }, (_, index) =>
     Math.min(pageSize, written - index * pageSize),
   );

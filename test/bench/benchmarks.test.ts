@@ -3,6 +3,7 @@
 import { customerNumbering } from '../../scripts/bench/customer-numbering.js';
 import { customersFlowBenchmark } from '../../scripts/bench/customers-flow.js';
 import { financialsApi } from '../../scripts/bench/financials-api.js';
+import { invoicesFlowBenchmark } from '../../scripts/bench/invoices-flow.js';
 import {
   formatReport,
   measurementCells,
@@ -97,6 +98,21 @@ describe('benchmarks at a tiny size', () => {
     expect(line("items' stock moved", 'Salesforce')).toMatchObject({ records: 100, requests: 2 });
     expect(line("items' stock moved", 'Salesforce').detail).toBe('1 query, 1 collectionWrite');
   }, 120_000);
+
+  it('writes posted documents in the fewest requests, nothing when unchanged, and 100 payments in one request', async () => {
+    const report = await invoicesFlowBenchmark.run({ sizes: [1000] });
+    expectAtTheBound(report);
+    expect(byScenario(report, 'first run', 'Sage 300')).toMatchObject({ records: 1000, requests: 1 });
+    // Each run is a process of its own, which reads the Custom Metadata (2 queries) when it starts.
+    expect(byScenario(report, 'first run', 'Salesforce')).toMatchObject({ records: 1000, requests: 5 + 2 });
+    expect(byScenario(report, 'second run', 'Sage 300').requests).toBe(1);
+    expect(byScenario(report, 'second run', 'Salesforce')).toMatchObject({ records: 0, requests: 2 });
+    expect(byScenario(report, 'second run', 'Salesforce').detail).toBe('1 auth, 2 query');
+    expect(byScenario(report, 'third run', 'Sage 300').scenario).toContain('third run, 100 payments recorded');
+    expect(byScenario(report, 'third run', 'Sage 300').requests).toBe(1);
+    expect(byScenario(report, 'third run', 'Salesforce')).toMatchObject({ records: 100, requests: 1 + 2 });
+    expect(report.settings.join('\n')).toMatch(/first run: 1,000 documents: \d+ MB/);
+  }, 240_000);
 
   it('answers a burst of financials calls with two Sage requests, and cached calls with none', async () => {
     const report = await financialsApi.run({ sizes: [8] });
