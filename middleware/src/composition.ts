@@ -6,6 +6,10 @@
 import type { Config } from './config/env.js';
 import { loadMappingConfiguration } from './config/mapping.js';
 import type { EmbeddedSystems } from './embedded.js';
+import { randomBytes } from 'node:crypto';
+import { createHealthWatch } from './notify/health.js';
+import { createNotifier, emailChannel, webhookChannel, type ChannelNotifier } from './notify/index.js';
+import type { NoticeChannel } from './notify/channel.js';
 import { notificationsOff, type Notifier } from './notify/notifier.js';
 import type { Logger } from './observability/logger.js';
 import { createSage300Client, type Sage300Client } from './sage300/client.js';
@@ -70,6 +74,43 @@ export function customMetadataFor(
   });
 }
 
+/**
+ * The notice channels the configuration names. With none configured, an embedded start (the Sage sandbox running in
+ * this process) sends notices to the sandbox's local sink, `GET /_sandbox/notices`, so a newcomer sees what would have
+ * gone out; otherwise notices are off.
+ */
+export function notifierFor(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  embedded?: EmbeddedSystems,
+): ChannelNotifier | undefined {
+  const { notify } = config;
+  const channels: NoticeChannel[] = [];
+  if (notify.webhook) channels.push(webhookChannel(notify.webhook));
+  if (notify.email) channels.push(emailChannel(notify.email));
+  const sink = embedded?.sage300?.sandbox;
+  if (channels.length === 0 && sink) {
+    channels.push({
+      ...webhookChannel({
+        url: `${sink.origin}/_sandbox/notices`,
+        secret: randomBytes(16).toString('hex'),
+        timeoutMs: 5_000,
+      }),
+      name: 'sink',
+    });
+  }
+  if (channels.length === 0) return undefined;
+  return createNotifier({
+    channels,
+    failures: store.failures,
+    throttle: store.noticeThrottle,
+    healthIntervalMs: notify.healthIntervalMs,
+    retry: { policy: { attempts: notify.attempts, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 } },
+    logger: logger.child({ component: 'notify' }),
+  });
+}
+
 export interface SyncOptions {
   config: Config;
   store: Store;
@@ -82,21 +123,39 @@ export interface SyncOptions {
   /** The flows (default: the built-in registry). */
   registry?: FlowRegistry;
   owner?: string;
-  /** Where flows send notices (default: none, notices are off). */
+  /** Where flows send notices (default: the configured channels, the embedded sink, or none). */
   notifier?: Notifier;
+  /** The sandboxes of an embedded start, whose Sage sandbox holds the local notice sink. */
+  embedded?: EmbeddedSystems;
+  /** The Salesforce daily allowance as last seen, for the sync-health watch. */
+  salesforceUsage?: () => { used: number; max: number } | undefined;
 }
 
 /** Starts the sync runtime over connected systems. */
 export function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const { config, logger } = options;
+  const notifier = options.notifier ?? notifierFor(config, options.store, logger, options.embedded) ?? notificationsOff;
+  const notify = config.notify;
+  const health = createHealthWatch({
+    runs: options.store.runs,
+    failures: options.store.failures,
+    notifier,
+    failedRuns: notify.failedRuns,
+    allowancePercent: notify.allowancePercent,
+    windowMs: notify.healthIntervalMs,
+    logger,
+    ...(options.salesforceUsage ? { salesforceUsage: options.salesforceUsage } : {}),
+  });
   return startSyncRuntime({
     store: options.store,
     systems: {
       sage300: options.systems.sage,
       salesforce: options.systems.salesforce,
-      notifier: options.notifier ?? notificationsOff,
+      notifier,
       orderLedger: options.store.orderLedger,
+      reports: options.store,
     },
+    afterRun: (flow) => (notifier.channels.length > 0 ? health.afterRun(flow) : Promise.resolve()),
     metadata: options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger),
     settings: config.sync,
     logger,

@@ -10,6 +10,8 @@ export interface GettingStarted {
   apiKey: string;
   /** The preview's URL, when it is served. */
   previewUrl?: string;
+  /** The local sink that lists the notices (webhook, e-mail) that would have been sent, when no channel is configured. */
+  noticeSink?: string;
 }
 
 /** The "try it" lines, ready to print. */
@@ -26,8 +28,12 @@ export function gettingStartedLines(start: GettingStarted): string[] {
     `  ${step++}. Ask for a customer's Sage 300 figures as Salesforce does:`,
     `     curl -H "Authorization: Bearer ${start.apiKey}" ${start.url}/api/v1/customers/1200/financials`,
     `  ${step++}. In a second terminal, see the sync runs and failed records: npm run sage-sf -- status`,
-    '',
-    'Stop with Ctrl+C. Configuration: .env.example lists every setting; README.md says more.',
   );
+  if (start.noticeSink) {
+    lines.push(
+      `  ${step++}. See the notices (overdue invoices, sync health) that would go to Slack or e-mail: curl ${start.noticeSink}`,
+    );
+  }
+  lines.push('', 'Stop with Ctrl+C. Configuration: .env.example lists every setting; README.md says more.');
   return lines;
 }

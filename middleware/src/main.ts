@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { connectSystems, customMetadataFor, startSync } from './composition.js';
+import { connectSystems, customMetadataFor, notifierFor, startSync } from './composition.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { withDeadline } from './domain/deadline.js';
 import { isErrorKind } from './domain/errors.js';
@@ -29,6 +29,7 @@ import { createOperations } from './services/operations.js';
 import { createOrderPush } from './services/orderPush.js';
 import { createOrderWriteBacks } from './services/orderWriteBack.js';
 import { createReadiness, pausedFlows, withOutages } from './services/readiness.js';
+import { createRevenueReport } from './services/revenue-report.js';
 import { salesforceRecords } from './services/salesforce-records.js';
 import type { SageOutage } from './sage300/outage.js';
 import { openStore, type Store } from './store/index.js';
@@ -157,6 +158,15 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     });
     const items = createItemsService({ sage });
 
+    const notifier = notifierFor(config, store, logger, embedded);
+    if (notifier && config.env.SCHEDULER_ENABLED) {
+      // Notices a channel refused wait in the failure queue; they are sent again where the schedules run.
+      const requeue = setInterval(() => {
+        notifier.retryDue().catch((error: unknown) => logger.warn({ err: error }, 'Re-sending queued notices failed'));
+      }, 60_000);
+      requeue.unref();
+      closers.push(async () => clearInterval(requeue));
+    }
     const sync = await startSync({
       config,
       store,
@@ -165,9 +175,13 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       owner,
       metadata,
       schedule: config.env.SCHEDULER_ENABLED,
+      ...(notifier ? { notifier } : {}),
+      salesforceUsage: () => salesforce.limits(),
     });
     closers.push(() => sync.stop());
     const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync, writeBacks });
+
+    const reports = createRevenueReport(store.revenueReconciliation);
 
     const dependencies = createReadiness({
       checks: {
@@ -199,7 +213,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     const app = createApp({
       api: {
         keys: apiKeys,
-        router: apiRouter({ financials, provisioning, orders, items, operations }, api),
+        router: apiRouter({ financials, provisioning, orders, items, operations, reports }, api),
         rateLimitPerMinute: config.env.RATE_LIMIT_PER_MINUTE,
         openapi: openApiDocument(api),
         deadlines: { defaultMs: timings.apiDeadlineMs, routes: { 'POST /orders': timings.orderPushDeadlineMs } },
@@ -233,7 +247,17 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     if (generatedKey) announce(`  API key (development only, new each start): ${generatedKey}`);
     const previewUrl = preview ? `${server.url}/preview/` : undefined;
     if (generatedKey) {
-      for (const line of gettingStartedLines({ url: server.url, apiKey: generatedKey, previewUrl })) announce(line);
+      const noticeSink =
+        embedded?.sage300 && notifier?.channels.includes('sink')
+          ? `${embedded.sage300.sandbox.origin}/_sandbox/notices`
+          : undefined;
+      for (const line of gettingStartedLines({
+        url: server.url,
+        apiKey: generatedKey,
+        previewUrl,
+        ...(noticeSink ? { noticeSink } : {}),
+      }))
+        announce(line);
     }
     if (preview) {
       preview.bundle.ready().then(

@@ -59,10 +59,11 @@ export const sentences = {
   noOpportunity: 'This opportunity does not exist or is not shared with you.',
   pushInDoubt:
     'Sage 300 did not confirm the order, so it is not known whether it was created. Push again in a minute: the connector never creates a second order for one opportunity, and shows the order number if it exists.',
-  chooseDates: 'Choose both a start and an end date.',
-  datesInOrder: 'The start date must be on or before the end date.',
-  periodTooLong: 'Choose a period of at most two years.',
-  groupings: 'Group by month or by account.',
+  chooseMonths: 'Choose both a first and a last month.',
+  monthFormat: 'Write months as YYYY-MM, such as 2026-03.',
+  monthsInOrder: 'The first month must be on or before the last month.',
+  rangeTooLong: 'Choose at most 36 months.',
+  chooseAccount: 'Choose an account.',
   chooseFailure: 'Choose a failed record first.',
   retried: 'The record was queued for another attempt.',
   skipped: 'The record was skipped; it will not be retried.',
@@ -621,32 +622,34 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
   };
 
   // ---- SageReconciliationController ----
-  const isoDate = (value: unknown): string | null =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : null;
+  const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+  const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
 
   const SageReconciliationController = {
     async getReconciliation(params: Params) {
-      const grouping = text(params.groupBy) ?? 'month';
-      const fromDate = isoDate(params.fromDate);
-      const toDate = isoDate(params.toDate);
-      if (!fromDate || !toDate) throw because(sentences.chooseDates);
-      if (fromDate > toDate) throw because(sentences.datesInOrder);
-      if ((Date.parse(toDate) - Date.parse(fromDate)) / 86_400_000 > 731) throw because(sentences.periodTooLong);
-      if (grouping !== 'month' && grouping !== 'account') throw because(sentences.groupings);
-      const query = new URLSearchParams({ from: fromDate, to: toDate, groupBy: grouping });
+      const fromMonth = text(params.fromMonth);
+      const toMonth = text(params.toMonth);
+      const accountId = text(params.accountId);
+      if (!fromMonth || !toMonth) throw because(sentences.chooseMonths);
+      if (!MONTH.test(fromMonth) || !MONTH.test(toMonth)) throw because(sentences.monthFormat);
+      if (monthIndex(fromMonth) > monthIndex(toMonth)) throw because(sentences.monthsInOrder);
+      if (monthIndex(toMonth) - monthIndex(fromMonth) + 1 > 36) throw because(sentences.rangeTooLong);
+      if (accountId && !/^001[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(accountId)) throw because(sentences.chooseAccount);
+      const query = new URLSearchParams({ from: fromMonth, to: toMonth, ...(accountId ? { accountId } : {}) });
       return relayed(async () => {
         const result = await middleware.getAs<Row>(
           `/api/v1/reports/revenue-reconciliation?${query.toString().replace(/\+/g, '%20')}`,
           apexClasses.Reconciliation,
           60_000,
         );
+        const zero = { closedWon: 0, ordered: 0, invoiced: 0, collected: 0, variance: 0 };
         return readAs(apexClasses.Reconciliation, {
           ...result,
-          fromDate,
-          toDate,
-          groupBy: grouping,
-          currencyCode: text(result.currencyCode) ?? userCurrency,
+          fromMonth,
+          toMonth,
+          accountId: accountId ?? null,
           rows: result.rows ?? [],
+          totals: result.totals ?? zero,
         });
       });
     },

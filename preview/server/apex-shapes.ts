@@ -114,6 +114,14 @@ const ItemPrice = aura('SageItemController.ItemPrice', {
 });
 
 /** Every class the adapter answers with or reads into, by `Controller.InnerClass`. */
+const LateOpportunity = aura('SageReconciliationController.LateOpportunity', {
+  opportunityId: 'String',
+  name: 'String',
+  amount: 'Decimal',
+  closeDate: 'String',
+  orderNumber: 'String',
+});
+
 export const apexClasses = {
   AccountFinancials: aura('SageAccountController.AccountFinancials', {
     linked: 'Boolean',
@@ -213,19 +221,33 @@ export const apexClasses = {
     result: PushResult,
   }),
   Reconciliation: aura('SageReconciliationController.Reconciliation', {
-    fromDate: 'Date',
-    toDate: 'Date',
-    groupBy: 'String',
-    currencyCode: 'String',
+    fromMonth: 'String',
+    toMonth: 'String',
+    accountId: 'String',
+    asOf: 'String',
     rows: listOf(
       aura('SageReconciliationController.ReconciliationRow', {
-        key: 'String',
-        label: 'String',
+        month: 'String',
+        accountId: 'String',
+        accountName: 'String',
+        customerNumber: 'String',
         closedWon: 'Decimal',
+        ordered: 'Decimal',
         invoiced: 'Decimal',
         collected: 'Decimal',
+        variance: 'Decimal',
+        wonOpportunities: 'Integer',
+        withoutOrder: listOf(LateOpportunity),
+        withoutInvoice: listOf(LateOpportunity),
       }),
     ),
+    totals: aura('SageReconciliationController.ReconciliationTotals', {
+      closedWon: 'Decimal',
+      ordered: 'Decimal',
+      invoiced: 'Decimal',
+      collected: 'Decimal',
+      variance: 'Decimal',
+    }),
   }),
   SyncFlow,
   SyncRun,

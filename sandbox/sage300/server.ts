@@ -413,6 +413,9 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
     }
   }
 
+  /** Notices the middleware sent to this sandbox's local sink (embedded mode), oldest first. */
+  const notices: { receivedAt: string; timestamp: string | null; signature: string | null; body: unknown }[] = [];
+
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const route = url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '');
@@ -426,6 +429,24 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
         postedDocuments: company.postedDocuments.size,
       });
       return;
+    }
+    if (route === 'notices') {
+      if (method === 'GET') return sendJson(res, 200, { notices });
+      if (method === 'DELETE') {
+        notices.length = 0;
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : null);
+        notices.push({
+          receivedAt: new Date().toISOString(),
+          timestamp: header('x-timestamp'),
+          signature: header('x-signature'),
+          body: input,
+        });
+        if (notices.length > 500) notices.shift();
+        return sendJson(res, 200, { ok: true });
+      }
     }
     if (route === 'counts') {
       if (method === 'GET') return sendJson(res, 200, Object.fromEntries(counts));

@@ -11,6 +11,7 @@ describe('the configuration from the environment', () => {
       failureRetryMs: 60_000,
       quotaPauseMs: 900_000,
       salesforceLookBackMs: 300_000,
+      reconciliation: { lateDays: 14, months: 24 },
       schedules: {},
       repairSchedules: {},
     });

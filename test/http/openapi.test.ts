@@ -144,7 +144,7 @@ describe('the OpenAPI document', () => {
     });
     expect(parameter('/sync/failures', 'get', 'flow').schema).toEqual({
       type: 'string',
-      enum: [...flowNames, 'order-write-back'],
+      enum: [...flowNames, 'order-write-back', 'notices'],
     });
     // Every flow it names is valid, so the API has nothing left to refuse as unknown.
     expect(Object.keys(openApiDocument.paths['/sync/flows/{flow}/run']?.post?.responses as object)).not.toContain(

@@ -265,27 +265,31 @@ describe('answers from the middleware on its sandboxes', () => {
     expect(await refusal('SageOrderController', 'push', { opportunityId: id })).toBe(preview.blockers[0]);
   });
 
-  it('SageReconciliationController.getReconciliation: refuses bad periods, relays the connector', async () => {
+  it('SageReconciliationController.getReconciliation: refuses bad ranges, relays the connector', async () => {
     const call = (params: Record<string, unknown>) =>
       refusal('SageReconciliationController', 'getReconciliation', params);
-    expect(await call({ fromDate: '2026-01-01' })).toBe(sentences.chooseDates);
-    expect(await call({ fromDate: '2026-02-01', toDate: '2026-01-01' })).toBe(sentences.datesInOrder);
-    expect(await call({ fromDate: '2020-01-01', toDate: '2026-01-01' })).toBe(sentences.periodTooLong);
-    expect(await call({ fromDate: '2026-01-01', toDate: '2026-02-01', groupBy: 'week' })).toBe(sentences.groupings);
+    expect(await call({ fromMonth: '2026-01' })).toBe(sentences.chooseMonths);
+    expect(await call({ fromMonth: '2026-13', toMonth: '2026-12' })).toBe(sentences.monthFormat);
+    expect(await call({ fromMonth: '2026-02', toMonth: '2026-01' })).toBe(sentences.monthsInOrder);
+    expect(await call({ fromMonth: '2023-01', toMonth: '2026-01' })).toBe(sentences.rangeTooLong);
+    expect(await call({ fromMonth: '2026-01', toMonth: '2026-02', accountId: '006x' })).toBe(sentences.chooseAccount);
 
-    const params = { fromDate: '2026-01-01', toDate: '2026-06-30', groupBy: 'month' };
-    const direct = await fetch(
-      `${middleware.url}/api/v1/reports/revenue-reconciliation?from=2026-01-01&to=2026-06-30&groupBy=month`,
-      { headers: { Authorization: `Bearer ${middleware.generatedKey ?? ''}` } },
-    );
-    if (direct.ok) {
-      await answer('SageReconciliationController', 'getReconciliation', params);
-    } else {
-      const { error } = (await direct.json()) as { error: { message: string } };
-      const expected =
-        direct.status >= 500 ? `${error.message.replace(/\.$/, '')}${sentences.tryAgain}` : error.message;
-      expect(await call(params)).toBe(expected);
-    }
+    const params = { fromMonth: '2026-01', toMonth: '2026-06' };
+    const direct = await fetch(`${middleware.url}/api/v1/reports/revenue-reconciliation?from=2026-01&to=2026-06`, {
+      headers: { Authorization: `Bearer ${middleware.generatedKey ?? ''}` },
+    });
+    expect(direct.status).toBe(200);
+    const connector = (await direct.json()) as { rows: unknown[]; asOf: string | null };
+    const relayed = (await answer('SageReconciliationController', 'getReconciliation', params)) as {
+      fromMonth: string;
+      toMonth: string;
+      rows: unknown[];
+      asOf: string | null;
+      totals: Record<string, number>;
+    };
+    expect(relayed).toMatchObject({ fromMonth: '2026-01', toMonth: '2026-06', asOf: connector.asOf });
+    expect(relayed.rows).toHaveLength(connector.rows.length);
+    expect(Object.keys(relayed.totals).sort()).toEqual(['closedWon', 'collected', 'invoiced', 'ordered', 'variance']);
   });
 
   it('SageSyncConsoleController: lists the flows, runs one, lists runs and failures, retries and skips', async () => {

@@ -51,6 +51,9 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
     await store.db.schema.dropTable('sync_conflicts').execute();
     await store.db.schema.dropTable('system_outages').execute();
     await store.db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
+    for (const table of ['notice_throttle', 'revenue_reconciliation', 'report_snapshots'] as const) {
+      await store.db.schema.dropTable(table).execute();
+    }
     await sql`delete from kysely_migration where name >= '2026-12-02-003-links-from-either-side'`.execute(store.db);
     const link = (key: string, syncedAt: string) => ({
       entity: 'upgraded',
@@ -72,6 +75,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       '2026-12-03-004-two-way-state',
       '2026-12-04-005-waiting-failures-and-repairs',
       '2026-12-05-006-system-outages',
+      '2026-12-10-007-notices-and-reconciliation',
     ]);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });

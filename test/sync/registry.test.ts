@@ -16,6 +16,7 @@ describe('the flow registry', () => {
       'products',
       'productStock',
       'productCatalogue',
+      'revenueReconciliation',
     ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
@@ -24,6 +25,7 @@ describe('the flow registry', () => {
       { name: 'products', schedule: '0 * * * *' },
       { name: 'productStock', schedule: '*/30 * * * *' },
       { name: 'productCatalogue', schedule: '0 * * * *' },
+      { name: 'revenueReconciliation', schedule: '30 2 * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');
@@ -64,6 +66,7 @@ describe('the flow registry', () => {
       'products',
       'productStock',
       'productCatalogue',
+      'revenueReconciliation',
       'overdue-tasks',
     ]);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
@@ -75,6 +78,7 @@ describe('the flow registry', () => {
       'products',
       'productStock',
       'productCatalogue',
+      'revenueReconciliation',
     ]);
   });
 

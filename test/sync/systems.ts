@@ -81,10 +81,10 @@ const testSettings: Record<string, string> = {
 export function startTestRuntime(
   systems: TestSystems,
   store: Store,
-  options: { registry?: FlowRegistry; notifier?: Notifier; logger?: Logger } = {},
+  options: { registry?: FlowRegistry; notifier?: Notifier; logger?: Logger; env?: Record<string, string> } = {},
 ): Promise<SyncRuntime> {
   return startSync({
-    config: loadConfig({ ...systems.env, ...testSettings }),
+    config: loadConfig({ ...systems.env, ...testSettings, ...options.env }),
     store,
     systems,
     logger: options.logger ?? silentLogger,

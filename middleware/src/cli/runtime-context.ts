@@ -25,6 +25,7 @@ export async function openRuntime(registry: FlowRegistry): Promise<CliRuntime> {
         'SF_LOGIN_URL is not set: using the embedded Salesforce sandbox (its data lasts as long as this command)\n',
       );
     }
+    const connected = systems;
     const runtime = await startSync({
       config: context.config,
       store: context.store,
@@ -32,8 +33,9 @@ export async function openRuntime(registry: FlowRegistry): Promise<CliRuntime> {
       logger: context.logger,
       registry,
       schedule: false,
+      ...(systems.embedded ? { embedded: systems.embedded } : {}),
+      salesforceUsage: () => connected.salesforce.limits(),
     });
-    const connected = systems;
     return {
       ...context,
       runtime,

@@ -113,8 +113,37 @@ const syncSchema = {
   SYNC_SALESFORCE_LOOKBACK_SECONDS: seconds('SYNC_SALESFORCE_LOOKBACK_SECONDS', 300, 0),
 };
 
+/** Notices (webhook, e-mail) and the sync-health watch; every channel is off unless configured. */
+const notifySchema = {
+  NOTIFY_WEBHOOK_URL: url('NOTIFY_WEBHOOK_URL').optional(),
+  NOTIFY_WEBHOOK_SECRET: optionalString,
+  NOTIFY_WEBHOOK_TIMEOUT_SECONDS: aboveZero('NOTIFY_WEBHOOK_TIMEOUT_SECONDS').max(60).default(10),
+  NOTIFY_ATTEMPTS: whole('NOTIFY_ATTEMPTS', 'attempts', 1, 4),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+    .optional(),
+  NOTIFY_EMAIL_FROM: optionalString,
+  NOTIFY_EMAIL_TO: optionalString,
+  NOTIFY_EMAIL_ACCOUNT_OWNERS: z
+    .enum(['true', 'false'], { message: 'NOTIFY_EMAIL_ACCOUNT_OWNERS must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  NOTIFY_FAILED_RUNS: whole('NOTIFY_FAILED_RUNS', 'runs', 1, 3),
+  NOTIFY_HEALTH_INTERVAL_MINUTES: whole('NOTIFY_HEALTH_INTERVAL_MINUTES', 'minutes', 1, 60),
+  NOTIFY_SALESFORCE_ALLOWANCE_PERCENT: z.coerce
+    .number({ message: 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be a percentage such as 90' })
+    .min(1, 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be between 1 and 100')
+    .max(100, 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be between 1 and 100')
+    .default(90),
+  RECONCILIATION_LATE_DAYS: whole('RECONCILIATION_LATE_DAYS', 'days', 0, 14),
+  RECONCILIATION_MONTHS: whole('RECONCILIATION_MONTHS', 'months', 1, 24),
+};
+
 const schema = z.object({
   ...businessSchema,
+  ...notifySchema,
   ...timingSchema,
   ...syncSchema,
   SAGE300_URL: url('SAGE300_URL').optional(),
@@ -197,6 +226,8 @@ export interface SyncSettings {
   quotaPauseMs: number;
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
   salesforceLookBackMs: number;
+  /** The revenue reconciliation flow's settings (defaults when absent). */
+  reconciliation?: ReconciliationSettings;
   /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, keyed by `scheduleKey` of the flow name; they override the connector settings. */
   schedules: Record<string, string>;
   /**
@@ -229,8 +260,33 @@ export interface SalesforceSettings {
   auth: SalesforceAuth;
 }
 
+/** The notice channels and the sync-health watch. */
+export interface NotifySettings {
+  /** A Slack-compatible webhook; every request is signed with the secret. */
+  webhook?: { url: string; secret: string; timeoutMs: number };
+  /** An e-mail digest through SMTP. */
+  email?: { smtpUrl: string; from: string; to: string[]; copyAccountOwners: boolean };
+  /** Tries per notice and channel before it waits in the failure queue. */
+  attempts: number;
+  /** Failed runs in a row that raise a sync-health notice. */
+  failedRuns: number;
+  /** At most one sync-health digest per flow in this window. */
+  healthIntervalMs: number;
+  /** Share of the Salesforce daily allowance (percent) that raises a sync-health notice. */
+  allowancePercent: number;
+}
+
+/** The revenue reconciliation's settings. */
+export interface ReconciliationSettings {
+  /** Days after its close date a Closed Won opportunity may go without an order or an invoice. */
+  lateDays: number;
+  /** Months computed, back from the current one. */
+  months: number;
+}
+
 export interface Config {
   env: Env;
+  notify: NotifySettings;
   /** Undefined when the embedded Sage 300 sandbox should be used. */
   sage300?: Sage300Settings;
   /** Undefined when the embedded Salesforce sandbox should be used. */
@@ -381,6 +437,40 @@ function scheduleVariables(source: NodeJS.ProcessEnv, prefix = 'SYNC_SCHEDULE_')
   return schedules;
 }
 
+/** The notice channels the environment configures; a channel half configured is refused, naming what is missing. */
+function notifySettings(env: Env): NotifySettings {
+  const settings: NotifySettings = {
+    attempts: env.NOTIFY_ATTEMPTS,
+    failedRuns: env.NOTIFY_FAILED_RUNS,
+    healthIntervalMs: env.NOTIFY_HEALTH_INTERVAL_MINUTES * 60_000,
+    allowancePercent: env.NOTIFY_SALESFORCE_ALLOWANCE_PERCENT,
+  };
+  if (env.NOTIFY_WEBHOOK_URL) {
+    settings.webhook = {
+      url: env.NOTIFY_WEBHOOK_URL,
+      secret: need(env.NOTIFY_WEBHOOK_SECRET, 'NOTIFY_WEBHOOK_SECRET', 'webhook notices are signed with it'),
+      timeoutMs: Math.round(env.NOTIFY_WEBHOOK_TIMEOUT_SECONDS * 1000),
+    };
+  } else if (env.NOTIFY_WEBHOOK_SECRET) {
+    throw new ConfigError('NOTIFY_WEBHOOK_URL is not set: NOTIFY_WEBHOOK_SECRET is set');
+  }
+  const emailSet = (['NOTIFY_EMAIL_FROM', 'NOTIFY_EMAIL_TO'] as const).filter((name) => env[name] !== undefined);
+  if (env.SMTP_URL) {
+    settings.email = {
+      smtpUrl: env.SMTP_URL,
+      from: need(env.NOTIFY_EMAIL_FROM, 'NOTIFY_EMAIL_FROM', 'e-mail notices need a sender'),
+      to: need(env.NOTIFY_EMAIL_TO, 'NOTIFY_EMAIL_TO', "e-mail notices need finance's address")
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+      copyAccountOwners: env.NOTIFY_EMAIL_ACCOUNT_OWNERS,
+    };
+  } else if (emailSet.length > 0) {
+    throw new ConfigError(`SMTP_URL is not set: ${emailSet.join(' and ')} ${emailSet.length > 1 ? 'are' : 'is'} set`);
+  }
+  return settings;
+}
+
 /** Reads and validates the configuration; throws a ConfigError naming the first bad or missing variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parseEnvironment(schema, source);
@@ -393,6 +483,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL ?? 'sqlite://./data/connector.db',
     unsafeMix: false,
     settings: businessSettings(env),
+    notify: notifySettings(env),
     timings: {
       settingsRefreshMs: env.SETTINGS_REFRESH_SECONDS * 1000,
       orderClaimMs: env.ORDER_CLAIM_SECONDS * 1000,
@@ -409,6 +500,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       failureRetryMs: env.SYNC_FAILURE_RETRY_SECONDS * 1000,
       quotaPauseMs: env.SYNC_QUOTA_PAUSE_SECONDS * 1000,
       salesforceLookBackMs: env.SYNC_SALESFORCE_LOOKBACK_SECONDS * 1000,
+      reconciliation: { lateDays: env.RECONCILIATION_LATE_DAYS, months: env.RECONCILIATION_MONTHS },
       schedules: scheduleVariables(source),
       repairSchedules: scheduleVariables(source, 'SYNC_REPAIR_SCHEDULE_'),
     },

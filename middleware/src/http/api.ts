@@ -3,6 +3,7 @@ import { routerFor, type ApiOperation, type ApiServices } from './routes.js';
 import { customerOperations } from './routes/customers.js';
 import { itemOperations } from './routes/items.js';
 import { orderOperations } from './routes/orders.js';
+import { reportOperations } from './routes/reports.js';
 import { syncOperations } from './routes/sync.js';
 
 export type { ApiServices };
@@ -18,7 +19,13 @@ export interface ApiOptions {
 
 /** Every operation of `/api/v1`, in the order the OpenAPI document lists them. */
 export function apiOperations(options: ApiOptions = {}): readonly ApiOperation[] {
-  return [...customerOperations, ...orderOperations, ...itemOperations, ...syncOperations(options)];
+  return [
+    ...customerOperations,
+    ...orderOperations,
+    ...itemOperations,
+    ...syncOperations(options),
+    ...reportOperations,
+  ];
 }
 
 /** The router mounted at `/api/v1`. */

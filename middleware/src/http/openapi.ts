@@ -10,6 +10,7 @@ import { customerFinancialsSchema, invoiceViewSchema } from '../domain/financial
 import { provisioningResultSchema } from '../services/customerProvisioning.js';
 import { invoiceListSchema } from '../services/financials.js';
 import { itemAvailabilitySchema } from '../services/items.js';
+import { revenueReconciliationSchema } from '../services/revenue-report.js';
 import {
   failureActionSchema,
   failureViewSchema,
@@ -50,6 +51,7 @@ const components: Record<string, z.ZodType> = {
   FailureList: failureListSchema,
   FailureAction: failureActionSchema,
   FlowRun: flowRunSchema,
+  RevenueReconciliation: revenueReconciliationSchema,
   Health: healthSchema,
   Readiness: readinessSchema,
 };
@@ -154,7 +156,14 @@ function operationObject(op: ApiOperation, names: Map<z.ZodType, string>): Schem
   };
   const responses: Schema = {};
   for (const [status, answer] of Object.entries(op.responses)) {
-    responses[status] = { description: answer.description, content: json(named(answer.schema)) };
+    const others = status === '200' ? Object.keys(op.alternatives ?? {}) : [];
+    responses[status] = {
+      description: answer.description,
+      content: {
+        ...json(named(answer.schema)),
+        ...Object.fromEntries(others.map((type) => [type, { schema: { type: 'string' } }])),
+      },
+    };
   }
   for (const status of documentedErrors(op)) {
     responses[status] = { description: errorDescriptions[status], content: json(refTo('Error')) };

@@ -5,6 +5,7 @@ import type { FinancialsService } from '../services/financials.js';
 import type { ItemsService } from '../services/items.js';
 import type { OperationsService } from '../services/operations.js';
 import type { OrderPushService } from '../services/orderPush.js';
+import type { RevenueReport } from '../services/revenue-report.js';
 import { otherMethods } from './methods.js';
 import { validate } from './validation.js';
 
@@ -15,6 +16,7 @@ export interface ApiServices {
   orders: OrderPushService;
   items: ItemsService;
   operations: OperationsService;
+  reports: RevenueReport;
 }
 
 /** The error answers an operation documents (their descriptions are the OpenAPI document's). */
@@ -66,6 +68,11 @@ export interface OperationDefinition<Parts extends RequestParts, Answers extends
   request: Parts;
   responses: Answers;
   errors: readonly ErrorStatus[];
+  /**
+   * Other media types the successful answer can be given in, each written from the JSON body: chosen by the request's
+   * `Accept` (JSON when it allows JSON first) or by a `format` query parameter naming the type's subtype (`csv`).
+   */
+  alternatives?: Record<string, (body: z.output<NonNullable<Answers[200]>['schema']>) => string>;
   /** Calls a service with the parsed request; the answer's body must be of its status's documented type. */
   handle(request: Parsed<Parts>, services: ApiServices): Promise<Answer<Answers>>;
 }
@@ -80,6 +87,8 @@ export interface ApiOperation {
   request: RequestParts;
   responses: SuccessAnswers;
   errors: readonly ErrorStatus[];
+  /** Other media types of the 200 answer, written from its JSON body. */
+  alternatives?: Record<string, (body: never) => string>;
   /** Checks the request's path, query and body (a 400 names the first bad field), then runs the operation. */
   answer(req: Request, services: ApiServices): Promise<{ status: number; body: unknown }>;
 }
@@ -102,6 +111,21 @@ export function operation<Parts extends RequestParts, Answers extends SuccessAns
   };
 }
 
+/** The alternative media type a request asks for, if the operation offers it: `format=<subtype>` or `Accept`. */
+function chosenAlternative(
+  op: ApiOperation,
+  req: Request,
+): { type: string; write: (body: never) => string } | undefined {
+  const offered = Object.keys(op.alternatives ?? {});
+  if (offered.length === 0) return undefined;
+  const format = typeof req.query.format === 'string' ? req.query.format : undefined;
+  const type = format
+    ? offered.find((candidate) => candidate.split('/')[1] === format)
+    : req.accepts(['application/json', ...offered]) || undefined;
+  const write = type ? op.alternatives?.[type] : undefined;
+  return type && write ? { type, write } : undefined;
+}
+
 /** The Express form of an OpenAPI path template (`{name}` becomes `:name`). */
 export function expressPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
@@ -117,6 +141,14 @@ export function routerFor(operations: readonly ApiOperation[], services: ApiServ
     router[op.method](expressPath(op.path), async (req, res) => {
       res.locals.route = `${prefix}${op.path}`;
       const { status, body } = await op.answer(req, services);
+      const alternative = status === 200 ? chosenAlternative(op, req) : undefined;
+      if (alternative) {
+        res
+          .status(status)
+          .type(alternative.type)
+          .send(alternative.write(body as never));
+        return;
+      }
       res.status(status).json(body);
     });
   }

@@ -8,6 +8,8 @@ export type { Logger } from 'pino';
  */
 const secretNames = [
   'password',
+  'secret',
+  'smtpUrl',
   'clientSecret',
   'client_secret',
   'privateKey',

@@ -15,6 +15,8 @@ import type { Engine } from './migrations.js';
 import { orderLedgerRepository, type OrderLedgerRepository } from './order-ledger.js';
 import { repairRepository, type RepairRepository } from './repairs.js';
 import { outageRepository, type OutageRepository } from './outages.js';
+import { noticeThrottleRepository, type NoticeThrottleRepository } from './notice-throttle.js';
+import { revenueReconciliationRepository, type RevenueReconciliationRepository } from './revenue-reconciliation.js';
 import { runRepository, type RunRepository } from './runs.js';
 import type { Database } from './schema.js';
 
@@ -28,9 +30,12 @@ export interface Repositories {
   conflicts: ConflictRepository;
   repairs: RepairRepository;
   outages: OutageRepository;
+  noticeThrottle: NoticeThrottleRepository;
 }
 
 export interface Store extends Repositories {
+  /** The stored revenue reconciliation (replaced in its own transaction). */
+  revenueReconciliation: RevenueReconciliationRepository;
   engine: Engine;
   db: Kysely<Database>;
   clock: Clock;
@@ -60,6 +65,7 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
     conflicts: conflictRepository(db, clock),
     repairs: repairRepository(db, clock),
     outages: outageRepository(db, clock),
+    noticeThrottle: noticeThrottleRepository(db, clock),
   };
 }
 
@@ -75,6 +81,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     db,
     clock,
     ...repositories(db, clock, engine),
+    revenueReconciliation: revenueReconciliationRepository(db, clock),
     transaction: (work) => db.transaction().execute((tx) => work(repositories(tx, clock, engine))),
     migrate: () => migrate(db, engine),
     async ping() {
@@ -105,3 +112,10 @@ export type { Lease, LeaseRepository } from './leases.js';
 export type { ConflictReport, SyncConflict, ConflictRepository } from './conflicts.js';
 export type { RepairState, RepairRepository } from './repairs.js';
 export type { SystemOutage, OutageRepository } from './outages.js';
+export type { NoticeThrottleRepository } from './notice-throttle.js';
+export type {
+  LateOpportunity,
+  ReconciliationRow,
+  ReconciliationSnapshot,
+  RevenueReconciliationRepository,
+} from './revenue-reconciliation.js';

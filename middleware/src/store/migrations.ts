@@ -231,6 +231,52 @@ const waitingFailuresAndRepairs: Migration = {
     await db.schema.alterTable('sync_failures').dropColumn('waits_for_entity').execute();
   },
 };
+/** Notices sent at most once per window across replicas, and the stored revenue reconciliation with its "as of". */
+function noticesAndReconciliation(engine: Engine): Migration {
+  const money = engine === 'postgres' ? 'double precision' : 'real';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('notice_throttle')
+        .addColumn('topic', 'text', (col) => col.primaryKey())
+        .addColumn('last_sent_at', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createTable('revenue_reconciliation')
+        .addColumn('month', 'text', (col) => col.notNull())
+        .addColumn('account_key', 'text', (col) => col.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('account_name', 'text')
+        .addColumn('customer_number', 'text')
+        .addColumn('closed_won', money, (col) => col.notNull().defaultTo(0))
+        .addColumn('ordered', money, (col) => col.notNull().defaultTo(0))
+        .addColumn('invoiced', money, (col) => col.notNull().defaultTo(0))
+        .addColumn('collected', money, (col) => col.notNull().defaultTo(0))
+        .addColumn('won_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('late_json', 'text', (col) => col.notNull())
+        .addColumn('computed_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('revenue_reconciliation_pk', ['month', 'account_key'])
+        .execute();
+      await db.schema
+        .createIndex('revenue_reconciliation_account')
+        .on('revenue_reconciliation')
+        .columns(['account_id', 'month'])
+        .execute();
+      await db.schema
+        .createTable('report_snapshots')
+        .addColumn('report', 'text', (col) => col.primaryKey())
+        .addColumn('as_of', 'text', (col) => col.notNull())
+        .addColumn('from_month', 'text', (col) => col.notNull())
+        .addColumn('to_month', 'text', (col) => col.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['report_snapshots', 'revenue_reconciliation', 'notice_throttle']) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  };
+}
 
 /** Systems that stopped answering, so every process (and `sage-sf status`) can say since when. */
 const systemOutages: Migration = {
@@ -258,6 +304,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-03-004-two-way-state': twoWayState(engine),
     '2026-12-04-005-waiting-failures-and-repairs': waitingFailuresAndRepairs,
     '2026-12-05-006-system-outages': systemOutages,
+    '2026-12-10-007-notices-and-reconciliation': noticesAndReconciliation(engine),
   };
 }
 

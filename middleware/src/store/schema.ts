@@ -136,6 +136,39 @@ export interface SystemOutageTable {
   seen_at: string;
 }
 
+/** When a kind of notice (`health:customers`) last went out, so replicas and restarts send it at most once per window. */
+export interface NoticeThrottleTable {
+  topic: string;
+  last_sent_at: string;
+}
+
+/** The revenue reconciliation by month and account, as the `revenueReconciliation` flow last computed it. */
+export interface RevenueReconciliationTable {
+  /** `YYYY-MM` */
+  month: string;
+  /** The Salesforce Account Id, or `sage:<customer number>` for a Sage customer no account is linked to. */
+  account_key: string;
+  account_id: string | null;
+  account_name: string | null;
+  customer_number: string | null;
+  closed_won: number;
+  ordered: number;
+  invoiced: number;
+  collected: number;
+  won_count: number;
+  /** JSON: the Closed Won opportunities still without an order or an invoice after the grace days. */
+  late_json: string;
+  computed_at: string;
+}
+
+/** When each stored report was computed, and over which months. */
+export interface ReportSnapshotTable {
+  report: string;
+  as_of: string;
+  from_month: string;
+  to_month: string;
+}
+
 export interface Database {
   sync_cursors: SyncCursorTable;
   sync_links: SyncLinkTable;
@@ -146,4 +179,7 @@ export interface Database {
   sync_conflicts: SyncConflictTable;
   sync_repairs: SyncRepairTable;
   system_outages: SystemOutageTable;
+  notice_throttle: NoticeThrottleTable;
+  revenue_reconciliation: RevenueReconciliationTable;
+  report_snapshots: ReportSnapshotTable;
 }

@@ -3,6 +3,7 @@
  * it is built from them. `flows/index.ts` lists the built-in flows; the runtime, the scheduler, the CLI and the
  * operations API learn every flow from a registry and name none themselves.
  */
+import type { ReconciliationSettings } from '../config/env.js';
 import type { MappingConfiguration } from '../config/mapping.js';
 import { FLOW_NAME, FLOW_NAME_RULE, scheduleKey } from '../domain/flow-names.js';
 import type { ConnectorSettings } from '../domain/settings.js';
@@ -25,6 +26,8 @@ export interface FlowContext {
   salesforceLookBackMs: number;
   /** The links, for what a flow does to them besides writing records (a Salesforce merge re-points one). */
   links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany'>;
+  /** The revenue reconciliation's months and grace days (the flow's defaults when absent). */
+  reconciliation?: ReconciliationSettings;
 }
 
 /** One flow in the registry. */

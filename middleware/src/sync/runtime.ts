@@ -44,6 +44,8 @@ export interface SyncRuntimeOptions {
   metadataRefreshMs?: number;
   /** This process's name in leases and runs. */
   owner?: string;
+  /** Told after every run that ran (not skipped), e.g. the sync-health watch; its failures never fail the run. */
+  afterRun?: (flow: string, result: FlowRunResult) => Promise<void>;
 }
 
 export interface RunNowOptions extends RunOptions {
@@ -101,6 +103,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     settings: () => metadata.settingsNow(),
     salesforceLookBackMs: settings.salesforceLookBackMs,
     links: store.links,
+    ...(settings.reconciliation ? { reconciliation: settings.reconciliation } : {}),
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   });
   const sources = (): ScheduleSources => ({
@@ -141,6 +144,15 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     void work.finally(() => running.delete(work)).catch(() => undefined);
     return work;
   };
+  const ran = async (flow: string, work: Promise<FlowRunResult>): Promise<FlowRunResult> => {
+    const result = await work;
+    if (result.outcome !== 'skipped' && options.afterRun) {
+      await options
+        .afterRun(flow, result)
+        .catch((error: unknown) => log.warn({ err: error, flow }, 'after-run check failed'));
+    }
+    return result;
+  };
   const flowNamed = (name: string): AnySyncFlow => {
     const flow = flows.get(name);
     if (!flow) throw unknownFlow(name, registry);
@@ -159,13 +171,16 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
           run: async (slot: Date) => {
             const repair = await repairDue(flow, definition);
             const result = await track(
-              engine.run(flow, {
-                trigger: 'schedule',
-                slot,
-                respectPause: true,
-                signal: shutdown.signal,
-                ...(repair ? { repair: true } : {}),
-              }),
+              ran(
+                flow.name,
+                engine.run(flow, {
+                  trigger: 'schedule',
+                  slot,
+                  respectPause: true,
+                  signal: shutdown.signal,
+                  ...(repair ? { repair: true } : {}),
+                }),
+              ),
             );
             if (result.outcome === 'skipped')
               log.debug({ flow: flow.name, slot, because: result.skippedBecause }, 'tick skipped');
@@ -191,14 +206,17 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
       const flow = flowNamed(name);
       const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, shutdown.signal]) : shutdown.signal;
       return track(
-        engine.run(flow, {
-          trigger: 'manual',
-          signal,
-          ...(runOptions.full ? { full: true } : {}),
-          ...(runOptions.since ? { since: runOptions.since } : {}),
-          ...(runOptions.repair ? { repair: true } : {}),
-          ...(runOptions.onProgress ? { onProgress: runOptions.onProgress } : {}),
-        }),
+        ran(
+          flow.name,
+          engine.run(flow, {
+            trigger: 'manual',
+            signal,
+            ...(runOptions.full ? { full: true } : {}),
+            ...(runOptions.since ? { since: runOptions.since } : {}),
+            ...(runOptions.repair ? { repair: true } : {}),
+            ...(runOptions.onProgress ? { onProgress: runOptions.onProgress } : {}),
+          }),
+        ),
       );
     },
 

@@ -5,7 +5,7 @@
 import type { ErrorKind } from '../domain/errors.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Sage300Client } from '../sage300/client.js';
-import type { OrderLedgerRepository } from '../store/index.js';
+import type { OrderLedgerRepository, RevenueReconciliationRepository } from '../store/index.js';
 
 export type SageClient = Sage300Client;
 
@@ -49,4 +49,6 @@ export interface FlowPorts {
   /** The notice channels (webhook, e-mail, the embedded sink); off unless configured. */
   notifier: Notifier;
   orderLedger: OrderLedgerLookup;
+  /** Reports the connector computes and keeps in its store (the revenue reconciliation). */
+  reports: { revenueReconciliation: RevenueReconciliationRepository };
 }

@@ -59,6 +59,7 @@ describe('a flow added through the registry', () => {
       'products',
       'productStock',
       'productCatalogue',
+      'revenueReconciliation',
       'account-ledger',
     ]);
 

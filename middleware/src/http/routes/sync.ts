@@ -6,6 +6,7 @@ import {
   flowViewSchema,
   runViewSchema,
 } from '../../services/operations.js';
+import { NOTICE_QUEUE } from '../../notify/notifier.js';
 import { ORDER_WRITE_BACK_QUEUE } from '../../services/orderWriteBack.js';
 import { anyRoute, operation, upstream } from '../routes.js';
 import { failureId, flowName, limit } from './params.js';
@@ -27,7 +28,7 @@ const failurePath = z.strictObject({ id: failureId });
 export function syncOperations(options: { flowNames?: readonly string[] } = {}) {
   const flow = flowName(options.flowNames);
   const queue = flowName(
-    options.flowNames && [...new Set([...options.flowNames, ORDER_WRITE_BACK_QUEUE])],
+    options.flowNames && [...new Set([...options.flowNames, ORDER_WRITE_BACK_QUEUE, NOTICE_QUEUE])],
     'the failure queues',
   );
   const runsQuery = z.strictObject({ flow: flow.optional(), limit: limit(500, 50) });

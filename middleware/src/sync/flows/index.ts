@@ -8,5 +8,14 @@ import { customers } from './customers.js';
 import { invoices } from './invoices.js';
 import { productCatalogue } from './product-catalogue.js';
 import { products, productStock } from './products.js';
+import { revenueReconciliation } from './revenue-reconciliation.js';
 
-export const builtInFlows = flowRegistry([customers, contacts, invoices, products, productStock, productCatalogue]);
+export const builtInFlows = flowRegistry([
+  customers,
+  contacts,
+  invoices,
+  products,
+  productStock,
+  productCatalogue,
+  revenueReconciliation,
+]);
