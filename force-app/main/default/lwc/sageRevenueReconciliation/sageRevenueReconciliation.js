@@ -12,34 +12,56 @@ const SERIES = [
 /** The table's money columns, in order; the footer totals each one under data-total={key}. */
 const COLUMNS = [
   { key: 'closedWon', label: 'Closed won' },
+  { key: 'ordered', label: 'Ordered' },
   { key: 'invoiced', label: 'Invoiced' },
   { key: 'collected', label: 'Collected' },
-  { key: 'notInvoiced', label: 'Won, not invoiced' },
-  { key: 'notCollected', label: 'Invoiced, not collected' },
+  { key: 'variance', label: 'Won − invoiced' },
 ];
 
-const GROUPINGS = [
-  { label: 'Month', value: 'month' },
-  { label: 'Account', value: 'account' },
+/** The CSV columns, as the connector's report writes them (GET /reports/revenue-reconciliation?format=csv). */
+const CSV_COLUMNS = [
+  'month',
+  'accountId',
+  'accountName',
+  'customerNumber',
+  'closedWon',
+  'ordered',
+  'invoiced',
+  'collected',
+  'variance',
+  'wonOpportunities',
+  'withoutOrder',
+  'withoutInvoice',
+  'asOf',
 ];
 
-/** A date as YYYY-MM-DD in the user's calendar, the format lightning-input type="date" uses. */
-function isoDay(date) {
-  const month = String(date.getMonth() + 1).padStart(2, '0');
-  const day = String(date.getDate()).padStart(2, '0');
-  return `${date.getFullYear()}-${month}-${day}`;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function monthOf(date) {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
 }
 
 function amount(value) {
   return typeof value === 'number' ? value : 0;
 }
 
-/** Closed-won (Salesforce) against invoiced and collected (Sage 300) revenue for a period, as a chart and a table. */
+function monthIndex(month) {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+}
+
+/** One CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled (RFC 4180). */
+function csvField(value) {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Closed-won (Salesforce) against ordered, invoiced and collected (Sage 300) revenue per month and account, as the
+ * connector last computed it: a bar per figure and month, a table per account and month, and a CSV download.
+ */
 export default class SageRevenueReconciliation extends LightningElement {
-  fromDate;
-  toDate;
-  groupBy = 'month';
-  groupings = GROUPINGS;
+  fromMonth;
+  toMonth;
   columns = COLUMNS;
   report;
   error;
@@ -47,32 +69,34 @@ export default class SageRevenueReconciliation extends LightningElement {
 
   connectedCallback() {
     const today = new Date();
-    this.toDate = isoDay(today);
-    this.fromDate = isoDay(new Date(today.getFullYear(), today.getMonth() - 11, 1));
+    this.toMonth = monthOf(today);
+    this.fromMonth = monthOf(new Date(today.getFullYear(), today.getMonth() - 11, 1));
     this.load();
   }
 
   handleFromChange(event) {
-    this.fromDate = event.detail.value;
+    this.fromMonth = event.detail.value;
   }
 
   handleToChange(event) {
-    this.toDate = event.detail.value;
+    this.toMonth = event.detail.value;
   }
 
-  handleGroupByChange(event) {
-    this.groupBy = event.detail.value;
-    this.load();
+  /** The first problem with the months chosen, or '' when they can be asked for. */
+  rangeProblem() {
+    if (!MONTH.test(this.fromMonth || '') || !MONTH.test(this.toMonth || '')) {
+      return 'Write months as YYYY-MM, such as 2026-03.';
+    }
+    if (monthIndex(this.fromMonth) > monthIndex(this.toMonth)) return 'The last month must be on or after the first.';
+    if (monthIndex(this.toMonth) - monthIndex(this.fromMonth) + 1 > 36) return 'Choose at most 36 months.';
+    return '';
   }
 
   handleShow() {
-    const problem =
-      this.fromDate && this.toDate && this.fromDate > this.toDate
-        ? 'The end date must be on or after the start date.'
-        : '';
-    this.template.querySelector('lightning-input.to-date').setCustomValidity(problem);
+    const problem = this.rangeProblem();
+    this.template.querySelector('lightning-input.to-month').setCustomValidity(problem);
     this.template.querySelectorAll('lightning-input').forEach((input) => input.reportValidity());
-    if (this.fromDate && this.toDate && !problem) {
+    if (!problem) {
       this.load();
     }
   }
@@ -81,7 +105,7 @@ export default class SageRevenueReconciliation extends LightningElement {
     this.isLoading = true;
     this.error = undefined;
     try {
-      this.report = await getReconciliation({ fromDate: this.fromDate, toDate: this.toDate, groupBy: this.groupBy });
+      this.report = await getReconciliation({ fromMonth: this.fromMonth, toMonth: this.toMonth, accountId: null });
     } catch (error) {
       this.error = error;
       this.report = undefined;
@@ -91,19 +115,32 @@ export default class SageRevenueReconciliation extends LightningElement {
   }
 
   get currencyCode() {
-    return (this.report && this.report.currencyCode) || USER_CURRENCY;
+    return USER_CURRENCY;
+  }
+
+  /** The connector's rows as they came. */
+  get reportRows() {
+    return (this.report && this.report.rows) || [];
   }
 
   get rows() {
     return this.reportRows.map((row) => {
-      const figures = {
-        closedWon: amount(row.closedWon),
-        invoiced: amount(row.invoiced),
-        collected: amount(row.collected),
-        notInvoiced: amount(row.closedWon) - amount(row.invoiced),
-        notCollected: amount(row.invoiced) - amount(row.collected),
+      const figures = {};
+      COLUMNS.forEach(({ key }) => {
+        figures[key] = amount(row[key]);
+      });
+      const withoutOrder = (row.withoutOrder || []).length;
+      const withoutInvoice = (row.withoutInvoice || []).length;
+      const late = [];
+      if (withoutOrder) late.push(`${withoutOrder} without an order`);
+      if (withoutInvoice) late.push(`${withoutInvoice} without an invoice`);
+      return {
+        key: `${row.month}|${row.accountId || row.customerNumber}`,
+        month: row.month,
+        account: row.accountName || `Sage customer ${row.customerNumber}`,
+        late: late.join(', '),
+        cells: COLUMNS.map(({ key }) => ({ key, value: figures[key] })),
       };
-      return { ...row, ...figures, cells: COLUMNS.map(({ key }) => ({ key, value: figures[key] })) };
     });
   }
 
@@ -115,41 +152,76 @@ export default class SageRevenueReconciliation extends LightningElement {
     return !!this.report && this.reportRows.length === 0;
   }
 
-  /** The connector's rows as they came; emptiness needs no display figures. */
-  get reportRows() {
-    return (this.report && this.report.rows) || [];
-  }
-
-  get groupLabel() {
-    return this.groupBy === 'account' ? 'Account' : 'Month';
+  get asOfText() {
+    if (!this.report || !this.report.asOf) {
+      return this.report ? 'Not computed yet: the connector computes it on its schedule.' : '';
+    }
+    const when = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' });
+    return `As of ${when.format(new Date(this.report.asOf))}`;
   }
 
   get totalCells() {
-    const rows = this.rows;
-    return COLUMNS.map(({ key }) => ({ key, value: rows.reduce((sum, row) => sum + row[key], 0) }));
+    const totals = (this.report && this.report.totals) || {};
+    return COLUMNS.map(({ key }) => ({ key, value: amount(totals[key]) }));
+  }
+
+  /** The figures per month over every account: the trend the chart draws. */
+  get months() {
+    const byMonth = new Map();
+    this.reportRows.forEach((row) => {
+      const month = byMonth.get(row.month) || { key: row.month, closedWon: 0, invoiced: 0, collected: 0 };
+      SERIES.forEach(({ key }) => {
+        month[key] += amount(row[key]);
+      });
+      byMonth.set(row.month, month);
+    });
+    return [...byMonth.values()].sort((a, b) => a.key.localeCompare(b.key));
   }
 
   get chartLabel() {
-    const unit = this.groupBy === 'account' ? 'account' : 'month';
-    return `Bar chart of closed-won, invoiced and collected revenue by ${unit}, ${this.reportRows.length} ${unit}s. The table below lists the figures.`;
+    return `Bar chart of closed-won, invoiced and collected revenue by month, ${this.months.length} months. The table below lists the figures per account.`;
   }
 
   get chartGroups() {
-    const rows = this.rows;
-    const largest = Math.max(1, ...rows.map((row) => Math.max(row.closedWon, row.invoiced, row.collected)));
+    const months = this.months;
+    const largest = Math.max(1, ...months.map((month) => Math.max(month.closedWon, month.invoiced, month.collected)));
     const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: this.currencyCode });
-    return rows.map((row) => ({
-      key: row.key,
-      label: row.label,
+    return months.map((month) => ({
+      key: month.key,
+      label: month.key,
       bars: SERIES.map((serie) => {
-        const height = (Math.max(row[serie.key], 0) / largest) * 100;
+        const height = (Math.max(month[serie.key], 0) / largest) * 100;
         return {
           key: serie.key,
           className: serie.className,
           style: `height: ${Math.round(height * 10) / 10}%`,
-          title: `${row.label}, ${serie.label}: ${money.format(row[serie.key])}`,
+          title: `${month.key}, ${serie.label}: ${money.format(month[serie.key])}`,
         };
       }),
     }));
+  }
+
+  /** The report as CSV, with the connector's columns: a header row, one line per account and month (RFC 4180). */
+  get csv() {
+    const asOf = (this.report && this.report.asOf) || '';
+    const lines = [CSV_COLUMNS.join(',')];
+    this.reportRows.forEach((row) => {
+      const values = {
+        ...row,
+        withoutOrder: (row.withoutOrder || []).length,
+        withoutInvoice: (row.withoutInvoice || []).length,
+        asOf,
+      };
+      lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(','));
+    });
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  get csvHref() {
+    return `data:text/csv;charset=utf-8,${encodeURIComponent(this.csv)}`;
+  }
+
+  get csvFileName() {
+    return `revenue-reconciliation-${this.fromMonth}-to-${this.toMonth}.csv`;
   }
 }

@@ -6,16 +6,64 @@ jest.mock('@salesforce/apex/SageReconciliationController.getReconciliation', () 
   virtual: true,
 });
 
+const late = (name, orderNumber) => ({
+  opportunityId: '006000000000001AAA',
+  name,
+  amount: 1074,
+  closeDate: '2026-01-05',
+  orderNumber,
+});
+
 const REPORT = {
-  fromDate: '2025-04-01',
-  toDate: '2026-03-15',
-  groupBy: 'month',
-  currencyCode: 'CAD',
+  fromMonth: '2025-04',
+  toMonth: '2026-03',
+  accountId: null,
+  asOf: '2026-03-15T02:30:00.000Z',
   rows: [
-    { key: '2026-01', label: 'January 2026', closedWon: 120000, invoiced: 98000.5, collected: 61000 },
-    { key: '2026-02', label: 'February 2026', closedWon: 80000, invoiced: 90000, collected: 85000 },
-    { key: '2026-03', label: 'March 2026', closedWon: 60000, invoiced: null, collected: 0 },
+    {
+      month: '2026-01',
+      accountId: '001000000000001AAA',
+      accountName: 'Black Rock Retail',
+      customerNumber: '1200',
+      closedWon: 120000,
+      ordered: 110000,
+      invoiced: 98000.5,
+      collected: 61000,
+      variance: 21999.5,
+      wonOpportunities: 3,
+      withoutOrder: [late('Black Rock Retail - Store Refit', null)],
+      withoutInvoice: [],
+    },
+    {
+      month: '2026-01',
+      accountId: '001000000000002AAA',
+      accountName: 'Cedar Valley Schools, District 4',
+      customerNumber: '1400',
+      closedWon: 0,
+      ordered: 0,
+      invoiced: 2000,
+      collected: 1000,
+      variance: -2000,
+      wonOpportunities: 0,
+      withoutOrder: [],
+      withoutInvoice: [late('Cedar Valley Schools - Classroom Assembly', 'ORD000000001001')],
+    },
+    {
+      month: '2026-02',
+      accountId: null,
+      accountName: null,
+      customerNumber: '1500',
+      closedWon: 0,
+      ordered: 0,
+      invoiced: 50000,
+      collected: 25000,
+      variance: -50000,
+      wonOpportunities: 0,
+      withoutOrder: [],
+      withoutInvoice: [],
+    },
   ],
+  totals: { closedWon: 120000, ordered: 110000, invoiced: 150000.5, collected: 87000, variance: -30000.5 },
 };
 
 function flush() {
@@ -50,105 +98,108 @@ describe('c-sage-revenue-reconciliation', () => {
     jest.useRealTimers();
   });
 
-  it('loads the last twelve months by month', async () => {
+  it('loads the last twelve months', async () => {
     const element = await mount();
-    expect(getReconciliation).toHaveBeenCalledWith({ fromDate: '2025-04-01', toDate: '2026-03-15', groupBy: 'month' });
-    expect($(element, 'lightning-input.from-date').value).toBe('2025-04-01');
-    expect($(element, 'lightning-input.to-date').value).toBe('2026-03-15');
+    expect(getReconciliation).toHaveBeenCalledWith({ fromMonth: '2025-04', toMonth: '2026-03', accountId: null });
+    expect($(element, 'lightning-input.from-month').value).toBe('2025-04');
+    expect($(element, 'lightning-input.to-month').value).toBe('2026-03');
+    expect($(element, '.as-of').textContent).toMatch(/^As of Mar 15, 2026/);
   });
 
-  it('draws one group of three bars per month, scaled to the largest figure', async () => {
+  it('draws one group of three bars per month over every account, scaled to the largest figure', async () => {
     const element = await mount();
     const groups = $$(element, '.chart-group');
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(2);
+    expect(groups.map((group) => group.querySelector('.chart-label').textContent)).toEqual(['2026-01', '2026-02']);
     const bars = Array.from(groups[0].querySelectorAll('.bar'));
-    expect(bars.map((bar) => bar.style.height)).toEqual(['100%', '81.7%', '50.8%']);
-    expect(bars[1].title).toBe('January 2026, Invoiced: CA$98,000.50');
-    expect(groups[2].querySelectorAll('.bar')[1].style.height).toBe('0%');
-    expect(groups[1].querySelector('.chart-label').textContent).toBe('February 2026');
+    // January: won 120,000, invoiced 98,000.50 + 2,000, collected 61,000 + 1,000.
+    expect(bars.map((bar) => bar.style.height)).toEqual(['100%', '83.3%', '51.7%']);
+    expect(bars[1].title).toBe('2026-01, Invoiced: $100,000.50');
+    expect(groups[1].querySelectorAll('.bar')[0].style.height).toBe('0%');
     const plot = $(element, '.chart-plot');
     expect(plot.getAttribute('role')).toBe('img');
-    expect(plot.getAttribute('aria-label')).toContain('by month, 3 months');
+    expect(plot.getAttribute('aria-label')).toContain('by month, 2 months');
   });
 
-  it('lists the figures, the gaps and the totals in a table', async () => {
+  it('lists the figures per account and month, what still waits, and the totals', async () => {
     const element = await mount();
     const rows = $$(element, 'tr.row');
     expect(rows).toHaveLength(3);
     const first = Array.from(rows[0].querySelectorAll('lightning-formatted-number')).map((cell) => cell.value);
-    expect(first).toEqual([120000, 98000.5, 61000, 21999.5, 37000.5]);
-    expect(rows[0].querySelector('lightning-formatted-number').currencyCode).toBe('CAD');
-    expect($(element, 'lightning-formatted-number[data-total="closedWon"]').value).toBe(260000);
-    expect($(element, 'lightning-formatted-number[data-total="invoiced"]').value).toBe(188000.5);
-    expect($(element, 'lightning-formatted-number[data-total="notCollected"]').value).toBe(42000.5);
+    expect(first).toEqual([120000, 110000, 98000.5, 61000, 21999.5]);
+    expect(rows[0].querySelector('th').textContent).toBe('Black Rock Retail');
+    expect(rows[0].querySelector('.late').textContent).toBe('1 without an order');
+    expect(rows[1].querySelector('.late').textContent).toBe('1 without an invoice');
+    expect(rows[2].querySelector('th').textContent).toBe('Sage customer 1500');
+    expect($(element, 'lightning-formatted-number[data-total="invoiced"]').value).toBe(150000.5);
+    expect($(element, 'lightning-formatted-number[data-total="variance"]').value).toBe(-30000.5);
   });
 
-  it('says when the period has no revenue', async () => {
-    const element = await mount({ ...REPORT, rows: [] });
-    expect($(element, '.empty').textContent).toBe('No closed-won, invoiced or collected revenue in this period.');
+  it('offers the figures as a CSV file with the connector’s columns', async () => {
+    const element = await mount();
+    const link = $(element, 'a.download');
+    expect(link.getAttribute('download')).toBe('revenue-reconciliation-2025-04-to-2026-03.csv');
+    const csv = decodeURIComponent(link.getAttribute('href').replace('data:text/csv;charset=utf-8,', ''));
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(
+      'month,accountId,accountName,customerNumber,closedWon,ordered,invoiced,collected,variance,wonOpportunities,withoutOrder,withoutInvoice,asOf',
+    );
+    expect(lines[1]).toBe(
+      '2026-01,001000000000001AAA,Black Rock Retail,1200,120000,110000,98000.5,61000,21999.5,3,1,0,2026-03-15T02:30:00.000Z',
+    );
+    expect(lines[2]).toBe(
+      '2026-01,001000000000002AAA,"Cedar Valley Schools, District 4",1400,0,0,2000,1000,-2000,0,0,1,2026-03-15T02:30:00.000Z',
+    );
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('');
+  });
+
+  it('says when the months have no revenue, and when the connector has not computed them yet', async () => {
+    const element = await mount({ ...REPORT, asOf: null, rows: [] });
+    expect($(element, '.empty').textContent).toBe('No closed-won, invoiced or collected revenue in these months.');
+    expect($(element, '.as-of').textContent).toBe('Not computed yet: the connector computes it on its schedule.');
     expect($(element, '.chart-plot')).toBeNull();
     expect($(element, 'table.figures')).toBeNull();
+    expect($(element, 'a.download')).toBeNull();
   });
 
   it('shows the error panel when the report cannot be loaded', async () => {
-    const element = await mount({ body: { message: 'Choose a period of at most two years.' } });
+    const element = await mount({ body: { message: 'Choose at most 36 months.' } });
     expect($(element, 'c-error-panel').friendlyMessage).toBe('The reconciliation could not be loaded');
     expect($(element, 'table.figures')).toBeNull();
+    expect($(element, '.as-of')).toBeNull();
   });
 
-  it('reloads for the dates the user chooses', async () => {
+  it('reloads for the months the user chooses', async () => {
     const element = await mount();
-    change($(element, 'lightning-input.from-date'), '2026-01-01');
-    change($(element, 'lightning-input.to-date'), '2026-02-28');
+    change($(element, 'lightning-input.from-month'), '2026-01');
+    change($(element, 'lightning-input.to-month'), '2026-02');
     getReconciliation.mockResolvedValue({ ...REPORT, rows: [REPORT.rows[0]] });
     $(element, 'lightning-button.show').click();
     await Promise.resolve();
     expect($(element, 'lightning-spinner')).not.toBeNull();
     await flush();
-    expect(getReconciliation).toHaveBeenLastCalledWith({
-      fromDate: '2026-01-01',
-      toDate: '2026-02-28',
-      groupBy: 'month',
-    });
+    expect(getReconciliation).toHaveBeenLastCalledWith({ fromMonth: '2026-01', toMonth: '2026-02', accountId: null });
     expect($$(element, 'tr.row')).toHaveLength(1);
     expect($(element, 'lightning-spinner')).toBeNull();
   });
 
-  it('does not ask for a period that ends before it starts', async () => {
+  it('does not ask for months that end before they start, run past 36 months, or are not YYYY-MM', async () => {
     const element = await mount();
-    change($(element, 'lightning-input.from-date'), '2026-03-01');
-    const to = $(element, 'lightning-input.to-date');
+    const to = $(element, 'lightning-input.to-month');
     const validity = jest.spyOn(to, 'setCustomValidity');
-    change(to, '2026-02-01');
-    $(element, 'lightning-button.show').click();
+    const ask = (from, last) => {
+      change($(element, 'lightning-input.from-month'), from);
+      change(to, last);
+      $(element, 'lightning-button.show').click();
+    };
+    ask('2026-03', '2026-02');
+    expect(validity).toHaveBeenLastCalledWith('The last month must be on or after the first.');
+    ask('2023-01', '2026-01');
+    expect(validity).toHaveBeenLastCalledWith('Choose at most 36 months.');
+    ask('2026-1', '2026-02');
+    expect(validity).toHaveBeenLastCalledWith('Write months as YYYY-MM, such as 2026-03.');
     await flush();
-    expect(validity).toHaveBeenCalledWith('The end date must be on or after the start date.');
     expect(getReconciliation).toHaveBeenCalledTimes(1);
-  });
-
-  it('does not ask without both dates', async () => {
-    const element = await mount();
-    change($(element, 'lightning-input.from-date'), '');
-    $(element, 'lightning-button.show').click();
-    await flush();
-    expect(getReconciliation).toHaveBeenCalledTimes(1);
-  });
-
-  it('regroups by account', async () => {
-    const element = await mount();
-    getReconciliation.mockResolvedValue({
-      ...REPORT,
-      groupBy: 'account',
-      rows: [{ key: '1200', label: 'Coastal Outfitters', closedWon: 5000, invoiced: 5000, collected: 2500 }],
-    });
-    change($(element, 'lightning-combobox.group-by'), 'account');
-    await flush();
-    expect(getReconciliation).toHaveBeenLastCalledWith({
-      fromDate: '2025-04-01',
-      toDate: '2026-03-15',
-      groupBy: 'account',
-    });
-    expect($(element, 'table.figures thead th').textContent).toBe('Account');
-    expect($(element, '.chart-plot').getAttribute('aria-label')).toContain('by account, 1 accounts');
   });
 });
