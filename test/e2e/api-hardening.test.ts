@@ -215,7 +215,7 @@ describe('hostile and malformed requests', () => {
     ['/api/v1/sync/runs?flow=DROP%20TABLE', `flow: must be one of the sync flows: ${builtInFlows.names.join(', ')}`],
     [
       '/api/v1/sync/failures?flow=orders',
-      `flow: must be one of the failure queues: ${[...builtInFlows.names, 'order-write-back'].join(', ')}`,
+      `flow: must be one of the failure queues: ${[...builtInFlows.names, 'order-write-back', 'notices'].join(', ')}`,
     ],
   ])('answers %s with 400 naming the parameter', async (path, message) => {
     const answer = await system.api<ErrorAnswer>('GET', path);
