@@ -179,7 +179,13 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       salesforceUsage: () => salesforce.limits(),
     });
     closers.push(() => sync.stop());
-    const operations = createOperations({ runs: store.runs, failures: store.failures, runtime: sync, writeBacks });
+    const operations = createOperations({
+      runs: store.runs,
+      failures: store.failures,
+      conflicts: store.conflicts,
+      runtime: sync,
+      writeBacks,
+    });
 
     const reports = createRevenueReport(store.revenueReconciliation);
 

@@ -8,7 +8,7 @@ import { listen, type RunningServer } from '../../middleware/src/http/server.js'
 import { startSync } from '../../middleware/src/composition.js';
 import { loadConfig } from '../../middleware/src/config/env.js';
 import { scheduleKey } from '../../middleware/src/domain/flow-names.js';
-import { createOperations, type FlowView } from '../../middleware/src/services/operations.js';
+import { createOperations, type ConflictView, type FlowView } from '../../middleware/src/services/operations.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 import { flowLease } from '../../middleware/src/sync/lease.js';
@@ -45,7 +45,12 @@ beforeAll(async () => {
     schedule: true,
     registry,
   });
-  const operations = createOperations({ runs: store.runs, failures: store.failures, runtime });
+  const operations = createOperations({
+    runs: store.runs,
+    failures: store.failures,
+    conflicts: store.conflicts,
+    runtime,
+  });
   const options = { flowNames: runtime.flows().map((flow) => flow.name) };
   const app = createApp({
     api: { keys: [key], router: apiRouter({ operations } as ApiServices, options), openapi: openApiDocument(options) },
@@ -163,5 +168,49 @@ describe('flow names in requests', () => {
     expect(runs.body.runs.every((run) => run.flow === 'account-ledger')).toBe(true);
     const writeBacks = await api<{ failures: unknown[] }>('GET', '/api/v1/sync/failures?flow=order-write-back');
     expect(writeBacks.status).toBe(200);
+  });
+});
+
+describe('GET /sync/conflicts', () => {
+  it('lists the conflicts two-way flows settled, newest first, with the winner and the overwritten value', async () => {
+    const empty = await api<{ conflicts: ConflictView[] }>('GET', '/api/v1/sync/conflicts');
+    expect(empty).toMatchObject({ status: 200, body: { conflicts: [] } });
+    await store.conflicts.record('contacts', 7, [
+      {
+        recordKey: '1200',
+        salesforceId: '003000000000001AAA',
+        field: 'ContactsEmail / Email',
+        master: 'Salesforce',
+        winningValue: 'crm@example.com',
+        losingValue: 'sage@example.com',
+      },
+      {
+        recordKey: '1100',
+        salesforceId: null,
+        field: 'ContactsPhone / Phone',
+        master: 'Sage',
+        winningValue: '5035550100',
+        losingValue: null,
+      },
+    ]);
+    const answer = await api<{ conflicts: ConflictView[] }>('GET', '/api/v1/sync/conflicts?flow=contacts&limit=5');
+    expect(answer.status).toBe(200);
+    expect(answer.body.conflicts.map((conflict) => conflict.recordKey)).toEqual(['1100', '1200']);
+    expect(answer.body.conflicts[1]).toMatchObject({
+      flow: 'contacts',
+      runId: 7,
+      field: 'ContactsEmail / Email',
+      master: 'Salesforce',
+      loser: 'Sage',
+      winningValue: 'crm@example.com',
+      losingValue: 'sage@example.com',
+    });
+    expect(answer.body.conflicts[0]).toMatchObject({ master: 'Sage', loser: 'Salesforce', losingValue: null });
+  });
+
+  it('names the flows there are when asked for conflicts of another', async () => {
+    const answer = await api<{ error: { message: string } }>('GET', '/api/v1/sync/conflicts?flow=unicorns');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain('contacts');
   });
 });

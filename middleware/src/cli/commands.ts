@@ -10,7 +10,7 @@ import { resetCursor as forgetCursor, skipFailure } from '../sync/operations.js'
 import type { FlowRegistry } from '../sync/registry.js';
 import { flowStatuses } from '../sync/status.js';
 import { openContext } from './context.js';
-import { failuresText, outagesText, runSummary, statusText } from './format.js';
+import { conflictsText, failuresText, outagesText, runSummary, statusText } from './format.js';
 import type { CliRuntime } from './runtime-context.js';
 
 function parseDay(value: string): Date {
@@ -124,6 +124,19 @@ async function listFailures(
       limit: options.limit,
     });
     out(failuresText(failures));
+  } finally {
+    await context.close();
+  }
+}
+
+async function listConflicts(registry: FlowRegistry, options: { flow?: string; limit: number }): Promise<void> {
+  const context = await openContext(registry);
+  try {
+    out(
+      conflictsText(
+        await context.store.conflicts.list({ ...(options.flow ? { flow: options.flow } : {}), limit: options.limit }),
+      ),
+    );
   } finally {
     await context.close();
   }
@@ -244,6 +257,13 @@ export function buildProgram(registry: FlowRegistry = builtInFlows): Command {
     .description('give up on one failed record')
     .argument('<id>', 'the failure id', parseId)
     .action((id: number) => skip(registry, id));
+
+  program
+    .command('conflicts')
+    .description('fields both systems changed between syncs: which won (the master) and the value that was overwritten')
+    .option('--flow <flow>', 'only this flow')
+    .option('--limit <n>', 'at most this many', parseLimit, 50)
+    .action((options: { flow?: string; limit: number }) => listConflicts(registry, options));
 
   program
     .command('reset-cursor')

@@ -1,7 +1,7 @@
 /** Plain-text rendering for the CLI: tables, times, counts. */
 import type { FlowStatus } from '../sync/status.js';
 import type { FlowRunResult } from '../sync/engine.js';
-import type { SyncFailure, SyncRun, SystemOutage } from '../store/index.js';
+import type { SyncConflict, SyncFailure, SyncRun, SystemOutage } from '../store/index.js';
 
 /** `2026-05-01 12:00:05` in UTC, or `-`. */
 export function when(date: Date | null | undefined): string {
@@ -118,6 +118,27 @@ export function failuresText(failures: SyncFailure[]): string {
       String(failure.attempts),
       failure.status === 'open' ? (failure.nextAttemptAt ? when(failure.nextAttemptAt) : 'manual') : '-',
       failure.errorMessage.replace(/\s+/g, ' ').slice(0, 160),
+    ]),
+  );
+}
+
+/** Conflicts two-way flows settled, newest first: the field, who won, and the value that lost. */
+export function conflictsText(conflicts: SyncConflict[]): string {
+  if (conflicts.length === 0) return 'No conflicts.';
+  const value = (text: unknown) => (text === null || text === undefined ? '(blank)' : JSON.stringify(text));
+  return table(
+    ['ID', 'WHEN', 'FLOW', 'RUN', 'RECORD', 'FIELD', 'WON', 'WINNING VALUE', 'LOST', 'LOSING VALUE'],
+    conflicts.map((conflict) => [
+      String(conflict.id),
+      when(conflict.createdAt),
+      conflict.flow,
+      conflict.runId === null ? '-' : `#${conflict.runId}`,
+      conflict.recordKey,
+      conflict.field,
+      conflict.master,
+      value(conflict.winningValue).slice(0, 60),
+      conflict.loser,
+      value(conflict.losingValue).slice(0, 60),
     ]),
   );
 }

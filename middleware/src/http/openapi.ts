@@ -12,6 +12,7 @@ import { invoiceListSchema } from '../services/financials.js';
 import { itemAvailabilitySchema } from '../services/items.js';
 import { revenueReconciliationSchema } from '../services/revenue-report.js';
 import {
+  conflictViewSchema,
   failureActionSchema,
   failureViewSchema,
   flowRunSchema,
@@ -25,7 +26,7 @@ import { errorEnvelopeSchema } from './errors.js';
 import { documentedAs, type ApiOperation, type ErrorStatus } from './routes.js';
 import { provisionBody } from './routes/customers.js';
 import { pushBody } from './routes/orders.js';
-import { failureListSchema, flowListSchema, runListSchema } from './routes/sync.js';
+import { conflictListSchema, failureListSchema, flowListSchema, runListSchema } from './routes/sync.js';
 
 type Schema = Record<string, unknown>;
 
@@ -50,6 +51,8 @@ const components: Record<string, z.ZodType> = {
   Failure: failureViewSchema,
   FailureList: failureListSchema,
   FailureAction: failureActionSchema,
+  Conflict: conflictViewSchema,
+  ConflictList: conflictListSchema,
   FlowRun: flowRunSchema,
   RevenueReconciliation: revenueReconciliationSchema,
   Health: healthSchema,

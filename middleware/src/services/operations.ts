@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { remainingMs, withoutDeadline } from '../domain/deadline.js';
+import type { ConflictRepository, SyncConflict } from '../store/conflicts.js';
 import type { FlowCursor } from '../store/cursors.js';
 import type { FailureRepository, FailureStatus, SyncFailure } from '../store/failures.js';
 import type { Lease } from '../store/leases.js';
@@ -44,6 +45,25 @@ export const failureViewSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type FailureView = z.infer<typeof failureViewSchema>;
+
+/**
+ * A field both systems changed since the last sync of a two-way flow, as the operations API shows it: the master's
+ * value won on both sides, the loser's value was overwritten and is kept here (values as text).
+ */
+export const conflictViewSchema = z.object({
+  id: z.int(),
+  flow: z.string(),
+  runId: z.int().nullable(),
+  recordKey: z.string(),
+  salesforceId: z.string().nullable(),
+  field: z.string(),
+  master: z.enum(['Sage', 'Salesforce']),
+  loser: z.enum(['Sage', 'Salesforce']),
+  winningValue: z.string().nullable(),
+  losingValue: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ConflictView = z.infer<typeof conflictViewSchema>;
 
 /** A failure after an operator's retry or skip. */
 export const failureActionSchema = z.object({ id: z.int(), status: failureStatusSchema });
@@ -110,6 +130,31 @@ export interface OperationsService {
   retryFailure(id: number): Promise<FailureAction>;
   skipFailure(id: number): Promise<FailureAction>;
   runFlow(flow: string): Promise<FlowRun>;
+  /** Conflicts two-way flows settled, newest first. */
+  conflicts(query: { flow?: string; limit: number }): Promise<ConflictView[]>;
+}
+
+/** A field value as text for the conflict view (null stays null). */
+function valueText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The conflict as shown. */
+export function conflictView(conflict: SyncConflict): ConflictView {
+  return {
+    id: conflict.id,
+    flow: conflict.flow,
+    runId: conflict.runId,
+    recordKey: conflict.recordKey,
+    salesforceId: conflict.salesforceId,
+    field: conflict.field,
+    master: conflict.master,
+    loser: conflict.loser,
+    winningValue: valueText(conflict.winningValue),
+    losingValue: valueText(conflict.losingValue),
+    createdAt: conflict.createdAt.toISOString(),
+  };
 }
 
 /** The run as shown. */
@@ -169,6 +214,8 @@ function failureView(failure: SyncFailure): FailureView {
 export function createOperations(options: {
   runs: Pick<RunRepository, 'list' | 'get'>;
   failures: Pick<FailureRepository, 'list' | 'get'>;
+  /** The conflicts two-way flows settled; without it, none are shown. */
+  conflicts?: Pick<ConflictRepository, 'list'>;
   /** The sync runtime; without it, runs and failures can be read but nothing can be run. */
   runtime?: FlowRuntime;
   /** Retries order write-backs, which wait in the failure queue without being a flow. */
@@ -191,6 +238,10 @@ export function createOperations(options: {
     },
     async failures({ flow, status, limit }) {
       return (await options.failures.list({ ...(flow ? { flow } : {}), status, limit })).map(failureView);
+    },
+    async conflicts({ flow, limit }) {
+      if (!options.conflicts) return [];
+      return (await options.conflicts.list({ ...(flow ? { flow } : {}), limit })).map(conflictView);
     },
     async retryFailure(id) {
       const queued = await options.failures.get(id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  conflictViewSchema,
   failureActionSchema,
   failureViewSchema,
   flowRunSchema,
@@ -17,6 +18,9 @@ export const flowListSchema = z.object({ flows: z.array(flowViewSchema) });
 export const runListSchema = z.object({ runs: z.array(runViewSchema) });
 /** The answer of `GET /sync/failures`. */
 export const failureListSchema = z.object({ failures: z.array(failureViewSchema) });
+
+/** The answer of `GET /sync/conflicts`. */
+export const conflictListSchema = z.object({ conflicts: z.array(conflictViewSchema) });
 
 const failurePath = z.strictObject({ id: failureId });
 
@@ -42,6 +46,7 @@ export function syncOperations(options: { flowNames?: readonly string[] } = {}) 
     limit: limit(500, 100),
   });
   const flowPath = z.strictObject({ flow });
+  const conflictsQuery = z.strictObject({ flow: flow.optional(), limit: limit(500, 100) });
 
   return [
     operation({
@@ -66,6 +71,19 @@ export function syncOperations(options: { flowNames?: readonly string[] } = {}) 
       errors: ['400', ...anyRoute],
       async handle({ query }, services) {
         return { status: 200, body: { runs: await services.operations.runs(query) } };
+      },
+    }),
+    operation({
+      method: 'get',
+      path: '/sync/conflicts',
+      operationId: 'listConflicts',
+      summary:
+        'Fields both systems changed since the last sync of a two-way flow: the master won on both sides; the losing value is kept here. Newest first',
+      request: { query: conflictsQuery },
+      responses: { 200: { description: 'The conflicts', schema: conflictListSchema } },
+      errors: ['400', ...anyRoute],
+      async handle({ query }, services) {
+        return { status: 200, body: { conflicts: await services.operations.conflicts(query) } };
       },
     }),
     operation({
