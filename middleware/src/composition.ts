@@ -114,7 +114,7 @@ export function notifierFor(
 export interface SyncOptions {
   config: Config;
   store: Store;
-  systems: { sage: Sage300Client; salesforce: Pick<SalesforceClient, 'upsert' | 'queryAll' | 'update'> };
+  systems: { sage: Sage300Client; salesforce: Pick<SalesforceClient, 'upsert' | 'queryAll' | 'create' | 'update'> };
   logger: Logger;
   /** Tick the schedules (the middleware, when `SCHEDULER_ENABLED`), or run flows on demand only (the CLI). */
   schedule: boolean;

@@ -51,6 +51,16 @@ export interface PaymentInput {
   checkNumber?: string;
 }
 
+/** What the control endpoint needs to post an A/R invoice for a customer directly. */
+export interface InvoiceInput {
+  customerNumber: string;
+  amount: number;
+  /** Default: the next `IN…` number. */
+  documentNumber?: string;
+  /** `YYYY-MM-DD`; default the business date. The due date follows from the customer's terms. */
+  documentDate?: string;
+}
+
 /**
  * One Sage 300 company database: master data, the A/R open-item ledger, orders and invoices, with the business
  * rules that keep them consistent (stock commitments, balances, past-due amounts, last-activity dates).
@@ -306,6 +316,35 @@ export class Company {
     });
     this.refreshCustomerFinancials(customer.CustomerNumber as string);
     return { invoice, document };
+  }
+
+  /**
+   * Posts an A/R invoice for a customer, as a posted A/R invoice batch would: the document with the due date of the
+   * customer's terms, and the customer's balance and activity refreshed.
+   */
+  postInvoice(input: InvoiceInput): { document: SageRecord } {
+    const customer = this.customers.get([upper(input.customerNumber)]);
+    if (!customer) throw recordNotFound(`Customer ${input.customerNumber} does not exist.`);
+    const amount = round2(input.amount);
+    if (!(amount > 0)) throw recordInvalid('The invoice amount must be greater than zero.');
+    const documentDate = input.documentDate === undefined ? this.today() : parseSageDate(input.documentDate);
+    if (!documentDate) throw new SageApiError(400, 'InvalidParameters', 'documentDate must be an ISO date');
+    const documentNumber =
+      input.documentNumber === undefined
+        ? `IN${String(this.nextInvoiceNumber++).padStart(12, '0')}`
+        : upper(input.documentNumber);
+    if (this.postedDocuments.get([customer.CustomerNumber, documentNumber])) {
+      throw new SageApiError(409, 'RecordDuplicate', `Document ${documentNumber} already exists.`);
+    }
+    const document = this.postDocument(customer, {
+      DocumentNumber: documentNumber,
+      DocumentType: 'Invoice',
+      DocumentDate: documentDate,
+      Amount: amount,
+      DocumentDescription: 'A/R invoice',
+    });
+    this.refreshCustomerFinancials(customer.CustomerNumber as string);
+    return { document };
   }
 
   /** Adds a document to the A/R ledger with the due date its terms give. */

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
-import type { Company, PaymentInput } from './company.js';
+import type { Company, InvoiceInput, PaymentInput } from './company.js';
 import { SageApiError, invalidPayload, recordNotFound } from './errors.js';
 import { FaultInjector } from './faults.js';
 import type { FaultDecision, Faults } from './faults.js';
@@ -66,6 +66,8 @@ export interface Sage300Sandbox {
   ): { invoice: SageRecord; document: SageRecord };
   /** Applies a payment to a posted document. */
   recordPayment(input: PaymentInput): { payment: SageRecord; document: SageRecord };
+  /** Posts an A/R invoice for a customer. */
+  postInvoice(input: InvoiceInput): { document: SageRecord };
   close(): Promise<void>;
 }
 
@@ -505,6 +507,22 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
       if (checkNumber !== undefined) payment.checkNumber = checkNumber;
       return sendJson(res, 201, company.recordPayment(payment));
     }
+    if (route === 'invoices' && method === 'POST') {
+      const { customerNumber, amount, documentNumber, documentDate } = input;
+      if (typeof customerNumber !== 'string' || typeof amount !== 'number') {
+        throw new SageApiError(400, 'InvalidParameters', 'customerNumber (string) and amount (number) are required.');
+      }
+      if (
+        (documentNumber !== undefined && typeof documentNumber !== 'string') ||
+        (documentDate !== undefined && typeof documentDate !== 'string')
+      ) {
+        throw new SageApiError(400, 'InvalidParameters', 'documentNumber and documentDate must be strings.');
+      }
+      const invoiceInput: InvoiceInput = { customerNumber, amount };
+      if (documentNumber !== undefined) invoiceInput.documentNumber = documentNumber;
+      if (documentDate !== undefined) invoiceInput.documentDate = documentDate;
+      return sendJson(res, 201, company.postInvoice(invoiceInput));
+    }
     throw new SageApiError(
       404,
       'ResourceNotFound',
@@ -557,6 +575,7 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
     clearFaults: () => faults.clear(),
     invoiceOrder: (reference, invoiceOptions) => company.invoiceOrder(reference, invoiceOptions),
     recordPayment: (input) => company.recordPayment(input),
+    postInvoice: (input) => company.postInvoice(input),
     close: async () => {
       for (const entry of hanging) clearTimeout(entry.timer);
       hanging.clear();

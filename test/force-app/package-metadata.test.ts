@@ -170,6 +170,7 @@ describe('the schema document and the package agree', () => {
     // A base that differs in every setting, so only values the record supplies can produce the defaults.
     const elsewhere: ConnectorSettings = {
       creditWarningThreshold: 50,
+      creditAlertHysteresis: 2,
       overdueBuckets: [10, 20],
       autoPushClosedWon: true,
       creditPolicy: 'Block',
@@ -188,6 +189,8 @@ describe('the schema document and the package agree', () => {
         items: '0 0 * * *',
         stock: '0 0 * * *',
         orders: '0 0 * * *',
+        creditAlerts: '0 0 * * *',
+        overdueInvoices: '0 0 * * *',
       },
     };
     expect(settingsFromMetadata(queriedRecord('Sage_Connector_Setting', 'Default'), elsewhere)).toEqual(

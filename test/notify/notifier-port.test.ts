@@ -40,6 +40,7 @@ describe('the notifier port', () => {
         sage: {} as Sage300Client,
         salesforce: {
           upsert: async () => [],
+          create: async () => [],
           update: async () => [],
           queryAll: async () => Promise.reject(new Error('offline')),
         },

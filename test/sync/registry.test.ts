@@ -17,6 +17,7 @@ describe('the flow registry', () => {
       'productStock',
       'productCatalogue',
       'revenueReconciliation',
+      'creditAlerts',
     ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
@@ -26,6 +27,7 @@ describe('the flow registry', () => {
       { name: 'productStock', schedule: '*/30 * * * *' },
       { name: 'productCatalogue', schedule: '0 * * * *' },
       { name: 'revenueReconciliation', schedule: '30 2 * * *' },
+      { name: 'creditAlerts', schedule: '*/30 * * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');
@@ -59,27 +61,10 @@ describe('the flow registry', () => {
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(nightly);
-    expect(registry.names).toEqual([
-      'customers',
-      'contacts',
-      'invoices',
-      'products',
-      'productStock',
-      'productCatalogue',
-      'revenueReconciliation',
-      'overdue-tasks',
-    ]);
+    expect(registry.names).toEqual([...builtInFlows.names, 'overdue-tasks']);
     expect(registry.scheduleOf(nightly, sources)).toBe('0 7 * * *');
     expect(registry.scheduleOf(nightly, { ...sources, environment: { overdue_tasks: '0 8 * * *' } })).toBe('0 8 * * *');
-    expect(builtInFlows.names).toEqual([
-      'customers',
-      'contacts',
-      'invoices',
-      'products',
-      'productStock',
-      'productCatalogue',
-      'revenueReconciliation',
-    ]);
+    expect(builtInFlows.names).not.toContain('overdue-tasks');
   });
 
   it('repairs drift weekly unless SYNC_REPAIR_SCHEDULE_<NAME> sets another schedule or off', () => {
@@ -94,13 +79,13 @@ describe('the flow registry', () => {
 
   it("reads a camelCase flow's schedule from SYNC_SCHEDULE_ with its words split by _", () => {
     const alerts = defineFlow({
-      name: 'creditAlerts',
+      name: 'creditReview',
       defaultSchedule: '0 6 * * *',
       ports: [],
       build: () => ({}) as never,
     });
     const registry = builtInFlows.with(alerts);
-    expect(registry.scheduleOf(alerts, { ...sources, environment: { credit_alerts: '0 9 * * *' } })).toBe('0 9 * * *');
+    expect(registry.scheduleOf(alerts, { ...sources, environment: { credit_review: '0 9 * * *' } })).toBe('0 9 * * *');
     expect(scheduleKey('revenueReconciliation')).toBe('revenue_reconciliation');
     expect(scheduleKey('overdue-tasks')).toBe('overdue_tasks');
   });
@@ -127,7 +112,12 @@ describe('the flow registry', () => {
         },
       }),
     ]);
-    const context = { mappings: () => ({}) as never, settings: () => defaultSettings, salesforceLookBackMs: 0 };
+    const context = {
+      mappings: () => ({}) as never,
+      settings: () => defaultSettings,
+      clock: () => new Date(),
+      salesforceLookBackMs: 0,
+    };
     expect([...buildFlows(registry, ports, context).keys()]).toEqual(['echo']);
     expect(seen).toEqual([['salesforce']]);
     const misnamed = flowRegistry([

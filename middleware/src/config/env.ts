@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { defaultSettings, definedOnly, type ConnectorSettings } from '../domain/settings.js';
+import { defaultSettings, definedOnly, overdueBucketsText, type ConnectorSettings } from '../domain/settings.js';
 
 /**
  * The middleware's configuration: the one place environment variables (and an optional `.env` file loaded by the
@@ -57,6 +57,23 @@ const businessSchema = {
     .number({ message: 'CREDIT_WARNING_THRESHOLD must be a percentage such as 80' })
     .min(0)
     .max(999)
+    .optional(),
+  CREDIT_ALERT_HYSTERESIS: z.coerce
+    .number({ message: 'CREDIT_ALERT_HYSTERESIS must be a number of percentage points such as 5' })
+    .min(0, 'CREDIT_ALERT_HYSTERESIS must be at least 0')
+    .max(100, 'CREDIT_ALERT_HYSTERESIS must be at most 100')
+    .optional(),
+  OVERDUE_BUCKETS: z
+    .string()
+    .transform((value, context) => {
+      const parsed = overdueBucketsText.safeParse(value);
+      if (parsed.success) return parsed.data;
+      context.addIssue({
+        code: 'custom',
+        message: `OVERDUE_BUCKETS ${parsed.error.issues[0]?.message ?? 'is invalid'}`,
+      });
+      return z.NEVER;
+    })
     .optional(),
   CUSTOMER_NUMBER_STRATEGY: z
     .enum(['Sequential', 'Name Based'], { message: 'CUSTOMER_NUMBER_STRATEGY must be Sequential or Name Based' })
@@ -411,6 +428,8 @@ function businessSettings(env: Env): ConnectorSettings {
     ...defaultSettings,
     creditPolicy: env.CREDIT_POLICY ?? defaultSettings.creditPolicy,
     creditWarningThreshold: env.CREDIT_WARNING_THRESHOLD ?? defaultSettings.creditWarningThreshold,
+    creditAlertHysteresis: env.CREDIT_ALERT_HYSTERESIS ?? defaultSettings.creditAlertHysteresis,
+    overdueBuckets: env.OVERDUE_BUCKETS ?? defaultSettings.overdueBuckets,
     customerNumberStrategy: env.CUSTOMER_NUMBER_STRATEGY ?? defaultSettings.customerNumberStrategy,
     customerMatch: env.CUSTOMER_MATCH ?? defaultSettings.customerMatch,
     defaultCustomerGroup: env.DEFAULT_CUSTOMER_GROUP ?? defaultSettings.defaultCustomerGroup,

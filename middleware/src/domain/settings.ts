@@ -19,6 +19,8 @@ export interface ItemDefaults {
 /** The business settings the API and the sync flows share (the `Default` record of `Sage_Connector_Setting__mdt`). */
 export interface ConnectorSettings {
   creditWarningThreshold: number;
+  /** Points below a credit condition's threshold that utilisation must fall before its alert resolves. */
+  creditAlertHysteresis: number;
   overdueBuckets: number[];
   autoPushClosedWon: boolean;
   creditPolicy: CreditPolicy;
@@ -31,12 +33,21 @@ export interface ConnectorSettings {
   customerMatch: CustomerMatch;
   /** What Sage needs to create an item from a Salesforce product (none by default: products are not created). */
   itemDefaults: ItemDefaults;
-  schedules: { customers: string; invoices: string; items: string; stock: string; orders: string };
+  schedules: {
+    customers: string;
+    invoices: string;
+    items: string;
+    stock: string;
+    orders: string;
+    creditAlerts: string;
+    overdueInvoices: string;
+  };
 }
 
 /** The settings the package ships with; used when neither Salesforce nor the environment says otherwise. */
 export const defaultSettings: ConnectorSettings = {
   creditWarningThreshold: 80,
+  creditAlertHysteresis: 5,
   overdueBuckets: [1, 31, 61, 91],
   autoPushClosedWon: false,
   creditPolicy: 'Warn',
@@ -54,6 +65,8 @@ export const defaultSettings: ConnectorSettings = {
     items: '0 * * * *',
     stock: '*/30 * * * *',
     orders: '*/5 * * * *',
+    creditAlerts: '*/30 * * * *',
+    overdueInvoices: '0 6 * * *',
   },
 };
 
@@ -79,6 +92,9 @@ export const settingFields = [
   'Item_Sync_Schedule__c',
   'Stock_Sync_Schedule__c',
   'Order_Sync_Schedule__c',
+  'Credit_Alert_Hysteresis__c',
+  'Credit_Alert_Schedule__c',
+  'Overdue_Invoice_Schedule__c',
 ] as const;
 
 const text = (max: number) =>
@@ -90,14 +106,16 @@ const text = (max: number) =>
     .nullish()
     .transform((value) => value ?? undefined);
 
-const bucketList = z
+/** Overdue buckets as text (`1,31,61,91`): the first days overdue of each bucket, increasing. */
+export const overdueBucketsText = z
   .string()
   .trim()
   .regex(/^\d{1,4}(\s*,\s*\d{1,4})*$/, 'must be day numbers separated by commas, such as 1,31,61,91')
   .transform((value) => value.split(',').map((part) => Number(part.trim())))
   .refine((days) => days.every((day, index) => index === 0 || day > (days[index - 1] ?? 0)), 'must increase')
-  .nullish()
-  .transform((value) => value ?? undefined);
+  .refine((days) => (days[0] ?? 0) >= 1, 'must start at 1 day or later');
+
+const bucketList = overdueBucketsText.nullish().transform((value) => value ?? undefined);
 
 /** A cron expression (five fields, or six with seconds), checked when read so a bad one is named then. */
 const schedule = z
@@ -137,6 +155,9 @@ const metadataRecord = z.object({
   Item_Sync_Schedule__c: schedule,
   Stock_Sync_Schedule__c: schedule,
   Order_Sync_Schedule__c: schedule,
+  Credit_Alert_Hysteresis__c: z.number().min(0).max(100).nullish(),
+  Credit_Alert_Schedule__c: schedule,
+  Overdue_Invoice_Schedule__c: schedule,
 });
 
 /** The entries of `values` that are set. */
@@ -171,6 +192,7 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
   const r = parsed.data;
   return {
     creditWarningThreshold: r.Credit_Warning_Threshold__c ?? base.creditWarningThreshold,
+    creditAlertHysteresis: r.Credit_Alert_Hysteresis__c ?? base.creditAlertHysteresis,
     overdueBuckets: r.Overdue_Buckets__c ?? base.overdueBuckets,
     autoPushClosedWon: r.Auto_Push_Closed_Won__c ?? base.autoPushClosedWon,
     creditPolicy: r.Credit_Policy__c ?? base.creditPolicy,
@@ -196,6 +218,8 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
       items: r.Item_Sync_Schedule__c ?? base.schedules.items,
       stock: r.Stock_Sync_Schedule__c ?? base.schedules.stock,
       orders: r.Order_Sync_Schedule__c ?? base.schedules.orders,
+      creditAlerts: r.Credit_Alert_Schedule__c ?? base.schedules.creditAlerts,
+      overdueInvoices: r.Overdue_Invoice_Schedule__c ?? base.schedules.overdueInvoices,
     },
   };
 }

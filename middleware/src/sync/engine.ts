@@ -174,6 +174,7 @@ export class SyncEngine {
         repaired = run.repaired;
         message = `drift repair: ${run.repaired} record(s) repaired${finished ? '' : ' so far'}`;
       }
+      if (finished) await this.afterRun(run, log);
       if (!finished) {
         outcome = 'interrupted';
         message = lease.lost()
@@ -220,6 +221,15 @@ export class SyncEngine {
       durationMs: Date.now() - started,
       ...counts,
     };
+  }
+
+  /** The flow's own step after a run that got to the end; its errors are the flow's, not the run's. */
+  private async afterRun(run: ActiveRun, log: Logger): Promise<void> {
+    try {
+      await run.flow.afterRun?.({ runId: run.runId, signal: run.signal });
+    } catch (error) {
+      log.warn({ err: error }, 'the flow could not finish its run');
+    }
   }
 
   /** Re-reads and re-writes the flow's failure-queue entries that are due. Returns the progress total so far. */

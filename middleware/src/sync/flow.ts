@@ -121,6 +121,11 @@ export interface SyncFlow<Source, Target, Cursor> {
   fetch(keys: readonly string[], signal: AbortSignal): Promise<Source[]>;
   /** For drift repair: how to compare the target's values with the mapped ones. Without it, the flow is not repaired. */
   drift?: DriftCheck<Target>;
+  /**
+   * Called when a run has read to the end (or finished its failure-queue retries): for what a run hands on beyond its
+   * records, such as the notices of the Tasks it wrote. An error is logged and leaves the run's outcome as it is.
+   */
+  afterRun?(run: { runId: number; signal: AbortSignal }): Promise<void>;
 }
 
 /** Any flow, whatever its record types. */

@@ -28,6 +28,8 @@ export interface FlowContext {
   links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany'>;
   /** The revenue reconciliation's months and grace days (the flow's defaults when absent). */
   reconciliation?: ReconciliationSettings;
+  /** The store's clock: what flows take as now (tests move it). */
+  clock: () => Date;
 }
 
 /** One flow in the registry. */

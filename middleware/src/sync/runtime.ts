@@ -101,6 +101,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
   const flows = buildFlows(registry, options.systems, {
     mappings: () => metadata.mappings(),
     settings: () => metadata.settingsNow(),
+    clock: () => store.clock(),
     salesforceLookBackMs: settings.salesforceLookBackMs,
     links: store.links,
     ...(settings.reconciliation ? { reconciliation: settings.reconciliation } : {}),

@@ -31,6 +31,10 @@ export interface SalesforcePort {
   update(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
   /** The Id of the user the connector writes as, when known (records it last modified are candidate echoes). */
   integrationUserId?(): Promise<string | undefined>;
+  /** Creates records; one result per record, in order. */
+  create(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
+  /** Updates records by `Id`; one result per record, in order. */
+  update(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
 }
 
 /** The upsert side of the port, for flows that only write. */

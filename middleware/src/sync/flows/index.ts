@@ -4,6 +4,7 @@
  */
 import { flowRegistry } from '../registry.js';
 import { contacts } from './contacts.js';
+import { creditAlerts } from './credit-alerts.js';
 import { customers } from './customers.js';
 import { invoices } from './invoices.js';
 import { productCatalogue } from './product-catalogue.js';
@@ -18,4 +19,5 @@ export const builtInFlows = flowRegistry([
   productStock,
   productCatalogue,
   revenueReconciliation,
+  creditAlerts,
 ]);

@@ -1,0 +1,134 @@
+/**
+ * Tasks for account owners, written at most once per key: the Accounts of Sage customers (with their owners), and
+ * Tasks created only when no Task carries their `Sage_Alert_Key__c` yet. Salesforce cannot make an Activity field a
+ * unique External ID, so the key is looked up before creating; one run per flow at a time (the flow lease) keeps two
+ * runs from creating the same Task.
+ */
+import { ConnectorError } from '../../domain/errors.js';
+import { soqlIn } from '../../salesforce/soql.js';
+import type { SalesforcePort } from '../systems.js';
+import { writeResultError } from './salesforce-upsert.js';
+
+/** The IN-list size of one lookup query (keeps the SOQL text well under Salesforce's limit). */
+const LOOKUP_CHUNK = 300;
+
+/** An Account the connector links to a Sage customer, with its owner. */
+export interface LinkedAccount {
+  id: string;
+  ownerId: string;
+  customerNumber: string;
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
+  return result;
+}
+
+/** Rows of `SELECT <fields> FROM <object> WHERE <field> IN (…)` over any number of values. */
+export async function queryIn<Row>(
+  salesforce: Pick<SalesforcePort, 'queryAll'>,
+  select: string,
+  field: string,
+  values: readonly string[],
+): Promise<Row[]> {
+  const unique = [...new Set(values)];
+  const rows: Row[] = [];
+  for (const part of chunks(unique, LOOKUP_CHUNK)) {
+    rows.push(...(await salesforce.queryAll<Row>(`${select} WHERE ${field} IN ${soqlIn(part)}`)));
+  }
+  return rows;
+}
+
+/** The Accounts of these customers, by customer number (upper case). */
+export async function linkedAccounts(
+  salesforce: Pick<SalesforcePort, 'queryAll'>,
+  customerNumbers: readonly string[],
+): Promise<Map<string, LinkedAccount>> {
+  const rows = await queryIn<{ Id: string; OwnerId: string; Sage_Customer_Number__c: string }>(
+    salesforce,
+    'SELECT Id, OwnerId, Sage_Customer_Number__c FROM Account',
+    'Sage_Customer_Number__c',
+    customerNumbers,
+  );
+  return new Map(
+    rows.map((row) => {
+      const customerNumber = row.Sage_Customer_Number__c.trim().toUpperCase();
+      return [customerNumber, { id: row.Id, ownerId: row.OwnerId, customerNumber }];
+    }),
+  );
+}
+
+/** The error of a record whose customer has no Account in Salesforce yet (retried by the failure queue). */
+export function noAccount(customerNumber: string): ConnectorError {
+  return new ConnectorError(
+    'permanent',
+    `No Salesforce Account carries Sage customer number ${customerNumber}; the customers flow links it first`,
+    { code: 'ACCOUNT_NOT_LINKED', system: 'salesforce', context: { customerNumber } },
+  );
+}
+
+/** A Task for an account owner, identified by its key. */
+export interface KeyedTask {
+  key: string;
+  account: LinkedAccount;
+  subject: string;
+  description: string;
+  priority: 'High' | 'Normal' | 'Low';
+  /** `YYYY-MM-DD`: the Task is due that day. */
+  dueDate: string;
+}
+
+/** What became of a keyed Task: created now, found already there, or refused. */
+export type TaskOutcome = { ok: true; created: boolean } | { ok: false; error: ConnectorError };
+
+/** Creates the Tasks whose key no Task carries yet; one outcome per key. */
+export async function createMissingTasks(
+  salesforce: Pick<SalesforcePort, 'queryAll' | 'create'>,
+  tasks: readonly KeyedTask[],
+): Promise<Map<string, TaskOutcome>> {
+  const outcomes = new Map<string, TaskOutcome>();
+  if (tasks.length === 0) return outcomes;
+  const existing = await queryIn<{ Sage_Alert_Key__c: string }>(
+    salesforce,
+    'SELECT Sage_Alert_Key__c FROM Task',
+    'Sage_Alert_Key__c',
+    tasks.map((task) => task.key),
+  );
+  const known = new Set(existing.map((row) => row.Sage_Alert_Key__c.toUpperCase()));
+  const missing: KeyedTask[] = [];
+  for (const task of tasks) {
+    if (known.has(task.key.toUpperCase())) outcomes.set(task.key, { ok: true, created: false });
+    else if (!outcomes.has(task.key)) {
+      missing.push(task);
+      outcomes.set(task.key, { ok: true, created: true });
+    }
+  }
+  if (missing.length === 0) return outcomes;
+  const results = await salesforce.create(
+    'Task',
+    missing.map((task) => ({
+      Subject: task.subject,
+      Description: task.description,
+      Priority: task.priority,
+      Status: 'Not Started',
+      ActivityDate: task.dueDate,
+      OwnerId: task.account.ownerId,
+      WhatId: task.account.id,
+      Sage_Alert_Key__c: task.key,
+    })),
+  );
+  missing.forEach((task, index) => {
+    const result = results[index];
+    if (!result) {
+      outcomes.set(task.key, {
+        ok: false,
+        error: new ConnectorError('in-doubt', 'Salesforce returned no result for this task', {
+          code: 'NO_RESULT',
+          system: 'salesforce',
+        }),
+      });
+    } else if (!result.ok) outcomes.set(task.key, { ok: false, error: writeResultError(result) });
+  });
+  return outcomes;
+}
