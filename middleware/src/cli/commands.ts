@@ -60,7 +60,11 @@ async function status(registry: FlowRegistry): Promise<void> {
   }
 }
 
-async function run(registry: FlowRegistry, flow: string, options: { full?: boolean; since?: Date }): Promise<void> {
+async function run(
+  registry: FlowRegistry,
+  flow: string,
+  options: { full?: boolean; since?: Date; repair?: boolean },
+): Promise<void> {
   if (options.full && options.since) throw new ConfigError('Use either --full or --since, not both');
   const context = await (await import('./runtime-context.js')).openRuntime(registry);
   const bar = new cliProgress.SingleBar(
@@ -80,6 +84,7 @@ async function run(registry: FlowRegistry, flow: string, options: { full?: boole
     const result = await context.runtime.runFlowNow(flow, {
       ...(options.full ? { full: true } : {}),
       ...(options.since ? { since: options.since } : {}),
+      ...(options.repair ? { repair: true } : {}),
       onProgress: (progress) => {
         const payload = {
           created: progress.created,
@@ -231,7 +236,10 @@ export function buildProgram(registry: FlowRegistry = builtInFlows): Command {
     .argument('<flow>', flowExample)
     .option('--full', 'ignore the cursor and read every record')
     .option('--since <date>', 'read what changed since this day (YYYY-MM-DD)', parseDay)
-    .action((flow: string, options: { full?: boolean; since?: Date }) => run(registry, flow, options));
+    .option('--repair', 'then run a drift-repair pass: rewrite what Salesforce holds differently from the mapping')
+    .action((flow: string, options: { full?: boolean; since?: Date; repair?: boolean }) =>
+      run(registry, flow, options),
+    );
 
   const failures = program.command('failures').description('the failure queue');
   failures

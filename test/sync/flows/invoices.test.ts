@@ -98,11 +98,16 @@ describe.each(engines)('the invoices flow on %s', (_name, makeDatabase) => {
     const open = documents().find(
       (document) => document.CustomerNumber === '1200' && document.CustomerCurrencyInvoiceAmount === 2150,
     ) as SageRecord;
-    systems.sageSandbox.recordPayment({
-      customerNumber: '1200',
-      documentNumber: String(open.DocumentNumber),
-      amount: 650,
+    // Through the sandbox's control endpoint, as a posted receipt: the amount due and LastActivityDate move.
+    const answer = await fetch(`${new URL(systems.sageSandbox.apiRoot).origin}/_sandbox/payments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customerNumber: '1200', documentNumber: open.DocumentNumber, amount: 650 }),
     });
+    expect(answer.status).toBe(201);
+    const { document: paid } = (await answer.json()) as { document: SageRecord };
+    expect(paid).toMatchObject({ CustomerCurrencyAmountDue: 1500, FullyPaid: 'No', DatePaid: null });
+    expect(dayOf(paid.LastActivityDate)).toBe(new Date().toISOString().slice(0, 10));
     const fresh = systems.sageSandbox.state.postDocument(
       systems.sageSandbox.state.customers.get(['1400']) as SageRecord,
       {
@@ -277,5 +282,33 @@ describe.each(engines)('the invoices flow on %s', (_name, makeDatabase) => {
     systems.salesforceSandbox.resetCounts();
     expect(await runtime.runFlowNow('invoices', { repair: true })).toMatchObject({ repaired: 0, updated: 0 });
     expect(systems.salesforceSandbox.counts()).toMatchObject({ collectionWrite: 0, bulkJob: 0 });
+  });
+
+  it('resumes a drift-repair pass a crash interrupted from its checkpoint, not from the start', async () => {
+    const invoices = invoicesByKey(systems);
+    const keyOf = (customer: string) =>
+      `${customer}|${String(documents().find((document) => document.CustomerNumber === customer)?.DocumentNumber)}`;
+    const before = invoices.get(keyOf('1100')) as Record<string, unknown>;
+    const after = invoices.get(keyOf('1400')) as Record<string, unknown>;
+    systems.salesforceSandbox.update('Sage_Invoice__c', String(before.Id), { Balance_Due__c: 2 });
+    systems.salesforceSandbox.update('Sage_Invoice__c', String(after.Id), { Balance_Due__c: 3 });
+    // A pass that committed the pages up to customer 1200's last document, then died.
+    const lastOf1200 = documents()
+      .filter((document) => document.CustomerNumber === '1200')
+      .map((document) => String(document.DocumentNumber))
+      .sort()
+      .at(-1);
+    await store.repairs.start('invoices');
+    await store.repairs.checkpoint('invoices', { since: null, afterKey: `1200|${lastOf1200}`, newest: null }, 4);
+
+    const resumed = await runtime.runFlowNow('invoices', { repair: true });
+    expect(resumed).toMatchObject({ outcome: 'succeeded', repaired: 5, updated: 1 });
+    expect(systems.salesforceSandbox.get('Sage_Invoice__c', String(after.Id))?.Balance_Due__c).not.toBe(3);
+    expect(systems.salesforceSandbox.get('Sage_Invoice__c', String(before.Id))?.Balance_Due__c).toBe(2);
+    expect(await store.repairs.get('invoices')).toMatchObject({ inProgress: false, repaired: 5 });
+
+    // The next pass starts from the beginning and finds the other one.
+    expect(await runtime.runFlowNow('invoices', { repair: true })).toMatchObject({ repaired: 1 });
+    expect(systems.salesforceSandbox.get('Sage_Invoice__c', String(before.Id))?.Balance_Due__c).not.toBe(2);
   });
 });
