@@ -59,6 +59,36 @@ describe.each(engines)('the products flow on %s', (_name, makeDatabase) => {
     await systems.close();
   });
 
+  it('is listed with its schedules from the connector settings, and follows a change of them', async () => {
+    const schedules = () =>
+      Object.fromEntries(
+        runtime
+          .flows()
+          .filter((flow) => flow.name.startsWith('product'))
+          .map((flow) => [flow.name, flow.schedule]),
+      );
+    expect(schedules()).toEqual({ products: '0 * * * *', productStock: '*/30 * * * *' });
+    const settings = systems.salesforceSandbox.findOne(
+      'Sage_Connector_Setting__mdt',
+      (r) => r.DeveloperName === 'Default',
+    );
+    const id = String(settings?.Id);
+    systems.salesforceSandbox.update('Sage_Connector_Setting__mdt', id, {
+      Item_Sync_Schedule__c: '0 */2 * * *',
+      Stock_Sync_Schedule__c: '*/10 * * * *',
+    });
+    try {
+      await runtime.refreshMappings();
+      expect(schedules()).toEqual({ products: '0 */2 * * *', productStock: '*/10 * * * *' });
+    } finally {
+      systems.salesforceSandbox.update('Sage_Connector_Setting__mdt', id, {
+        Item_Sync_Schedule__c: '0 * * * *',
+        Stock_Sync_Schedule__c: '*/30 * * * *',
+      });
+      await runtime.refreshMappings();
+    }
+  });
+
   it('first run: updates the five seeded products and their RTL prices, creates the sixth item and its price', async () => {
     const entriesBefore = systems.salesforceSandbox.records('PricebookEntry').length;
     const productsBefore = systems.salesforceSandbox.records('Product2').length;

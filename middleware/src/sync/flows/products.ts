@@ -6,9 +6,9 @@
  *   the item's price on the configured price list and currency (`Default_Price_List__c`, `Default_Currency__c`) →
  *   a PricebookEntry of the standard price book upserted on `Sage_Price_Key__c` (`ITEM|PRICELIST|CURRENCY`). The
  *   changed prices of the list are read first (one collection read, kept by item), then the changed items in pages,
- *   each joined with its price; prices whose item did not change follow as records of their own. A record carries
- *   what was read (item, price or both), so a price change writes only the entry and an item change only the product
- *   unless both moved.
+ *   each item right after its changed price; prices whose item did not change follow at the end. An item and its
+ *   price are records of their own (keys `ITEM` and `ITEM|LIST|CURRENCY`, each with its link and content hash), so a
+ *   price change writes only the entry and an item change only the product.
  * - `productStock` (schedule `Stock_Sync_Schedule__c`): stock moves without `DateLastMaintained` (an order commits or
  *   ships quantities), so no watermark sees it. This pass reads every item with the Product2 mapping's fields only,
  *   drops the rows whose content hash is the one it last wrote, and upserts the rest; an item Sage no longer has
