@@ -76,29 +76,28 @@ export async function computeReconciliation(options: RevenueReconciliationOption
   const fromMonth = addMonths(toMonth, -(settings.months - 1));
   const start = new Date(`${fromMonth}-01T00:00:00Z`);
 
-  const [accounts, opportunities, orders, documents, payments] = await Promise.all([
-    options.salesforce.queryAll<AccountRow>(
-      'SELECT Id, Name, Sage_Customer_Number__c FROM Account WHERE Sage_Customer_Number__c != null',
-    ),
-    options.salesforce.queryAll<OpportunityRow>(
-      'SELECT Id, Name, AccountId, Amount, CloseDate, Account.Name, Account.Sage_Customer_Number__c FROM Opportunity ' +
-        `WHERE IsWon = true AND CloseDate >= ${soqlDate(start)} ORDER BY CloseDate, Id`,
-    ),
-    collect(options.sage.orders.list({ since: start })),
-    collect(
-      options.sage.documents.postedDocuments({
-        changedSince: start,
-        select: [
-          'CustomerNumber',
-          'DocumentType',
-          'DocumentDate',
-          'CustomerCurrencyInvoiceAmount',
-          'OrderNumber',
-        ] as (keyof ArPostedDocument)[],
-      }),
-    ),
-    collect(options.sage.documents.payments({ changedSince: start })),
-  ]);
+  // One read after another: when Sage is down, the first refusal ends the computation instead of three requests.
+  const accounts = await options.salesforce.queryAll<AccountRow>(
+    'SELECT Id, Name, Sage_Customer_Number__c FROM Account WHERE Sage_Customer_Number__c != null',
+  );
+  const opportunities = await options.salesforce.queryAll<OpportunityRow>(
+    'SELECT Id, Name, AccountId, Amount, CloseDate, Account.Name, Account.Sage_Customer_Number__c FROM Opportunity ' +
+      `WHERE IsWon = true AND CloseDate >= ${soqlDate(start)} ORDER BY CloseDate, Id`,
+  );
+  const orders = await collect(options.sage.orders.list({ since: start }));
+  const documents = await collect(
+    options.sage.documents.postedDocuments({
+      changedSince: start,
+      select: [
+        'CustomerNumber',
+        'DocumentType',
+        'DocumentDate',
+        'CustomerCurrencyInvoiceAmount',
+        'OrderNumber',
+      ] as (keyof ArPostedDocument)[],
+    }),
+  );
+  const payments = await collect(options.sage.documents.payments({ changedSince: start }));
 
   const linked: LinkedAccount[] = accounts.map((account) => ({
     accountId: account.Id,
