@@ -33,8 +33,6 @@ export interface SalesforcePort {
   integrationUserId?(): Promise<string | undefined>;
   /** Creates records; one result per record, in order. */
   create(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
-  /** Updates records by `Id`; one result per record, in order. */
-  update(objectType: string, records: readonly Record<string, unknown>[]): Promise<SalesforceWriteResult[]>;
 }
 
 /** The upsert side of the port, for flows that only write. */
