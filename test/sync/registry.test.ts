@@ -18,6 +18,7 @@ describe('the flow registry', () => {
       'productCatalogue',
       'revenueReconciliation',
       'creditAlerts',
+      'overdueInvoices',
     ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
@@ -28,6 +29,7 @@ describe('the flow registry', () => {
       { name: 'productCatalogue', schedule: '0 * * * *' },
       { name: 'revenueReconciliation', schedule: '30 2 * * *' },
       { name: 'creditAlerts', schedule: '*/30 * * * *' },
+      { name: 'overdueInvoices', schedule: '0 6 * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');

@@ -7,6 +7,7 @@ import { contacts } from './contacts.js';
 import { creditAlerts } from './credit-alerts.js';
 import { customers } from './customers.js';
 import { invoices } from './invoices.js';
+import { overdueInvoices } from './overdue-invoices.js';
 import { productCatalogue } from './product-catalogue.js';
 import { products, productStock } from './products.js';
 import { revenueReconciliation } from './revenue-reconciliation.js';
@@ -20,4 +21,5 @@ export const builtInFlows = flowRegistry([
   productCatalogue,
   revenueReconciliation,
   creditAlerts,
+  overdueInvoices,
 ]);

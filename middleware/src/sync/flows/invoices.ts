@@ -61,7 +61,7 @@ export interface InvoicesFlowOptions {
 const keyOf = (document: ArPostedDocument) => documentKey(document);
 
 /** The documents after `CUSTOMER|DOCUMENT` in Sage's key order (customer, then document number). */
-function afterDocument(afterKey: string): Filter {
+export function afterDocument(afterKey: string): Filter {
   const { customerNumber, documentNumber } = splitDocumentKey(afterKey);
   return or(
     gt('CustomerNumber', customerNumber),
