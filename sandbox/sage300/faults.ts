@@ -19,7 +19,7 @@ export interface Faults {
   reset?: number;
   /** Delay on the first request after these faults are set, like IIS starting a cold application pool. */
   coldStartMs?: number;
-  /** For `POST OE/OEOrders`: probability (or `true`) that the order is committed and the answer never arrives. */
+  /** For writes (POST, PATCH, PUT): probability (or `true`) that the change is committed and the answer never arrives. */
   commitThenTimeout?: number | boolean;
   /** Apply these faults to the next N matching requests only, then drop them. */
   times?: number;
@@ -43,6 +43,7 @@ interface Entry {
 export class FaultInjector {
   private readonly entries = new Map<string, Entry>();
   private random: () => number;
+  private fired: Record<string, number> = {};
 
   constructor(private readonly seed = 42) {
     this.random = seededRandom(seed);
@@ -58,9 +59,15 @@ export class FaultInjector {
     });
   }
 
+  /** How many requests each failure (and `commitThenTimeout`) struck since the faults were last cleared. */
+  firedCounts(): Record<string, number> {
+    return { ...this.fired };
+  }
+
   /** Removes every fault and restarts the random sequence. */
   clear(): void {
     this.entries.clear();
+    this.fired = {};
     this.random = seededRandom(this.seed);
   }
 
@@ -96,6 +103,10 @@ export class FaultInjector {
       if (commit > 0 && this.random() < commit) decision.commitThenTimeout = true;
       entry.remaining--;
       if (entry.remaining <= 0) this.entries.delete(key);
+    }
+    if (decision.failure) this.fired[decision.failure] = (this.fired[decision.failure] ?? 0) + 1;
+    if (decision.commitThenTimeout && !decision.failure) {
+      this.fired.commitThenTimeout = (this.fired.commitThenTimeout ?? 0) + 1;
     }
     return decision;
   }

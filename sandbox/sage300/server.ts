@@ -59,6 +59,8 @@ export interface Sage300Sandbox {
   resetCounts(): void;
   setFaults(route: string, faults: Faults): void;
   clearFaults(): void;
+  /** How many requests each fault struck since the faults were last cleared (`status503`, `commitThenTimeout`, …). */
+  faultsFired(): Record<string, number>;
   /** Ships and invoices an order (by uniquifier or order number). */
   invoiceOrder(
     reference: number | string,
@@ -364,7 +366,7 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
       }
       if (method !== 'POST') throw new SageApiError(405, 'MethodNotAllowed', `${method} needs an entry key.`);
       const created = createRecord(spec, body);
-      if (decision.commitThenTimeout && spec.name === 'OEOrders') {
+      if (decision.commitThenTimeout) {
         hang(req);
         return;
       }
@@ -398,11 +400,12 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
         return;
       }
       case 'PATCH':
-        changeRecord(spec, existing, body, 'update');
-        sendJson(res, 204, undefined);
-        return;
       case 'PUT':
-        changeRecord(spec, existing, body, 'replace');
+        changeRecord(spec, existing, body, method === 'PATCH' ? 'update' : 'replace');
+        if (decision.commitThenTimeout) {
+          hang(req);
+          return;
+        }
         sendJson(res, 204, undefined);
         return;
       case 'DELETE':
@@ -573,6 +576,7 @@ export async function startSage300Sandbox(options: Sage300SandboxOptions = {}): 
     resetCounts: () => counts.clear(),
     setFaults: (route, value) => faults.set(route, value),
     clearFaults: () => faults.clear(),
+    faultsFired: () => faults.firedCounts(),
     invoiceOrder: (reference, invoiceOptions) => company.invoiceOrder(reference, invoiceOptions),
     recordPayment: (input) => company.recordPayment(input),
     postInvoice: (input) => company.postInvoice(input),

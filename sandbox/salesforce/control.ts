@@ -81,6 +81,11 @@ export class SandboxControl {
     this.setFaults({});
   }
 
+  /** How many times each fault struck since the faults were set. */
+  faultsFired(): Record<FaultName, number> {
+    return { ...this.fired };
+  }
+
   get latencyMs(): number {
     return this.faults.latencyMs ?? 0;
   }

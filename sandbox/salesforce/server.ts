@@ -62,6 +62,8 @@ export interface SalesforceSandbox {
   resetCounts(): void;
   setFaults(faults: SandboxFaults): void;
   clearFaults(): void;
+  /** How many times each fault struck since the faults were last set. */
+  faultsFired(): Record<'unableToLockRow' | 'requestLimitExceeded' | 'serviceUnavailable', number>;
   /** Sets the daily API allowance and, optionally, how much of it is already used. */
   setDailyLimit(max: number, used?: number): void;
   dailyUsage(): { used: number; max: number };
@@ -187,6 +189,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     resetCounts: () => control.resetCounts(),
     setFaults: (faults) => control.setFaults(faults),
     clearFaults: () => control.clearFaults(),
+    faultsFired: () => control.faultsFired(),
     setDailyLimit(max, used) {
       control.dailyMax = max;
       if (used !== undefined) control.dailyUsed = used;

@@ -485,4 +485,17 @@ describe('faults and counts', () => {
     expect(sandbox.state.orders.size).toBe(before + 1);
     expect(sandbox.state.orders.all().some((order) => order.OrderReference === 'REF-HANG')).toBe(true);
   });
+
+  it('commits a change to a customer and never answers when told to commit then time out', async () => {
+    sandbox.setFaults('PATCH AR/ARCustomers', { commitThenTimeout: true, times: 1 });
+    await expect(
+      fetch(`${sandbox.apiRoot}/SAMINC/AR/ARCustomers('1100')`, {
+        method: 'PATCH',
+        headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ContactsPhone: '(303) 555-0199' }),
+        signal: AbortSignal.timeout(150),
+      }),
+    ).rejects.toThrow();
+    expect(sandbox.state.customers.get(['1100'])?.ContactsPhone).toBe('(303) 555-0199');
+  });
 });
