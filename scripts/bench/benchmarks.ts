@@ -8,6 +8,8 @@ import { invoicesFlowBenchmark } from './invoices-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
 import { customerNumbering } from './customer-numbering.js';
+import { latencyBenchmark } from './latency.js';
+import { throughputBenchmark } from './throughput.js';
 
 export const BENCHMARKS: Benchmark[] = [
   sageReads,
@@ -18,4 +20,6 @@ export const BENCHMARKS: Benchmark[] = [
   financialsApi,
   orderPush,
   customerNumbering,
+  latencyBenchmark,
+  throughputBenchmark,
 ];

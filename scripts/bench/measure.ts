@@ -39,6 +39,8 @@ export interface BenchmarkReport {
   title: string;
   settings: string[];
   measurements: Measurement[];
+  /** Figures that are not rows of the table (a latency bound and its ratio), printed under it. */
+  notes?: string[];
 }
 
 export interface BenchmarkOptions {
@@ -135,9 +137,14 @@ export function formatReport(report: BenchmarkReport): string {
   const lines = [`### ${report.name}: ${report.title}`, ''];
   for (const setting of report.settings) lines.push(`- ${setting}`);
   if (report.settings.length > 0) lines.push('');
-  lines.push(`| ${TABLE_HEADER.join(' | ')} |`);
-  lines.push(`|${TABLE_HEADER.map(() => '---').join('|')}|`);
+  if (report.measurements.length > 0) {
+    lines.push(`| ${TABLE_HEADER.join(' | ')} |`);
+    lines.push(`|${TABLE_HEADER.map(() => '---').join('|')}|`);
+  }
   for (const m of report.measurements) lines.push(`| ${measurementCells(m).map(escape).join(' | ')} |`);
+  if (report.notes?.length) {
+    lines.push(...(report.measurements.length > 0 ? [''] : []), ...report.notes.map((note) => `- ${note}`));
+  }
   return lines.join('\n');
 }
 
