@@ -15,7 +15,7 @@ import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import { engines, type TestDatabase } from '../store/test-databases.js';
 import { silentLogger, startTestSystems, type TestSystems } from '../sync/systems.js';
 import { differences, endState, sizes, type EndState } from './end-state.js';
-import { proofSeed, proofSize, report } from './report.js';
+import { proofSeed, proofSize, report, proofTimeout } from './report.js';
 
 const seed = proofSeed(17_4);
 const customers = proofSize('PROOF_FAULT_CUSTOMERS', 1_000);
@@ -170,44 +170,48 @@ describe('every registered flow with faults on', () => {
     await reference?.close();
   });
 
-  it('ends with both systems identical, record for record, to a fault-free run', async () => {
-    const started = new Date();
-    const expected: Settled[] = [await settle(reference)];
-    editBothSides(reference);
-    expected.push(await settle(reference));
+  it(
+    'ends with both systems identical, record for record, to a fault-free run',
+    async () => {
+      const started = new Date();
+      const expected: Settled[] = [await settle(reference)];
+      editBothSides(reference);
+      expected.push(await settle(reference));
 
-    faultsOn(faulty);
-    const first = await settle(faulty);
-    faulty.systems.salesforceSandbox.expireTokens();
-    editBothSides(faulty);
-    const second = await settle(faulty);
-    const sageCounts = faulty.systems.sageSandbox.counts();
-    const sageFired = faulty.systems.sageSandbox.faultsFired();
-    const salesforceFired = faulty.systems.salesforceSandbox.faultsFired();
-    const salesforceCounts = faulty.systems.salesforceSandbox.counts();
-    faultsOff(faulty);
-    const final = await settle(faulty);
-    const window = { from: started, to: new Date() };
+      faultsOn(faulty);
+      const first = await settle(faulty);
+      faulty.systems.salesforceSandbox.expireTokens();
+      editBothSides(faulty);
+      const second = await settle(faulty);
+      const sageCounts = faulty.systems.sageSandbox.counts();
+      const sageFired = faulty.systems.sageSandbox.faultsFired();
+      const salesforceFired = faulty.systems.salesforceSandbox.faultsFired();
+      const salesforceCounts = faulty.systems.salesforceSandbox.counts();
+      faultsOff(faulty);
+      const final = await settle(faulty);
+      const window = { from: started, to: new Date() };
 
-    const want: EndState = endState(reference.systems.sageSandbox, reference.systems.salesforceSandbox, window);
-    const have: EndState = endState(faulty.systems.sageSandbox, faulty.systems.salesforceSandbox, window);
-    const diff = differences(want, have);
-    const faultRuns = [first, second].reduce<Record<string, number>>((all, settled) => {
-      for (const [outcome, count] of Object.entries(settled.runs)) all[outcome] = (all[outcome] ?? 0) + count;
-      return all;
-    }, {});
-    report('faults on, every registered flow', [
-      `faults injected: Sage ${JSON.stringify(sageFired)}, Salesforce ${JSON.stringify(salesforceFired)} and one expiry of every session`,
-      `seed ${seed}; flows ${builtInFlows.names.join(', ')}; ${customers} customers; a first sync, then changes on both sides`,
-      'Sage: 5 % 503, 2 % 429 (Retry-After 1 s on reads, none on writes), 1 % never answered, 1 % of writes committed without an answer',
-      'Salesforce: 3 % of record writes UNABLE_TO_LOCK_ROW, 1 % of requests 503, every session expired once',
-      `Sage requests with faults: ${Object.values(sageCounts).reduce((sum, count) => sum + count, 0)}; Salesforce API requests: ${salesforceCounts.total}`,
-      `fault-free: settled in ${expected.map((settled) => settled.rounds).join(' + ')} rounds; with faults: ${first.rounds} + ${second.rounds} rounds, runs ${JSON.stringify(faultRuns)}; a final fault-free round wrote nothing: ${final.rounds === 1}`,
-      `Sage writes, fault-free ${JSON.stringify(sageWrites(reference))}, with faults ${JSON.stringify(sageWrites(faulty))}`,
-      `compared: ${sizes(want)}`,
-      diff.length === 0 ? 'end states identical record for record' : `DIFFERENCES:\n${diff.join('\n')}`,
-    ]);
-    expect(diff).toEqual([]);
-    expect(final.rounds).toBe(1);
-  }, 600_000);
+      const want: EndState = endState(reference.systems.sageSandbox, reference.systems.salesforceSandbox, window);
+      const have: EndState = endState(faulty.systems.sageSandbox, faulty.systems.salesforceSandbox, window);
+      const diff = differences(want, have);
+      const faultRuns = [first, second].reduce<Record<string, number>>((all, settled) => {
+        for (const [outcome, count] of Object.entries(settled.runs)) all[outcome] = (all[outcome] ?? 0) + count;
+        return all;
+      }, {});
+      report('faults on, every registered flow', [
+        `faults injected: Sage ${JSON.stringify(sageFired)}, Salesforce ${JSON.stringify(salesforceFired)} and one expiry of every session`,
+        `seed ${seed}; flows ${builtInFlows.names.join(', ')}; ${customers} customers; a first sync, then changes on both sides`,
+        'Sage: 5 % 503, 2 % 429 (Retry-After 1 s on reads, none on writes), 1 % never answered, 1 % of writes committed without an answer',
+        'Salesforce: 3 % of record writes UNABLE_TO_LOCK_ROW, 1 % of requests 503, every session expired once',
+        `Sage requests with faults: ${Object.values(sageCounts).reduce((sum, count) => sum + count, 0)}; Salesforce API requests: ${salesforceCounts.total}`,
+        `fault-free: settled in ${expected.map((settled) => settled.rounds).join(' + ')} rounds; with faults: ${first.rounds} + ${second.rounds} rounds, runs ${JSON.stringify(faultRuns)}; a final fault-free round wrote nothing: ${final.rounds === 1}`,
+        `Sage writes, fault-free ${JSON.stringify(sageWrites(reference))}, with faults ${JSON.stringify(sageWrites(faulty))}`,
+        `compared: ${sizes(want)}`,
+        diff.length === 0 ? 'end states identical record for record' : `DIFFERENCES:\n${diff.join('\n')}`,
+      ]);
+      expect(diff).toEqual([]);
+      expect(final.rounds).toBe(1);
+    },
+    proofTimeout(600_000),
+  );
 });

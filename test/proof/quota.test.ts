@@ -12,7 +12,7 @@ import { startSystem, type System } from '../e2e/harness.js';
 import { apiClient } from '../http/api-client.js';
 import { runCli, waitFor } from '../sync/child.js';
 import { accountsByCustomerNumber } from '../sync/systems.js';
-import { proofSize, report } from './report.js';
+import { proofSize, report, proofTimeout } from './report.js';
 
 const customers = proofSize('PROOF_QUOTA_CUSTOMERS', 3_000);
 /** API requests left in the allowance when the run starts: a few pages' worth. */
@@ -48,76 +48,80 @@ function cliEnv(): Record<string, string> {
 }
 
 describe('the Salesforce daily allowance running out mid-run', () => {
-  it('pauses the flows, says so, and resumes without losing a record when the allowance returns', async () => {
-    const { store } = system.middleware;
-    const { used } = system.salesforce.dailyUsage();
-    system.salesforce.setDailyLimit(used + requestsLeft);
+  it(
+    'pauses the flows, says so, and resumes without losing a record when the allowance returns',
+    async () => {
+      const { store } = system.middleware;
+      const { used } = system.salesforce.dailyUsage();
+      system.salesforce.setDailyLimit(used + requestsLeft);
 
-    const paused = await waitFor(
-      async () => (await store.runs.list({ flow: 'customers', limit: 5 })).find((run) => run.outcome === 'paused'),
-      'a customers run to pause on the spent allowance',
-      60_000,
-    );
-    expect(paused.message).toMatch(/API quota spent \(REQUEST_LIMIT_EXCEEDED\); paused until/);
-    expect(paused.read).toBeLessThan(customers);
-    const spentAt = system.salesforce.dailyUsage();
+      const paused = await waitFor(
+        async () => (await store.runs.list({ flow: 'customers', limit: 5 })).find((run) => run.outcome === 'paused'),
+        'a customers run to pause on the spent allowance',
+        proofTimeout(60_000),
+      );
+      expect(paused.message).toMatch(/API quota spent \(REQUEST_LIMIT_EXCEEDED\); paused until/);
+      expect(paused.read).toBeLessThan(customers);
+      const spentAt = system.salesforce.dailyUsage();
 
-    // What an operator sees while the allowance is spent.
-    const ready = await apiClient(system.middleware.url)<{ paused?: Record<string, string> }>('GET', '/readyz', {
-      key: null,
-    });
-    const status = await runCli(['status'], cliEnv());
-    expect(status.code).toBe(0);
-    const pausedInStatus = status.stdout.match(/paused until [^\n]*REQUEST_LIMIT_EXCEEDED/g) ?? [];
-    // Still spent: the scheduled ticks keep finding it so, and every flow that reached Salesforce is paused again.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    const duringPause = await store.runs.list({ limit: 200 });
-    expect(duringPause.filter((run) => run.outcome === 'failed')).toEqual([]);
+      // What an operator sees while the allowance is spent.
+      const ready = await apiClient(system.middleware.url)<{ paused?: Record<string, string> }>('GET', '/readyz', {
+        key: null,
+      });
+      const status = await runCli(['status'], cliEnv());
+      expect(status.code).toBe(0);
+      const pausedInStatus = status.stdout.match(/paused until [^\n]*REQUEST_LIMIT_EXCEEDED/g) ?? [];
+      // Still spent: the scheduled ticks keep finding it so, and every flow that reached Salesforce is paused again.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const duringPause = await store.runs.list({ limit: 200 });
+      expect(duringPause.filter((run) => run.outcome === 'failed')).toEqual([]);
 
-    system.salesforce.setDailyLimit(1_000_000, 0);
-    const finished = await waitFor(
-      async () => {
-        const latest = (await store.runs.list({ flow: 'customers', limit: 1 }))[0];
-        return latest?.outcome === 'succeeded' && (await store.links.count('customer')) >= customers
-          ? latest
-          : undefined;
-      },
-      'the customers flow to resume and finish once the allowance returns',
-      90_000,
-    );
-    const runs = (await store.runs.list({ flow: 'customers', limit: 500 })).reverse();
+      system.salesforce.setDailyLimit(1_000_000, 0);
+      const finished = await waitFor(
+        async () => {
+          const latest = (await store.runs.list({ flow: 'customers', limit: 1 }))[0];
+          return latest?.outcome === 'succeeded' && (await store.links.count('customer')) >= customers
+            ? latest
+            : undefined;
+        },
+        'the customers flow to resume and finish once the allowance returns',
+        proofTimeout(90_000),
+      );
+      const runs = (await store.runs.list({ flow: 'customers', limit: 500 })).reverse();
 
-    report('quota (Salesforce daily allowance spent mid-run)', [
-      `${customers} customers, allowance set to run out after ${requestsLeft} more API requests; every flow scheduled each second: ${builtInFlows.names.join(', ')}`,
-      `first pause: run #${paused.id} after reading ${paused.read} records: ${paused.message ?? ''}`,
-      `Salesforce refused requests once spent: usage stayed at ${spentAt.used}/${spentAt.max}`,
-      `/readyz while spent: ${ready.status} ${JSON.stringify(ready.body)}`,
-      `sage-sf status while spent: ${pausedInStatus.length} flow(s) "paused until … REQUEST_LIMIT_EXCEEDED"`,
-      `customers runs: ${runs.map((run) => `#${run.id} ${run.outcome} (${run.created + run.updated} written)`).join(', ')}`,
-      `resumed and finished with run #${finished.id}`,
-    ]);
+      report('quota (Salesforce daily allowance spent mid-run)', [
+        `${customers} customers, allowance set to run out after ${requestsLeft} more API requests; every flow scheduled each second: ${builtInFlows.names.join(', ')}`,
+        `first pause: run #${paused.id} after reading ${paused.read} records: ${paused.message ?? ''}`,
+        `Salesforce refused requests once spent: usage stayed at ${spentAt.used}/${spentAt.max}`,
+        `/readyz while spent: ${ready.status} ${JSON.stringify(ready.body)}`,
+        `sage-sf status while spent: ${pausedInStatus.length} flow(s) "paused until … REQUEST_LIMIT_EXCEEDED"`,
+        `customers runs: ${runs.map((run) => `#${run.id} ${run.outcome} (${run.created + run.updated} written)`).join(', ')}`,
+        `resumed and finished with run #${finished.id}`,
+      ]);
 
-    expect(ready.body.paused).toHaveProperty('customers');
-    expect(pausedInStatus.length).toBeGreaterThan(0);
-    expect(status.stdout).toMatch(/customers[\s\S]*paused until [^\n]*REQUEST_LIMIT_EXCEEDED/);
+      expect(ready.body.paused).toHaveProperty('customers');
+      expect(pausedInStatus.length).toBeGreaterThan(0);
+      expect(status.stdout).toMatch(/customers[\s\S]*paused until [^\n]*REQUEST_LIMIT_EXCEEDED/);
 
-    // Nothing lost, nothing twice: one account per customer (a duplicate number fails the lookup) with the mapped values.
-    const accounts = accountsByCustomerNumber(system.salesforce);
-    const mapping = resolveMappings().Account;
-    const sageCustomers = system.sage.state.customers.all();
-    expect(sageCustomers).toHaveLength(customers);
-    for (const customer of sageCustomers) {
-      const expected = mapToSalesforce(mapping, customer as Record<string, unknown>);
-      const account = accounts.get(String(expected.Sage_Customer_Number__c));
-      expect(
-        account && Object.fromEntries(Object.keys(expected).map((field) => [field, account[field] ?? null])),
-      ).toEqual(expected);
-    }
-    expect(accounts.size).toBe(customers);
-    expect(await store.failures.countByStatus('customers')).toMatchObject({ open: 0 });
-    const readyAgain = await apiClient(system.middleware.url)<{ paused?: Record<string, string> }>('GET', '/readyz', {
-      key: null,
-    });
-    expect(readyAgain.body.paused).toBeUndefined();
-  }, 240_000);
+      // Nothing lost, nothing twice: one account per customer (a duplicate number fails the lookup) with the mapped values.
+      const accounts = accountsByCustomerNumber(system.salesforce);
+      const mapping = resolveMappings().Account;
+      const sageCustomers = system.sage.state.customers.all();
+      expect(sageCustomers).toHaveLength(customers);
+      for (const customer of sageCustomers) {
+        const expected = mapToSalesforce(mapping, customer as Record<string, unknown>);
+        const account = accounts.get(String(expected.Sage_Customer_Number__c));
+        expect(
+          account && Object.fromEntries(Object.keys(expected).map((field) => [field, account[field] ?? null])),
+        ).toEqual(expected);
+      }
+      expect(accounts.size).toBe(customers);
+      expect(await store.failures.countByStatus('customers')).toMatchObject({ open: 0 });
+      const readyAgain = await apiClient(system.middleware.url)<{ paused?: Record<string, string> }>('GET', '/readyz', {
+        key: null,
+      });
+      expect(readyAgain.body.paused).toBeUndefined();
+    },
+    proofTimeout(240_000),
+  );
 });

@@ -27,3 +27,8 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
+
+/** A suite's time limit, stretched by `PROOF_TIME_SCALE` when the soak runs it at its long sizes. */
+export function proofTimeout(ms: number): number {
+  return ms * proofSize('PROOF_TIME_SCALE', 1);
+}

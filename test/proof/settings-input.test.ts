@@ -23,7 +23,7 @@ import { createSalesforceClient, type SalesforceClient } from '../../middleware/
 import { createCustomMetadata, type CustomMetadata } from '../../middleware/src/services/settings.js';
 import { parseSchedule } from '../../middleware/src/sync/scheduler.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
-import { proofSeed, proofSize, report } from './report.js';
+import { proofSeed, proofSize, report, proofTimeout } from './report.js';
 
 const seed = proofSeed(17_3);
 const runs = proofSize('PROOF_SETTINGS_RUNS', 300);
@@ -216,63 +216,68 @@ describe('hostile values in the Custom Metadata', () => {
     ),
   });
 
-  it('names the bad field or record when it reads it, and keeps the last good settings and mappings', async () => {
-    const settingsRecord = sandbox.records('Sage_Connector_Setting__mdt')[0] as Record<string, unknown>;
-    const mappingRecords = sandbox.records('Sage_Field_Mapping__mdt') as Record<string, unknown>[];
-    const good = { settings: metadata.settingsNow(), mappings: metadata.mappings() };
-    expect(metadata.source()).toBe('salesforce');
-    let orgRefused = 0;
-    let applied = 0;
-    let kept = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(settingChange, mappingChange), async (change) => {
-        const record =
-          change.kind === 'setting'
-            ? settingsRecord
-            : (mappingRecords[change.index % mappingRecords.length] as Record<string, unknown>);
-        const type = change.kind === 'setting' ? 'Sage_Connector_Setting__mdt' : 'Sage_Field_Mapping__mdt';
-        try {
-          sandbox.update(type, String(record.Id), { [change.field]: change.value });
-        } catch {
-          orgRefused++; // a value of the wrong type for the field: a real org refuses it too
-          return;
-        }
-        try {
-          logged.length = 0;
-          await metadata.refresh();
-          const settings = metadata.settingsNow();
-          const problem = usable(settings);
-          if (problem) throw new Error(`settings in force are not usable (${problem}) after ${JSON.stringify(change)}`);
-          const settingsKept = JSON.stringify(settings) === JSON.stringify(good.settings);
-          const mappingsKept = JSON.stringify(metadata.mappings()) === JSON.stringify(good.mappings);
-          const named = logged.find((line) =>
+  it(
+    'names the bad field or record when it reads it, and keeps the last good settings and mappings',
+    async () => {
+      const settingsRecord = sandbox.records('Sage_Connector_Setting__mdt')[0] as Record<string, unknown>;
+      const mappingRecords = sandbox.records('Sage_Field_Mapping__mdt') as Record<string, unknown>[];
+      const good = { settings: metadata.settingsNow(), mappings: metadata.mappings() };
+      expect(metadata.source()).toBe('salesforce');
+      let orgRefused = 0;
+      let applied = 0;
+      let kept = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(settingChange, mappingChange), async (change) => {
+          const record =
             change.kind === 'setting'
-              ? line.includes(change.field)
-              : line.includes('Sage_Field_Mapping__mdt') || line.includes('mappings'),
-          );
-          if (change.kind === 'setting' && settingsKept && named) kept++;
-          else if (change.kind === 'mapping' && mappingsKept && named) kept++;
-          else applied++;
-          // Refused values are named, and nothing else changed.
-          if (logged.length > 0 && !named)
-            throw new Error(`the log does not name ${change.field}: ${logged.join(' | ')}`);
-          if (logged.length > 0 && !(settingsKept && mappingsKept)) {
-            throw new Error(`a refused ${JSON.stringify(change)} still changed what is in force`);
+              ? settingsRecord
+              : (mappingRecords[change.index % mappingRecords.length] as Record<string, unknown>);
+          const type = change.kind === 'setting' ? 'Sage_Connector_Setting__mdt' : 'Sage_Field_Mapping__mdt';
+          try {
+            sandbox.update(type, String(record.Id), { [change.field]: change.value });
+          } catch {
+            orgRefused++; // a value of the wrong type for the field: a real org refuses it too
+            return;
           }
-        } finally {
-          sandbox.update(type, String(record.Id), { [change.field]: record[change.field] });
-          await metadata.refresh();
-        }
-        expect(metadata.settingsNow()).toEqual(good.settings);
-        expect(metadata.mappings()).toEqual(good.mappings);
-      }),
-      { numRuns: runs, seed },
-    );
-    report('hostile input (Custom Metadata settings and mappings)', [
-      `seed ${seed}; ${runs} changes: ${orgRefused} refused by the org (wrong type), ${applied} valid and applied, ` +
-        `${kept} invalid: named in the log and the last good settings kept`,
-    ]);
-    expect(kept).toBeGreaterThan(0);
-    expect(applied).toBeGreaterThan(0);
-  }, 120_000);
+          try {
+            logged.length = 0;
+            await metadata.refresh();
+            const settings = metadata.settingsNow();
+            const problem = usable(settings);
+            if (problem)
+              throw new Error(`settings in force are not usable (${problem}) after ${JSON.stringify(change)}`);
+            const settingsKept = JSON.stringify(settings) === JSON.stringify(good.settings);
+            const mappingsKept = JSON.stringify(metadata.mappings()) === JSON.stringify(good.mappings);
+            const named = logged.find((line) =>
+              change.kind === 'setting'
+                ? line.includes(change.field)
+                : line.includes('Sage_Field_Mapping__mdt') || line.includes('mappings'),
+            );
+            if (change.kind === 'setting' && settingsKept && named) kept++;
+            else if (change.kind === 'mapping' && mappingsKept && named) kept++;
+            else applied++;
+            // Refused values are named, and nothing else changed.
+            if (logged.length > 0 && !named)
+              throw new Error(`the log does not name ${change.field}: ${logged.join(' | ')}`);
+            if (logged.length > 0 && !(settingsKept && mappingsKept)) {
+              throw new Error(`a refused ${JSON.stringify(change)} still changed what is in force`);
+            }
+          } finally {
+            sandbox.update(type, String(record.Id), { [change.field]: record[change.field] });
+            await metadata.refresh();
+          }
+          expect(metadata.settingsNow()).toEqual(good.settings);
+          expect(metadata.mappings()).toEqual(good.mappings);
+        }),
+        { numRuns: runs, seed },
+      );
+      report('hostile input (Custom Metadata settings and mappings)', [
+        `seed ${seed}; ${runs} changes: ${orgRefused} refused by the org (wrong type), ${applied} valid and applied, ` +
+          `${kept} invalid: named in the log and the last good settings kept`,
+      ]);
+      expect(kept).toBeGreaterThan(0);
+      expect(applied).toBeGreaterThan(0);
+    },
+    proofTimeout(120_000),
+  );
 });
