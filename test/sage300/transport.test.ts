@@ -78,6 +78,22 @@ describe('the Sage 300 transport', () => {
     await transport.get('AR/ARCustomers');
   });
 
+  it('stops the retries of requests already under way once another request found Sage unreachable', async () => {
+    // Every retry waits 300 ms: the first request asks at 0, 300 and 600 ms, then Sage counts as unreachable.
+    const transport = transportFor(
+      { retry: { attempts: 3, baseDelayMs: 300, maxDelayMs: 300 }, random: () => 0.999_999 },
+      { breaker: { timeouts: 3, openMs: 60_000 } },
+    );
+    sandbox.setFaults('*', { status503: 1 });
+    const first = transport.get('AR/ARCustomers');
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    // The second asks at 450 ms; its retry at 750 ms comes after the outage began, so it is turned away unsent.
+    const second = transport.get('AR/ARTerms');
+    await expect(first).rejects.toMatchObject({ code: 'HTTP503' });
+    await expect(second).rejects.toMatchObject({ code: 'SageUnreachable' });
+    expect(sandbox.counts()).toEqual({ 'GET AR/ARCustomers': 3, 'GET AR/ARTerms': 1 });
+  });
+
   it('backs off exponentially with full jitter, capped', async () => {
     const events: RetryEvent[] = [];
     const transport = transportFor({

@@ -42,6 +42,15 @@ export class OutageGate {
     return { admitted: true, probe: true };
   }
 
+  /**
+   * Whether a request admitted earlier may make another attempt: during an outage only the probe asks Sage, so a
+   * retry of a request that began before the outage is turned away like a new request would be.
+   */
+  retryAdmission(admission: { probe: boolean }, now = Date.now()): GateAdmission {
+    if (!this.outage || admission.probe) return { admitted: true, probe: admission.probe };
+    return { admitted: false, retryAfterMs: Math.max(1_000, this.nextProbeAt - now), outage: this.outage };
+  }
+
   /** Sage answered (even with an error): the outage, if any, is over. */
   answered(admission: { probe: boolean }): void {
     if (admission.probe) this.probing = false;

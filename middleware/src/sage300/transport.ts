@@ -209,7 +209,10 @@ export class Sage300Transport {
     try {
       const answer = await withRetries(
         policy,
-        async () => {
+        async (attempt) => {
+          // Another request may have found Sage unreachable while this one waited to retry: it stops asking too.
+          const again = attempt > 1 ? this.gate.retryAdmission(admission) : admission;
+          if (!again.admitted) throw this.unreachableError(label, again, context);
           attempts++;
           const sent = await this.send<T>(method, url, label, route, deadline, options, context);
           if (sent.sent) {
