@@ -230,13 +230,17 @@ describe('the preview in Chromium', () => {
     'the Sync Console lists the sync flows and their runs, and retries a failed record',
     context,
     async ({ page }) => {
-      // Salesforce holds every row locked while the customers flow runs: each record lands in the failure queue.
-      system.salesforce.setFaults({ unableToLockRow: 1 });
+      // A validation rule refuses every account while the customers flow runs: each record lands in the failure queue.
+      system.salesforce.addValidationRule({
+        object: 'Account',
+        message: 'Accounts are closed for the quarter-end review.',
+        rejects: () => true,
+      });
       const run = await system.api<{ run: { counts: { read: number; failed: number } } }>(
         'POST',
         '/api/v1/sync/flows/customers/run',
       );
-      system.salesforce.clearFaults();
+      system.salesforce.clearValidationRules();
       expect(run.status).toBe(200);
       const failedCount = run.body.run.counts.failed;
       expect(failedCount).toBeGreaterThan(0);
@@ -253,7 +257,7 @@ describe('the preview in Chromium', () => {
       await failures.locator('tbody tr').first().waitFor();
       expect(await failures.locator('tbody tr').count()).toBe(failedCount);
       const firstFailure = failures.locator('tbody tr').first();
-      expect(await visibleText(firstFailure)).toContain('UNABLE_TO_LOCK_ROW');
+      expect(await visibleText(firstFailure)).toContain('FIELD_CUSTOM_VALIDATION_EXCEPTION');
       await screenshot(page, 'preview-sync-console');
 
       await firstFailure.getByRole('button', { name: /Show actions/ }).click();
