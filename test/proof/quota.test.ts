@@ -25,11 +25,11 @@ beforeAll(async () => {
     sage: { seed: { customers }, pageSize: 500 },
     env: {
       SCHEDULER_ENABLED: 'true',
-      // Every registered flow ticks every second; a quota pause lasts one second past the refusal.
+      // Every registered flow ticks every second; a quota pause lasts eight seconds past the refusal.
       ...Object.fromEntries(
         builtInFlows.names.map((name) => [`SYNC_SCHEDULE_${scheduleKey(name).toUpperCase()}`, '* * * * * *']),
       ),
-      SYNC_QUOTA_PAUSE_SECONDS: '1',
+      SYNC_QUOTA_PAUSE_SECONDS: '8',
       SYNC_PAGE_SIZE: '200',
       SYNC_LEASE_SECONDS: '5',
       SAGE300_PAGE_SIZE: '500',
@@ -52,6 +52,15 @@ describe('the Salesforce daily allowance running out mid-run', () => {
     'pauses the flows, says so, and resumes without losing a record when the allowance returns',
     async () => {
       const { store } = system.middleware;
+      // In the middle of the customers flow's first sync: once it has committed a page, a few requests are left.
+      await waitFor(
+        async () =>
+          (await store.runs.list({ flow: 'customers', limit: 1 })).find(
+            (run) => run.outcome === 'running' && run.read >= 200,
+          ),
+        'the customers flow to commit a page',
+        proofTimeout(60_000),
+      );
       const { used } = system.salesforce.dailyUsage();
       system.salesforce.setDailyLimit(used + requestsLeft);
 
@@ -61,6 +70,7 @@ describe('the Salesforce daily allowance running out mid-run', () => {
         proofTimeout(60_000),
       );
       expect(paused.message).toMatch(/API quota spent \(REQUEST_LIMIT_EXCEEDED\); paused until/);
+      expect(paused.read).toBeGreaterThan(0);
       expect(paused.read).toBeLessThan(customers);
       const spentAt = system.salesforce.dailyUsage();
 
@@ -95,7 +105,7 @@ describe('the Salesforce daily allowance running out mid-run', () => {
         `Salesforce refused requests once spent: usage stayed at ${spentAt.used}/${spentAt.max}`,
         `/readyz while spent: ${ready.status} ${JSON.stringify(ready.body)}`,
         `sage-sf status while spent: ${pausedInStatus.length} flow(s) "paused until … REQUEST_LIMIT_EXCEEDED"`,
-        `customers runs: ${runs.map((run) => `#${run.id} ${run.outcome} (${run.created + run.updated} written)`).join(', ')}`,
+        `customers runs: ${runs.map((run) => `#${run.id} ${run.outcome} (${run.read} read, ${run.created + run.updated} written)`).join(', ')}`,
         `resumed and finished with run #${finished.id}`,
       ]);
 
@@ -116,6 +126,10 @@ describe('the Salesforce daily allowance running out mid-run', () => {
         ).toEqual(expected);
       }
       expect(accounts.size).toBe(customers);
+      // Each committed page is checkpointed with its records, so the resumed runs read and wrote only what the paused
+      // ones had not.
+      expect(runs.reduce((sum, run) => sum + run.read, 0)).toBe(customers);
+      expect(runs.reduce((sum, run) => sum + run.created + run.updated, 0)).toBe(customers);
       expect(await store.failures.countByStatus('customers')).toMatchObject({ open: 0 });
       const readyAgain = await apiClient(system.middleware.url)<{ paused?: Record<string, string> }>('GET', '/readyz', {
         key: null,
