@@ -156,6 +156,31 @@ describe('the preview in Chromium', () => {
   );
 
   scenario(
+    'an account over its credit limit shows its credit alert once the creditAlerts flow has run',
+    context,
+    async ({ page }) => {
+      const customerNumber = '1105';
+      const customer = system.sage.state.customers.get([customerNumber]);
+      const balance = Number(customer?.BalanceDueInCustomerCurrency);
+      const limit = Number(customer?.CreditLimitCustomerCurrency);
+      expect(balance).toBeGreaterThan(limit);
+      for (const flow of ['customers', 'creditAlerts']) {
+        const run = await system.api<{ run: { outcome: string } }>('POST', `/api/v1/sync/flows/${flow}/run`);
+        expect(run.status).toBe(200);
+      }
+
+      await openRecord(page, 'Account', accountIdOf(customerNumber));
+      const alert = page.locator('c-sage-credit-alerts li.alert');
+      await alert.first().waitFor();
+      expect(await alert.count()).toBe(1);
+      expect(await visibleText(alert.locator('.alert-type'))).toBe('Over Limit');
+      const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+      expect(await visibleText(alert.locator('.utilisation'))).toBe(percent.format(balance / limit));
+      await screenshot(page, 'preview-credit-alert');
+    },
+  );
+
+  scenario(
     'pushing an opportunity shows its Sage 300 order number, and Sage 300 then holds exactly that one order',
     context,
     async ({ page }) => {
