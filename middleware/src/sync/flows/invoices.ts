@@ -17,7 +17,6 @@
  * run's few changes to the fewest Collections requests.
  */
 import type { MappingConfiguration } from '../../config/mapping.js';
-import { ConnectorError } from '../../domain/errors.js';
 import {
   cashDocumentTypes,
   documentKey,
@@ -30,6 +29,7 @@ import { defaultSettings } from '../../domain/settings.js';
 import { and, eq, ge, gt, lt, ne, oneOf, or, type Filter } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { SyncFlow, WriteOutcome } from '../flow.js';
+import { waitingForCustomer } from '../parts/account-tasks.js';
 import { dayWatermark, type DayWatermarkCursor } from '../parts/day-watermark.js';
 import { sageWindows, type SageCollection } from '../parts/sage-windows.js';
 import { salesforceDrift } from '../parts/salesforce-drift.js';
@@ -69,21 +69,12 @@ export function afterDocument(afterKey: string): Filter {
   ) as Filter;
 }
 
-/** The error of a document whose customer Salesforce has no Account for, or undefined for any other error. */
+/** The outcome that waits for the customer's link, when Salesforce refused the document for want of its Account. */
 function unlinkedCustomer(outcome: WriteOutcome, customerNumber: string): WriteOutcome | undefined {
   if (outcome.ok) return undefined;
   const { message } = outcome.error;
   if (!/Sage_Customer_Number__c/.test(message) || !/not found/i.test(message)) return undefined;
-  return {
-    key: outcome.key,
-    ok: false,
-    error: new ConnectorError('permanent', `customer ${customerNumber} has no Salesforce account`, {
-      code: 'CUSTOMER_NOT_LINKED',
-      system: 'salesforce',
-      context: { customerNumber },
-    }),
-    waitsFor: { entity: 'customer', key: customerNumber },
-  };
+  return waitingForCustomer(outcome.key, customerNumber);
 }
 
 /** The invoices flow. */

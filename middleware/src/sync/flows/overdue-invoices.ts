@@ -11,7 +11,6 @@
  * After the run, the invoices whose Task it created go to the notifier as one digest (nothing without a channel; a
  * notice that fails never undoes a Task). A run that stops early keeps its invoices for the next run's digest.
  */
-import { ConnectorError } from '../../domain/errors.js';
 import { cashDocumentTypes, documentKey, splitDocumentKey } from '../../domain/invoices.js';
 import { overdueBucket, overdueInvoiceTask, overdueTaskKey } from '../../domain/overdue-invoices.js';
 import type { ConnectorSettings } from '../../domain/settings.js';
@@ -20,7 +19,7 @@ import type { OverdueInvoice, Notifier } from '../../notify/notifier.js';
 import { and, eq, gt, lt, ne, oneOf } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
-import { createMissingTasks, linkedAccounts, type KeyedTask } from '../parts/account-tasks.js';
+import { createMissingTasks, linkedAccounts, waitingForCustomer, type KeyedTask } from '../parts/account-tasks.js';
 import { keySweep, type KeySweepCursor } from '../parts/key-sweep.js';
 import { sageWindows, type SageCollection } from '../parts/sage-windows.js';
 import { defineFlow } from '../registry.js';
@@ -79,20 +78,6 @@ export function daysOverdue(dueDate: string, today: string): number {
   return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${dueDate}T00:00:00Z`)) / DAY_MS);
 }
 
-/** The error of a document whose customer Salesforce has no Account for (it waits for the customer's link). */
-function unlinkedCustomer(key: string, customerNumber: string): WriteOutcome {
-  return {
-    key,
-    ok: false,
-    error: new ConnectorError('permanent', `customer ${customerNumber} has no Salesforce account`, {
-      code: 'CUSTOMER_NOT_LINKED',
-      system: 'salesforce',
-      context: { customerNumber },
-    }),
-    waitsFor: { entity: 'customer', key: customerNumber },
-  };
-}
-
 /** The overdue invoices flow. */
 export function overdueInvoicesFlow(
   options: OverdueInvoicesFlowOptions,
@@ -129,7 +114,7 @@ export function overdueInvoicesFlow(
       const bucket = target.bucket as number;
       const account = accounts.get(target.customerNumber.toUpperCase());
       if (!account) {
-        outcomes.set(record.key, unlinkedCustomer(record.key, target.customerNumber));
+        outcomes.set(record.key, waitingForCustomer(record.key, target.customerNumber));
         continue;
       }
       const facts = { ...target, bucket, daysOverdue: daysOverdue(target.dueDate, day) };

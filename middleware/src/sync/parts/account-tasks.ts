@@ -6,6 +6,7 @@
  */
 import { ConnectorError } from '../../domain/errors.js';
 import { soqlIn } from '../../salesforce/soql.js';
+import type { WriteOutcome } from '../flow.js';
 import type { SalesforcePort } from '../systems.js';
 import { writeResultError } from './salesforce-upsert.js';
 
@@ -66,6 +67,23 @@ export function noAccount(customerNumber: string): ConnectorError {
     `No Salesforce Account carries Sage customer number ${customerNumber}; the customers flow links it first`,
     { code: 'ACCOUNT_NOT_LINKED', system: 'salesforce', context: { customerNumber } },
   );
+}
+
+/**
+ * The outcome of a record whose Sage customer Salesforce has no Account for yet: not an error an admin clears, but a
+ * failure that waits for the customer's link and is written again once the customers flow makes it.
+ */
+export function waitingForCustomer(key: string, customerNumber: string): WriteOutcome {
+  return {
+    key,
+    ok: false,
+    error: new ConnectorError('permanent', `customer ${customerNumber} has no Salesforce account`, {
+      code: 'CUSTOMER_NOT_LINKED',
+      system: 'salesforce',
+      context: { customerNumber },
+    }),
+    waitsFor: { entity: 'customer', key: customerNumber },
+  };
 }
 
 /** A Task for an account owner, identified by its key. */
