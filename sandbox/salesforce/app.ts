@@ -27,6 +27,8 @@ export interface AppDependencies {
 }
 
 const COLLECTION_LIMIT = 200;
+/** Salesforce's limit for a REST request's URI and headers together, in bytes. */
+export const REQUEST_LINE_AND_HEADERS_LIMIT = 16_384;
 const QUERY_BATCH = 2000;
 const CURSOR_LIFETIME_MS = 15 * 60_000;
 
@@ -61,6 +63,15 @@ export function createSandboxApp(deps: AppDependencies): express.Express {
   const cursors = new Map<string, Cursor>();
   const app = express();
   app.disable('x-powered-by');
+  // Salesforce's front end refuses a request whose URI and headers together exceed 16,384 bytes: 414 when the URI alone
+  // does, 431 otherwise; either way with no body (the server lets longer requests through to be answered here).
+  app.use((req, res, next) => {
+    const uri = Buffer.byteLength(req.originalUrl);
+    const headers = req.rawHeaders.reduce((sum, part) => sum + Buffer.byteLength(part) + 2, 0);
+    if (uri > REQUEST_LINE_AND_HEADERS_LIMIT) res.status(414).end();
+    else if (uri + headers > REQUEST_LINE_AND_HEADERS_LIMIT) res.status(431).end();
+    else next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.text({ limit: '150mb', type: ['text/csv', 'text/plain'] }));

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSandboxApp } from './app.js';
+import { createSandboxApp, REQUEST_LINE_AND_HEADERS_LIMIT } from './app.js';
 import { TokenIssuer } from './auth.js';
 import { BulkIngest } from './bulk.js';
 import { SandboxControl, type RequestCounts, type SandboxFaults } from './control.js';
@@ -163,7 +163,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   );
   const bulk = new BulkIngest(store, control);
   const app = createSandboxApp({ store, control, tokens, bulk, baseUrl: () => baseUrl });
-  const server: Server = app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  // Node's own header limit is Salesforce's (16 KiB) but answers 431 for an over-long URI too: the app tells them apart.
+  const server: Server = createServer({ maxHeaderSize: 4 * REQUEST_LINE_AND_HEADERS_LIMIT }, app);
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';

@@ -1,6 +1,6 @@
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import { createSalesforceClient, type SalesforceClient } from '../../middleware/src/salesforce/client.js';
-import { soqlLiteral } from '../../middleware/src/salesforce/soql.js';
+import { soqlLiteral, soqlUriLength } from '../../middleware/src/salesforce/soql.js';
 import { ConnectorError } from '../../middleware/src/domain/errors.js';
 import type { SalesforceSettings } from '../../middleware/src/config/env.js';
 
@@ -256,6 +256,23 @@ describe('Salesforce client against the sandbox', () => {
     const error = await rejection(client.queryAll('SELECT Name, COUNT(Id) FROM Account GROUP BY Name'));
 
     expect(error).toMatchObject({ kind: 'permanent', code: 'MALFORMED_QUERY' });
+  });
+
+  test('a query too long for one request is refused by status, with a message saying so, and is not retried', async () => {
+    const numbers = (count: number) =>
+      Array.from({ length: count }, (_, index) => soqlLiteral(`C${String(index).padStart(6, '0')}`)).join(',');
+    const soql = (count: number) => `SELECT Id FROM Account WHERE Sage_Customer_Number__c IN (${numbers(count)})`;
+    // URI under 16,384 bytes, URI and headers over: 431, answered without a body.
+    expect(soqlUriLength(soql(1005))).toBeGreaterThan(16_100);
+    expect(soqlUriLength(soql(1005))).toBeLessThan(16_200);
+    const tooLarge = await rejection(client.queryAll(soql(1005)));
+    expect(tooLarge).toMatchObject({ kind: 'permanent', status: 431 });
+    expect(tooLarge.message).toBe('Salesforce: HTTP 431 Request Header Fields Too Large (no message in the response)');
+    // The URI alone over the limit: 414.
+    const tooLong = await rejection(client.queryAll(soql(1060)));
+    expect(tooLong).toMatchObject({ kind: 'permanent', status: 414 });
+    expect(tooLong.message).toBe('Salesforce: HTTP 414 URI Too Long (no message in the response)');
+    expect(sandbox.counts().total).toBe(0);
   });
 
   test('changes the connector makes carry the integration user as LastModifiedById', async () => {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ConnectorError, type ErrorKind } from '../domain/errors.js';
 
 /**
@@ -63,7 +64,13 @@ export function classifySalesforceError(
 ): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const failure = (error ?? {}) as JsforceLikeError;
-  const message = failure.message ?? String(error);
+  const status = statusOf(failure);
+  // An HTTP error without a body (a 431 from the front end, a bare 502) still says what happened.
+  const message =
+    (failure.message ?? '').trim() ||
+    (status !== undefined
+      ? `HTTP ${status} ${STATUS_CODES[status] ?? 'error'} (no message in the response)`
+      : (failure.errorCode ?? failure.code ?? failure.name ?? (String(error) || 'unknown failure')));
   const causeCode = (failure.cause as { code?: unknown } | undefined)?.code;
   const code =
     failure.errorCode ??
@@ -71,7 +78,6 @@ export function classifySalesforceError(
     (typeof causeCode === 'string' ? causeCode : undefined) ??
     failure.name ??
     'UNKNOWN';
-  const status = statusOf(failure);
   const make = (kind: ErrorKind, extra: { status?: number; retryAfterMs?: number } = {}) =>
     new ConnectorError(kind, `Salesforce: ${message}`, {
       code,
