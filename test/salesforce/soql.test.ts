@@ -4,8 +4,11 @@ import {
   soqlFields,
   soqlIdentifier,
   soqlIn,
+  soqlInGroups,
   soqlLike,
   soqlLiteral,
+  soqlUriLength,
+  SOQL_URI_BUDGET,
 } from '../../middleware/src/salesforce/soql.js';
 
 describe('SOQL literals', () => {
@@ -26,6 +29,22 @@ describe('SOQL literals', () => {
   test('IN lists escape every value and refuse to be empty', () => {
     expect(soqlIn(['1100', "x') OR ('1"])).toBe("('1100','x\\') OR (\\'1')");
     expect(() => soqlIn([])).toThrow(RangeError);
+  });
+
+  test('IN lists too long for one request URI are split into as few queries as fit the budget', () => {
+    const values = Array.from({ length: 1000 }, (_, index) => `C${String(index).padStart(6, '0')}`);
+    const build = (group: readonly string[]) =>
+      `SELECT Id FROM Account WHERE Sage_Customer_Number__c IN ${soqlIn(group)}`;
+    expect(soqlUriLength(build(values))).toBeGreaterThan(SOQL_URI_BUDGET);
+    const groups = soqlInGroups(values, build);
+    expect(groups.length).toBe(Math.ceil(soqlUriLength(build(values)) / SOQL_URI_BUDGET));
+    expect(groups.flatMap((entry) => entry.group)).toEqual(values);
+    for (const entry of groups) {
+      expect(entry.soql).toBe(build(entry.group));
+      expect(soqlUriLength(entry.soql)).toBeLessThanOrEqual(SOQL_URI_BUDGET);
+    }
+    expect(soqlInGroups(values.slice(0, 3), build)).toHaveLength(1);
+    expect(() => soqlInGroups(['x'.repeat(200)], build, 100)).toThrow(RangeError);
   });
 
   test('LIKE patterns make % and _ in the text match themselves', () => {

@@ -82,3 +82,45 @@ export function soqlFields(names: readonly string[]): string {
   if (names.length === 0) throw new RangeError('a query needs at least one field');
   return names.map(soqlIdentifier).join(', ');
 }
+
+/**
+ * How long a query may be once URI-encoded. Salesforce refuses a REST request whose URI and headers together exceed
+ * 16,384 bytes (431, or 414 when the URI alone does) and recommends far shorter URIs: a query stays at half the limit,
+ * leaving the rest to the path and headers.
+ */
+export const SOQL_URI_BUDGET = 8192;
+
+/** The length a query takes in a request URI (`/query?q=…`), where quotes and parentheses may be escaped too. */
+export function soqlUriLength(soql: string): number {
+  return encodeURIComponent(soql).replace(/[!'()*]/g, '%XX').length;
+}
+
+/**
+ * Splits values (for IN lists) into as few groups as possible whose query, built by `build` from a group, fits the URI
+ * budget: one request per group. A single value whose query is already too long is an error, never a request.
+ */
+export function soqlInGroups<T>(
+  values: readonly T[],
+  build: (group: readonly T[]) => string,
+  budget: number = SOQL_URI_BUDGET,
+): { group: T[]; soql: string }[] {
+  const groups: { group: T[]; soql: string }[] = [];
+  let group: T[] = [];
+  let soql = '';
+  for (const value of values) {
+    const candidate = build([...group, value]);
+    if (soqlUriLength(candidate) <= budget) {
+      group.push(value);
+      soql = candidate;
+      continue;
+    }
+    if (group.length === 0) throw new RangeError(`a query for one value is longer than ${budget} characters encoded`);
+    groups.push({ group, soql });
+    group = [value];
+    soql = build(group);
+    if (soqlUriLength(soql) > budget)
+      throw new RangeError(`a query for one value is longer than ${budget} characters encoded`);
+  }
+  if (group.length > 0) groups.push({ group, soql });
+  return groups;
+}

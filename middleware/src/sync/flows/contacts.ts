@@ -38,9 +38,9 @@ import {
   type SyncedState,
 } from '../../domain/field-merge.js';
 import { defaultSettings } from '../../domain/settings.js';
-import { and, ge, oneOf } from '../../sage300/odata.js';
+import { and, eq, ge, oneOf, or } from '../../sage300/odata.js';
 import type { ArCustomer, ArShipToLocation } from '../../sage300/types.js';
-import { soqlFields, soqlIn, soqlLike } from '../../salesforce/soql.js';
+import { soqlFields, soqlIn, soqlInGroups, soqlLike } from '../../salesforce/soql.js';
 import type { Link } from '../../store/index.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { dayWatermark, dayWatermarkCursor } from '../parts/day-watermark.js';
@@ -52,6 +52,7 @@ import {
 } from '../parts/salesforce-changes.js';
 import { writeResultError } from '../parts/salesforce-upsert.js';
 import { inPages } from '../parts/sage-windows.js';
+import { waitingForCustomer } from '../parts/account-tasks.js';
 import { defineFlow, type FlowContext } from '../registry.js';
 import type { SageClient, SalesforcePort } from '../systems.js';
 
@@ -94,6 +95,9 @@ export interface ContactsFlowOptions {
 }
 
 const CONTACT_KEY = 'Sage_Contact_Key__c';
+
+/** Customers per Sage read of a page's counterparts: an `or` of this many numbers keeps the URL short. */
+const CUSTOMERS_PER_READ = 50;
 
 /** What a changed contact needs: its merge with the other side and where it lives in Salesforce. */
 interface ContactPlan {
@@ -145,18 +149,27 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     return salesforceContactValues(mappings(), fieldsFor(false), row);
   }
 
-  /** The Accounts of these customers with their keyed contacts (one query). */
+  /**
+   * The Accounts of these customers with their keyed contacts: one query, or as few as keep each request's URI under
+   * Salesforce's limit (a page of 1,000 keys does not fit in one).
+   */
   async function salesforceSide(keys: readonly string[]) {
-    const customers = [...new Set(keys.map((key) => parseContactKey(key).customerNumber))];
     const contactFields = ['Id', CONTACT_KEY, ...contactSalesforceFields(mappings())];
-    const soql =
-      `SELECT Id, Sage_Customer_Number__c, (SELECT ${soqlFields([...new Set(contactFields)])} FROM Contacts` +
-      ` WHERE ${CONTACT_KEY} IN ${soqlIn(keys)}) FROM Account WHERE Sage_Customer_Number__c IN ${soqlIn(customers)}`;
-    const accounts = await options.salesforce.queryAll<{
+    const build = (group: readonly string[]) => {
+      const customers = [...new Set(group.map((key) => parseContactKey(key).customerNumber))];
+      return (
+        `SELECT Id, Sage_Customer_Number__c, (SELECT ${soqlFields([...new Set(contactFields)])} FROM Contacts` +
+        ` WHERE ${CONTACT_KEY} IN ${soqlIn(group)}) FROM Account WHERE Sage_Customer_Number__c IN ${soqlIn(customers)}`
+      );
+    };
+    const accounts: {
       Id: string;
       Sage_Customer_Number__c: string;
       Contacts?: { records?: Record<string, unknown>[] } | Record<string, unknown>[] | null;
-    }>(soql);
+    }[] = [];
+    for (const { soql } of soqlInGroups(keys, build)) {
+      accounts.push(...(await options.salesforce.queryAll<(typeof accounts)[number]>(soql)));
+    }
     const accountOf = new Map<string, string>();
     const contactOf = new Map<string, Record<string, unknown>>();
     for (const account of accounts) {
@@ -167,13 +180,16 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     return { accountOf, contactOf };
   }
 
-  /** The customers of these keys, by number (one read). */
+  /** The customers of these keys, by number (one read per {@link CUSTOMERS_PER_READ}, to keep each URL short). */
   async function sageCustomers(keys: readonly string[]): Promise<Map<string, ArCustomer>> {
     const numbers = [...new Set(keys.map((key) => parseContactKey(key).customerNumber))];
     const found = new Map<string, ArCustomer>();
     const select = ['CustomerNumber', ...contactSageFields(mappings())] as (keyof ArCustomer)[];
-    for await (const customer of options.sage.customers.list({ filter: oneOf('CustomerNumber', numbers), select })) {
-      found.set(customerKey(customer.CustomerNumber), customer);
+    for (let start = 0; start < numbers.length; start += CUSTOMERS_PER_READ) {
+      const filter = oneOf('CustomerNumber', numbers.slice(start, start + CUSTOMERS_PER_READ));
+      for await (const customer of options.sage.customers.list({ filter, select })) {
+        found.set(customerKey(customer.CustomerNumber), customer);
+      }
     }
     return found;
   }
@@ -317,14 +333,9 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
         const accountId = salesforce.accountOf.get(customerNumber);
         const contact = salesforce.contactOf.get(record.key);
         if (!accountId) {
-          // No Account carries this customer number yet: nothing to write; the record is looked at again while it is read.
-          outcomes.set(record.key, {
-            key: record.key,
-            ok: true,
-            created: false,
-            targetKey: null,
-            synced: { sage: null, salesforce: null },
-          });
+          // No Account carries this customer number yet: the contact waits for the customers flow to link it, and is
+          // due in the failure queue the moment it does (not a retry interval later).
+          outcomes.set(record.key, waitingForCustomer(record.key, customerNumber));
           continue;
         }
         const fields = fieldsFor(target.shipTo);
@@ -423,15 +434,29 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     },
 
     async fetch(keys) {
+      // A page of due entries (contacts that waited for their customer) in one read per CUSTOMERS_PER_READ keys.
+      const wanted = new Set(keys);
       const found: ContactChange[] = [];
-      for (const key of keys) {
-        const { customerNumber, shipToLocation } = parseContactKey(key);
-        if (shipToLocation) {
-          const row = await options.sage.customers.getShipToLocation(customerNumber, shipToLocation);
-          if (row) found.push({ origin: 'shipTo', key, row });
-        } else {
-          const row = await options.sage.customers.get(customerNumber);
-          if (row) found.push({ origin: 'customer', key, row });
+      const parsed = keys.map((key) => ({ key, ...parseContactKey(key) }));
+      const customerNumbers = parsed.filter((entry) => !entry.shipToLocation).map((entry) => entry.customerNumber);
+      const locations = parsed.filter((entry) => entry.shipToLocation);
+      for (let start = 0; start < customerNumbers.length; start += CUSTOMERS_PER_READ) {
+        const filter = oneOf('CustomerNumber', customerNumbers.slice(start, start + CUSTOMERS_PER_READ));
+        for await (const row of options.sage.customers.list({ filter })) {
+          const key = contactKey(row.CustomerNumber);
+          if (wanted.has(key)) found.push({ origin: 'customer', key, row });
+        }
+      }
+      for (let start = 0; start < locations.length; start += CUSTOMERS_PER_READ) {
+        const slice = locations.slice(start, start + CUSTOMERS_PER_READ);
+        const filter = or(
+          ...slice.map((entry) =>
+            and(eq('CustomerNumber', entry.customerNumber), eq('ShipToLocationKey', String(entry.shipToLocation))),
+          ),
+        );
+        for await (const row of options.sage.customers.listShipToLocations({ filter })) {
+          const key = contactKey(row.CustomerNumber, row.ShipToLocationKey);
+          if (wanted.has(key)) found.push({ origin: 'shipTo', key, row });
         }
       }
       return found;
