@@ -15,10 +15,19 @@ import type { Logger } from './observability/logger.js';
 import { createSage300Client, type Sage300Client } from './sage300/client.js';
 import type { TransportOptions } from './sage300/transport.js';
 import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
+import { createCustomerProvisioning, type CustomerProvisioning } from './services/customerProvisioning.js';
+import {
+  createFinancialsService,
+  type FinancialsService,
+  type FinancialsServiceOptions,
+} from './services/financials.js';
+import { createOrderPush, type OrderPushOptions, type OrderPushService } from './services/orderPush.js';
+import { createOrderWriteBacks, type OrderWriteBacks } from './services/orderWriteBack.js';
+import { salesforceRecords } from './services/salesforce-records.js';
 import { createCustomMetadata, type CustomMetadata } from './services/settings.js';
 import type { Store } from './store/index.js';
 import type { FlowRegistry } from './sync/registry.js';
-import { startSyncRuntime, type SyncRuntime } from './sync/runtime.js';
+import { processOwner, startSyncRuntime, type SyncRuntime } from './sync/runtime.js';
 
 export interface ConnectedSystems {
   sage: Sage300Client;
@@ -111,6 +120,64 @@ export function notifierFor(
   });
 }
 
+/** The services behind customer provisioning and the order push, shared by the API and the sync flows. */
+export interface OrderServices {
+  financials: FinancialsService;
+  provisioning: CustomerProvisioning;
+  writeBacks: OrderWriteBacks;
+  orders: OrderPushService;
+}
+
+export interface OrderServicesOptions {
+  config: Config;
+  store: Store;
+  sage: Sage300Client;
+  salesforce: Pick<SalesforceClient, 'queryAll' | 'update'>;
+  metadata: CustomMetadata;
+  /** This process's name in order-ledger claims. */
+  owner: string;
+  logger: Logger;
+  onFinancialsLookup?: FinancialsServiceOptions['onLookup'];
+  onOrderOutcome?: OrderPushOptions['onOutcome'];
+}
+
+/** Builds the order push with what it stands on: financials, customer provisioning and the write-backs. */
+export function createOrderServices(options: OrderServicesOptions): OrderServices {
+  const { config, store, sage, logger } = options;
+  const { timings } = config;
+  const current = () => options.metadata.current();
+  const financials = createFinancialsService({
+    sage,
+    settings: current,
+    ttlMs: config.env.FINANCIALS_CACHE_TTL_SECONDS * 1000,
+    ...(options.onFinancialsLookup ? { onLookup: options.onFinancialsLookup } : {}),
+  });
+  const records = salesforceRecords(options.salesforce);
+  const provisioning = createCustomerProvisioning({ sage, salesforce: records, settings: current });
+  const writeBacks = createOrderWriteBacks({
+    ledger: store.orderLedger,
+    failures: store.failures,
+    salesforce: records,
+    retryMs: timings.orderWriteBackRetryMs,
+    logger,
+  });
+  const orders = createOrderPush({
+    ledger: store.orderLedger,
+    sage,
+    salesforce: records,
+    writeBacks,
+    customers: provisioning,
+    financials,
+    settings: current,
+    owner: options.owner,
+    claimMs: timings.orderClaimMs,
+    settleMs: timings.orderVerifyDelayMs,
+    logger,
+    ...(options.onOrderOutcome ? { onOutcome: options.onOrderOutcome } : {}),
+  });
+  return { financials, provisioning, writeBacks, orders };
+}
+
 export interface SyncOptions {
   config: Config;
   store: Store;
@@ -129,6 +196,8 @@ export interface SyncOptions {
   embedded?: EmbeddedSystems;
   /** The Salesforce daily allowance as last seen, for the sync-health watch. */
   salesforceUsage?: () => { used: number; max: number } | undefined;
+  /** The order push the API uses, so the closedWonOrders flow goes through the same one; made here when absent. */
+  orders?: Pick<OrderPushService, 'push'>;
 }
 
 /** Starts the sync runtime over connected systems. */
@@ -146,6 +215,19 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
     logger,
     ...(options.salesforceUsage ? { salesforceUsage: options.salesforceUsage } : {}),
   });
+  const owner = options.owner ?? processOwner();
+  const metadata = options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger);
+  const orders =
+    options.orders ??
+    createOrderServices({
+      config,
+      store: options.store,
+      sage: options.systems.sage,
+      salesforce: options.systems.salesforce,
+      metadata,
+      owner,
+      logger,
+    }).orders;
   return startSyncRuntime({
     store: options.store,
     systems: {
@@ -154,14 +236,15 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
       notifier,
       orderLedger: options.store.orderLedger,
       reports: options.store,
+      orders,
     },
     afterRun: (flow) => (notifier.channels.length > 0 ? health.afterRun(flow) : Promise.resolve()),
-    metadata: options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger),
+    metadata,
     settings: config.sync,
     logger,
     schedule: options.schedule,
     metadataRefreshMs: config.timings.settingsRefreshMs,
     ...(options.registry ? { registry: options.registry } : {}),
-    ...(options.owner ? { owner: options.owner } : {}),
+    owner,
   });
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { connectSystems, customMetadataFor, notifierFor, startSync } from './composition.js';
+import { connectSystems, createOrderServices, customMetadataFor, notifierFor, startSync } from './composition.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { withDeadline } from './domain/deadline.js';
 import { isErrorKind } from './domain/errors.js';
@@ -22,15 +22,10 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Sage300Client } from './sage300/client.js';
 import type { TransportOptions } from './sage300/transport.js';
 import type { SalesforceClient } from './salesforce/client.js';
-import { createCustomerProvisioning } from './services/customerProvisioning.js';
-import { createFinancialsService } from './services/financials.js';
 import { createItemsService } from './services/items.js';
 import { createOperations } from './services/operations.js';
-import { createOrderPush } from './services/orderPush.js';
-import { createOrderWriteBacks } from './services/orderWriteBack.js';
 import { createReadiness, pausedFlows, withOutages } from './services/readiness.js';
 import { createRevenueReport } from './services/revenue-report.js';
-import { salesforceRecords } from './services/salesforce-records.js';
 import type { SageOutage } from './sage300/outage.js';
 import { openStore, type Store } from './store/index.js';
 import { processOwner, type SyncRuntime } from './sync/runtime.js';
@@ -123,39 +118,20 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
     await checkSageAtStartUp(sage, sage.transport.settings.company, logger);
 
     const metadata = customMetadataFor(config, salesforce, logger);
-    const current = () => metadata.current();
-    const financials = createFinancialsService({
+    const { financials, provisioning, writeBacks, orders } = createOrderServices({
+      config,
+      store,
       sage,
-      settings: current,
-      ttlMs: config.env.FINANCIALS_CACHE_TTL_SECONDS * 1000,
-      onLookup: (result) => metrics.cacheLookups.inc({ cache: 'financials', result }),
-    });
-    const records = salesforceRecords(salesforce);
-    const provisioning = createCustomerProvisioning({ sage, salesforce: records, settings: current });
-    const writeBacks = createOrderWriteBacks({
-      ledger: store.orderLedger,
-      failures: store.failures,
-      salesforce: records,
-      retryMs: timings.orderWriteBackRetryMs,
+      salesforce,
+      metadata,
+      owner,
       logger,
+      onFinancialsLookup: (result) => metrics.cacheLookups.inc({ cache: 'financials', result }),
+      onOrderOutcome: (outcome) => metrics.orderPushes.inc({ outcome }),
     });
     // Background work runs where the schedules do; any replica's pushes still complete pending write-backs.
     if (config.env.SCHEDULER_ENABLED) writeBacks.start();
     closers.push(() => writeBacks.stop());
-    const orders = createOrderPush({
-      ledger: store.orderLedger,
-      sage,
-      salesforce: records,
-      writeBacks,
-      customers: provisioning,
-      financials,
-      settings: current,
-      owner,
-      claimMs: timings.orderClaimMs,
-      settleMs: timings.orderVerifyDelayMs,
-      logger,
-      onOutcome: (outcome) => metrics.orderPushes.inc({ outcome }),
-    });
     const items = createItemsService({ sage });
 
     const notifier = notifierFor(config, store, logger, embedded);
@@ -175,6 +151,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       owner,
       metadata,
       schedule: config.env.SCHEDULER_ENABLED,
+      orders,
       ...(notifier ? { notifier } : {}),
       salesforceUsage: () => salesforce.limits(),
     });

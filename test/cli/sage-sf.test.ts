@@ -100,7 +100,7 @@ describe('sage-sf misconfigured', () => {
     [
       {},
       ['run', 'invoices-and-more'],
-      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts, invoices, products, productStock, productCatalogue, revenueReconciliation, creditAlerts, overdueInvoices',
+      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts, invoices, products, productStock, productCatalogue, revenueReconciliation, creditAlerts, overdueInvoices, closedWonOrders',
     ],
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },

@@ -19,6 +19,7 @@ describe('the flow registry', () => {
       'revenueReconciliation',
       'creditAlerts',
       'overdueInvoices',
+      'closedWonOrders',
     ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
@@ -30,6 +31,7 @@ describe('the flow registry', () => {
       { name: 'revenueReconciliation', schedule: '30 2 * * *' },
       { name: 'creditAlerts', schedule: '*/30 * * * *' },
       { name: 'overdueInvoices', schedule: '0 6 * * *' },
+      { name: 'closedWonOrders', schedule: '*/5 * * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');

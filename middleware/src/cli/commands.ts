@@ -81,7 +81,9 @@ async function run(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    // An operator's run: it runs a flow even when its setting turns it off (the automatic order push).
     const result = await context.runtime.runFlowNow(flow, {
+      operatorRequested: true,
       ...(options.full ? { full: true } : {}),
       ...(options.since ? { since: options.since } : {}),
       ...(options.repair ? { repair: true } : {}),

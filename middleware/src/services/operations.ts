@@ -110,11 +110,11 @@ export interface FlowRuntime {
   /** Runs a flow now, telling `onProgress` its run id; `skipped` when another process runs it or it is paused. */
   runFlowNow(
     name: string,
-    options?: { onProgress?: (progress: { runId: number }) => void },
+    options?: { operatorRequested?: boolean; onProgress?: (progress: { runId: number }) => void },
   ): Promise<{
     outcome: string;
     runId?: number;
-    skippedBecause?: 'busy' | 'paused';
+    skippedBecause?: 'busy' | 'paused' | 'off';
     message?: string;
   }>;
   retryFailure(id: number): Promise<{ failure: Pick<SyncFailure, 'status'> }>;
@@ -258,7 +258,7 @@ export function createOperations(options: {
       // still waiting at its deadline is answered with the run as it stands.
       let runId: number | undefined;
       const running = withoutDeadline(() =>
-        runtime().runFlowNow(flow, { onProgress: (progress) => (runId = progress.runId) }),
+        runtime().runFlowNow(flow, { operatorRequested: true, onProgress: (progress) => (runId = progress.runId) }),
       );
       const left = remainingMs();
       const result =

@@ -62,8 +62,11 @@ export interface FlowRunResult extends RunCounts {
   /** Undefined when the run did not start. */
   runId?: number;
   outcome: Exclude<RunOutcome, 'running'> | 'skipped';
-  /** Why a run did not start: another process holds the flow, or the tick already ran, or the flow is paused. */
-  skippedBecause?: 'busy' | 'paused';
+  /**
+   * Why a run did not start: another process holds the flow, or the tick already ran, or the flow is paused, or its
+   * setting turns it off and no operator asked for the run.
+   */
+  skippedBecause?: 'busy' | 'paused' | 'off';
   /** Records the run's drift-repair pass rewrote because Salesforce no longer held what the mapping produces. */
   repaired?: number;
   message?: string;
@@ -114,7 +117,7 @@ export class SyncEngine {
   async run(flow: AnySyncFlow, request: FlowRunRequest): Promise<FlowRunResult> {
     const { store, owner, leaseMs, logger } = this.options;
     const started = Date.now();
-    const skipped = (because: 'busy' | 'paused', message: string): FlowRunResult => ({
+    const skipped = (because: 'busy' | 'paused' | 'off', message: string): FlowRunResult => ({
       flow: flow.name,
       outcome: 'skipped',
       skippedBecause: because,
@@ -123,6 +126,9 @@ export class SyncEngine {
       ...emptyCounts(),
     });
 
+    if (flow.enabled?.() === false && !request.operatorRequested) {
+      return skipped('off', `${flow.name} is turned off in the connector settings; an operator's run still runs it`);
+    }
     if (request.respectPause) {
       const saved = await store.cursors.get(flow.name);
       if (saved?.pausedUntil && saved.pausedUntil > store.clock()) {

@@ -18,6 +18,11 @@ export interface RunOptions {
   since?: Date;
   /** After reading changes, run a drift-repair pass (or resume the one under way), for a flow that has `drift`. */
   repair?: boolean;
+  /**
+   * An operator asked for this run (`sage-sf run`, the API's run, a failure retry): a flow that its setting turns off
+   * (`enabled`) runs anyway. Scheduled runs never set it.
+   */
+  operatorRequested?: boolean;
 }
 
 /** The stored state a run starts from. */
@@ -70,6 +75,11 @@ export interface DriftCheck<Target> {
 export interface SyncFlow<Source, Target, Cursor> {
   /** The flow's name in schedules, the CLI and the API (`customers`). */
   name: string;
+  /**
+   * For a flow a setting turns off (the automatic order push): false while it is off, and then only a run an operator
+   * asked for (`operatorRequested`) runs it. Without it, the flow is always on.
+   */
+  enabled?(): boolean;
   /** The links entity this flow keeps (`customer`); flows of one entity in both directions share its links. */
   entity: string;
   /** The system the flow reads; it writes the other. Record keys (`keyOf`) are this system's keys. */

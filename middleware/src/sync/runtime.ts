@@ -215,6 +215,7 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
             ...(runOptions.full ? { full: true } : {}),
             ...(runOptions.since ? { since: runOptions.since } : {}),
             ...(runOptions.repair ? { repair: true } : {}),
+            ...(runOptions.operatorRequested ? { operatorRequested: true } : {}),
             ...(runOptions.onProgress ? { onProgress: runOptions.onProgress } : {}),
           }),
         ),
@@ -237,7 +238,10 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
           `Failure ${id} is ${failure.status}; only open failures can be retried`,
         );
       }
-      const run = await track(engine.run(flow, { trigger: 'retry', failuresOnly: true, signal: shutdown.signal }));
+      // Retrying a failure is an operator's decision, also for a flow its setting turns off.
+      const run = await track(
+        engine.run(flow, { trigger: 'retry', failuresOnly: true, operatorRequested: true, signal: shutdown.signal }),
+      );
       return { failure: (await store.failures.get(id)) as SyncFailure, run };
     },
 

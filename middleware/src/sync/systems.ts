@@ -5,6 +5,7 @@
 import type { ErrorKind } from '../domain/errors.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Sage300Client } from '../sage300/client.js';
+import type { OrderPushService } from '../services/orderPush.js';
 import type { OrderLedgerRepository, RevenueReconciliationRepository } from '../store/index.js';
 
 export type SageClient = Sage300Client;
@@ -53,4 +54,6 @@ export interface FlowPorts {
   orderLedger: OrderLedgerLookup;
   /** Reports the connector computes and keeps in its store (the revenue reconciliation). */
   reports: { revenueReconciliation: RevenueReconciliationRepository };
+  /** The order push behind `POST /api/v1/orders`: the same ledger, so the button and a flow create one order. */
+  orders: Pick<OrderPushService, 'push'>;
 }

@@ -3,6 +3,7 @@
  * the Sync Console learn the flows from here; a new flow is its own file in this folder plus one line below.
  */
 import { flowRegistry } from '../registry.js';
+import { closedWonOrders } from './closed-won-orders.js';
 import { contacts } from './contacts.js';
 import { creditAlerts } from './credit-alerts.js';
 import { customers } from './customers.js';
@@ -22,4 +23,5 @@ export const builtInFlows = flowRegistry([
   revenueReconciliation,
   creditAlerts,
   overdueInvoices,
+  closedWonOrders,
 ]);
