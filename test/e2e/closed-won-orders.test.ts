@@ -21,38 +21,37 @@ afterAll(async () => {
 
 describe('the button and the automatic push of Closed Won opportunities', () => {
   it('create one Sage order per opportunity when they race, as Sage lists them by OrderReference', async () => {
-    const opportunityIds = Array.from({ length: 4 }, (_, index) =>
-      cloneOpportunity(system.salesforce, SEED_OPPORTUNITIES.blackRockClosedWon, `Race ${index + 1}`),
-    );
     const flowReplica = await system.replica();
     const flowApi = apiClient(flowReplica.url, testKey);
-    // Slow order POSTs, so the flow's pushes and the button's overlap in Sage.
+    const runFlow = () =>
+      flowApi<{ run: { outcome: string; created: number } | null }>('POST', '/api/v1/sync/flows/closedWonOrders/run');
+    // The seeded Closed Won opportunities are pushed (or refused and left waiting) first, so each race below is the
+    // flow's only work and meets the button's push of the same opportunity.
+    expect((await runFlow()).status).toBe(200);
+    // Slow order POSTs, so the two pushes overlap in Sage.
     system.sage.setFaults('POST OE/OEOrders', { latencyMs: 300 });
     try {
-      const [run, ...answers] = await Promise.all([
-        flowApi<{ run: { outcome: string } | null }>('POST', '/api/v1/sync/flows/closedWonOrders/run'),
-        ...opportunityIds.map((opportunityId) =>
+      for (let race = 1; race <= 3; race += 1) {
+        const opportunityId = cloneOpportunity(
+          system.salesforce,
+          SEED_OPPORTUNITIES.blackRockClosedWon,
+          `Race ${race}`,
+        );
+        const [run, button] = await Promise.all([
+          runFlow(),
           system.api<OrderAnswer>('POST', '/api/v1/orders', { body: { opportunityId } }),
-        ),
-      ]);
-      expect(run?.status).toBe(200);
-      for (const [index, opportunityId] of opportunityIds.entries()) {
+        ]);
+        expect(run.status).toBe(200);
+        expect(run.body.run?.outcome).toBe('succeeded');
         const orders = sageOrdersFor(system.sage, opportunityId);
         expect(orders).toHaveLength(1);
-        const answer = answers[index];
-        expect([200, 201]).toContain(answer?.status);
-        expect(answer?.body.orderNumber).toBe(orders[0]?.OrderNumber);
+        expect([200, 201]).toContain(button.status);
+        expect(button.body.orderNumber).toBe(orders[0]?.OrderNumber);
         expect(system.salesforce.get('Opportunity', opportunityId)).toMatchObject({
           Sage_Order_Status__c: 'Pushed',
           Sage_Order_Number__c: orders[0]?.OrderNumber,
         });
       }
-      // Every seeded Closed Won opportunity the flow could push has exactly one order, too.
-      const blackRock = system.salesforce.findOne(
-        'Opportunity',
-        (row) => row.Name === SEED_OPPORTUNITIES.blackRockClosedWon,
-      );
-      expect(sageOrdersFor(system.sage, String(blackRock?.Id))).toHaveLength(1);
     } finally {
       system.sage.clearFaults();
     }
