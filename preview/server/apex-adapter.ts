@@ -47,6 +47,7 @@ export const sentences = {
   unreachable: 'The Sage 300 connector could not be reached: ',
   unreadable: 'The Sage 300 connector sent an answer Salesforce could not read: ',
   openAccount: 'Open an account to see its Sage 300 financials.',
+  openAccountToCreate: 'Open an account to create its Sage 300 customer.',
   noAccount: 'This account does not exist or is not shared with you.',
   unlinkedAccount:
     'This account is not linked to a Sage 300 customer yet. It gets a customer number when it is created in Sage 300, at the latest when its first order is pushed.',
@@ -336,6 +337,26 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
       result.accountName = account.Name;
       result.warningThreshold = await warningThreshold();
       return readAs(apexClasses.AccountFinancials, result);
+    },
+
+    async createCustomer(params: Params) {
+      const accountId = requireId(params.accountId, 'accountId');
+      if (!accountId) throw because(sentences.openAccountToCreate);
+      const account = await findAccount(accountId);
+      // The preview's one user may edit every record, so the controller's edit-access refusal never applies here.
+      // SageCreateCustomerAction.provision: the same call as the Flow action "Create Sage 300 Customer".
+      return relayed(async () => {
+        const answer = await middleware.postAs<Row>(
+          '/api/v1/customers',
+          { accountId: account.Id },
+          apexClasses.CustomerResult,
+        );
+        return readAs(apexClasses.CustomerCreation, {
+          outcome: answer.outcome,
+          customerNumber: answer.customerNumber,
+          matchedBy: answer.matchedBy,
+        });
+      });
     },
   };
 

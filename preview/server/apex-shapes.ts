@@ -147,6 +147,17 @@ export const apexClasses = {
     staleReason: 'String',
     warningThreshold: 'Decimal',
   }),
+  CustomerCreation: aura('SageAccountController.CustomerCreation', {
+    outcome: 'String',
+    customerNumber: 'String',
+    matchedBy: 'String',
+  }),
+  CustomerResult: internal('SageCreateCustomerAction.CustomerResult', {
+    accountId: 'String',
+    customerNumber: 'String',
+    outcome: 'String',
+    matchedBy: 'String',
+  }),
   Aging,
   Invoice,
   InvoiceList: internal('SageAccountController.InvoiceList', { invoices: listOf(Invoice) }),

@@ -180,6 +180,49 @@ describe('the preview in Chromium', () => {
   );
 
   scenario(
+    'an account without a Sage number is created in Sage 300 from its financials card, which then shows the customer',
+    context,
+    async ({ page }) => {
+      const name = 'Harbourside Bicycle Co-op';
+      const accountId = system.salesforce.insert('Account', {
+        Name: name,
+        BillingStreet: '12 Quay Street',
+        BillingCity: 'Halifax',
+        BillingState: 'NS',
+        BillingPostalCode: 'B3J 1A1',
+        BillingCountry: 'Canada',
+        Phone: '(902) 555-0117',
+      });
+      const sageCustomersNamed = () =>
+        system.sage.state.customers.all().filter((customer) => customer.CustomerName === name);
+      expect(sageCustomersNamed()).toHaveLength(0);
+
+      await openRecord(page, 'Account', accountId);
+      const panel = page.locator('c-sage-account-financials');
+      const create = panel.getByRole('button', { name: 'Create in Sage 300' });
+      await create.click();
+      const result = panel.locator('.creation-result .creation-text');
+      await result.waitFor();
+
+      const created = sageCustomersNamed();
+      expect(created).toHaveLength(1);
+      const customerNumber = String(created[0]?.CustomerNumber);
+      expect(await visibleText(result)).toBe(`Created Sage 300 customer ${customerNumber}.`);
+      expect(system.salesforce.findOne('Account', (row) => row.Id === accountId)?.Sage_Customer_Number__c).toBe(
+        customerNumber,
+      );
+      // The card now shows the new customer's figures, and the record page the number written back to the account.
+      await panel.getByText(`Customer ${customerNumber}`).waitFor();
+      expect(await visibleText(panel.locator('dl > div').first().locator('dd'))).toBe(usd(0));
+      expect(await create.count()).toBe(0);
+      await page
+        .locator('preview-record-header [data-field="Sage_Customer_Number__c"]', { hasText: customerNumber })
+        .waitFor();
+      await screenshot(page, 'preview-create-customer');
+    },
+  );
+
+  scenario(
     'pushing an opportunity shows its Sage 300 order number, and Sage 300 then holds exactly that one order',
     context,
     async ({ page }) => {

@@ -176,6 +176,33 @@ describe('answers from the middleware on its sandboxes', () => {
     expect(value).toMatchObject({ linked: false, message: sentences.unlinkedAccount });
   });
 
+  it('SageAccountController.createCustomer: creates the customer of an unlinked account, then answers it linked', async () => {
+    const id = salesforce().insert('Account', {
+      Name: 'Harbourside Bicycle Co-op',
+      BillingStreet: '12 Quay Street',
+      BillingCity: 'Halifax',
+      BillingState: 'NS',
+      BillingPostalCode: 'B3J 1A1',
+      BillingCountry: 'Canada',
+    });
+    const sage = middleware.embedded?.sage300?.sandbox;
+    if (!sage) throw new Error('no embedded Sage 300 sandbox');
+    const created = (await answer('SageAccountController', 'createCustomer', { accountId: id })) as {
+      outcome: string;
+      customerNumber: string;
+    };
+    expect(created.outcome).toBe('created');
+    expect(sage.state.customers.get([created.customerNumber])?.CustomerName).toBe('Harbourside Bicycle Co-op');
+    expect(salesforce().findOne('Account', (row) => row.Id === id)?.Sage_Customer_Number__c).toBe(
+      created.customerNumber,
+    );
+    expect(await answer('SageAccountController', 'createCustomer', { accountId: id })).toEqual({
+      outcome: 'linked',
+      customerNumber: created.customerNumber,
+    });
+    expect(await refusal('SageAccountController', 'createCustomer', {})).toBe(sentences.openAccountToCreate);
+  });
+
   it('SageAccountController.getFinancials: the last synced figures, marked stale, when the connector is down', async () => {
     const down = createApexAdapter({
       salesforce: middleware.salesforce,

@@ -1,5 +1,7 @@
 import { LightningElement, api } from 'lwc';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getFinancials from '@salesforce/apex/SageAccountController.getFinancials';
+import createCustomer from '@salesforce/apex/SageAccountController.createCustomer';
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import LOCALE from '@salesforce/i18n/locale';
 
@@ -50,6 +52,26 @@ const STANDING_TEXT = {
   'over-limit': 'over the limit',
 };
 
+const MATCHED_BY = {
+  'Name And Postal Code': 'by name and postal code',
+  Email: 'by e-mail address',
+};
+
+/** What the rep reads after "Create in Sage 300": whether a customer was created or an existing one matched. */
+function creationText(creation) {
+  const number = creation.customerNumber;
+  if (creation.outcome === 'created') {
+    return `Created Sage 300 customer ${number}.`;
+  }
+  if (creation.outcome === 'matched') {
+    const how = MATCHED_BY[creation.matchedBy];
+    return how
+      ? `Linked to the existing Sage 300 customer ${number}, matched ${how}.`
+      : `Linked to the existing Sage 300 customer ${number}.`;
+  }
+  return `This account is already linked to Sage 300 customer ${number}.`;
+}
+
 /** Compares two cell values for sorting: numbers and ISO dates in order, blanks last. */
 function compare(a, b) {
   if (a === b) return 0;
@@ -66,6 +88,10 @@ export default class SageAccountFinancials extends LightningElement {
   financials;
   error;
   isLoading = false;
+  /** The answer of "Create in Sage 300": the outcome and the customer number. */
+  creation;
+  createError;
+  isCreating = false;
   columns = COLUMNS;
   sortedBy = 'dueDate';
   sortedDirection = 'asc';
@@ -89,6 +115,29 @@ export default class SageAccountFinancials extends LightningElement {
 
   handleRefresh() {
     this.load(true);
+  }
+
+  async handleCreate() {
+    this.isCreating = true;
+    this.createError = undefined;
+    try {
+      this.creation = await createCustomer({ accountId: this.recordId });
+      // The connector wrote the customer number to the account: let the record page show it, then its figures.
+      await notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
+      await this.load(true);
+    } catch (error) {
+      this.createError = error;
+    } finally {
+      this.isCreating = false;
+    }
+  }
+
+  get isBusy() {
+    return this.isLoading || this.isCreating;
+  }
+
+  get creationText() {
+    return this.creation ? creationText(this.creation) : '';
   }
 
   handleSort(event) {

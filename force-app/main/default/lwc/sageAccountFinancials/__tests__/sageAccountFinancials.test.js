@@ -1,8 +1,11 @@
 import { createElement } from 'lwc';
 import SageAccountFinancials from 'c/sageAccountFinancials';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getFinancials from '@salesforce/apex/SageAccountController.getFinancials';
+import createCustomer from '@salesforce/apex/SageAccountController.createCustomer';
 
 jest.mock('@salesforce/apex/SageAccountController.getFinancials', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageAccountController.createCustomer', () => ({ default: jest.fn() }), { virtual: true });
 
 const LIVE = {
   linked: true,
@@ -216,6 +219,84 @@ describe('c-sage-account-financials', () => {
     const element = await mount({ linked: false, message: 'This account is not linked to a Sage 300 customer yet.' });
     expect($(element, '.unlinked').textContent).toBe('This account is not linked to a Sage 300 customer yet.');
     expect($(element, '.key-figures')).toBeNull();
+  });
+
+  describe('Create in Sage 300', () => {
+    const UNLINKED = {
+      linked: false,
+      accountName: 'Prospect Without Sage',
+      message: 'This account is not linked to a Sage 300 customer yet.',
+    };
+    const createButton = (element) => $(element, 'lightning-button.create-customer');
+
+    it('is offered only for an account without a Sage customer number', async () => {
+      const unlinked = await mount(UNLINKED);
+      expect(createButton(unlinked).label).toBe('Create in Sage 300');
+      document.body.removeChild(unlinked);
+      const linked = await mount(LIVE);
+      expect(createButton(linked)).toBeNull();
+    });
+
+    it('creates the customer, says so with its number, and then shows its financials', async () => {
+      const element = await mount(UNLINKED);
+      createCustomer.mockResolvedValue({ outcome: 'created', customerNumber: '1210' });
+      getFinancials.mockResolvedValue({ ...LIVE, customerNumber: '1210' });
+      createButton(element).click();
+      await flush();
+      expect(createCustomer).toHaveBeenCalledWith({ accountId: '001000000000001AAA' });
+      expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: '001000000000001AAA' }]);
+      expect(getFinancials).toHaveBeenLastCalledWith({ accountId: '001000000000001AAA', fresh: true });
+      expect($(element, '.creation-result .creation-text').textContent).toBe('Created Sage 300 customer 1210.');
+      expect($(element, 'lightning-formatted-number[data-id="balance"]').value).toBe(9100.25);
+      expect(createButton(element)).toBeNull();
+      expect($(element, '.unlinked')).toBeNull();
+    });
+
+    it('says when an existing customer was matched, and how', async () => {
+      const element = await mount(UNLINKED);
+      createCustomer.mockResolvedValue({
+        outcome: 'matched',
+        customerNumber: '1200',
+        matchedBy: 'Name And Postal Code',
+      });
+      getFinancials.mockResolvedValue(LIVE);
+      createButton(element).click();
+      await flush();
+      expect($(element, '.creation-result .creation-text').textContent).toBe(
+        'Linked to the existing Sage 300 customer 1200, matched by name and postal code.',
+      );
+    });
+
+    it('disables the button while the customer is created', async () => {
+      const element = await mount(UNLINKED);
+      let answer;
+      createCustomer.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+      getFinancials.mockResolvedValue(LIVE);
+      createButton(element).click();
+      await Promise.resolve();
+      expect(createButton(element).disabled).toBe(true);
+      expect($(element, 'lightning-spinner').alternativeText).toBe('Creating the Sage 300 customer');
+      answer({ outcome: 'created', customerNumber: '1210' });
+      await flush();
+      expect($(element, 'lightning-spinner')).toBeNull();
+    });
+
+    it("shows Sage 300's refusal in the error panel and keeps the button for another try", async () => {
+      const element = await mount(UNLINKED);
+      createCustomer.mockRejectedValue({
+        body: { message: 'Sage 300 refused the customer: the tax group ZZ does not exist.' },
+      });
+      createButton(element).click();
+      await flush();
+      const panel = $(element, 'c-error-panel.create-error');
+      expect(panel.friendlyMessage).toBe('The Sage 300 customer was not created');
+      expect(panel.errors.body.message).toBe('Sage 300 refused the customer: the tax group ZZ does not exist.');
+      expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
+      expect(getFinancials).toHaveBeenCalledTimes(1);
+      expect($(element, '.creation-result')).toBeNull();
+      expect(createButton(element).disabled).toBe(false);
+      await expect(element).toBeAccessible();
+    });
   });
 
   it('shows the error panel when the figures cannot be loaded', async () => {
