@@ -205,18 +205,17 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
   const { config, logger } = options;
   const notifier = options.notifier ?? notifierFor(config, options.store, logger, options.embedded) ?? notificationsOff;
   const notify = config.notify;
+  const metadata = options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger);
   const health = createHealthWatch({
     runs: options.store.runs,
     failures: options.store.failures,
     notifier,
-    failedRuns: notify.failedRuns,
-    allowancePercent: notify.allowancePercent,
+    thresholds: () => metadata.settingsNow().syncHealth,
     windowMs: notify.healthIntervalMs,
     logger,
     ...(options.salesforceUsage ? { salesforceUsage: options.salesforceUsage } : {}),
   });
   const owner = options.owner ?? processOwner();
-  const metadata = options.metadata ?? customMetadataFor(config, options.systems.salesforce, logger);
   const orders =
     options.orders ??
     createOrderServices({

@@ -1,6 +1,6 @@
 // The one configuration module: every environment variable is read by loadConfig, blank counting as unset.
 import { ConfigError, loadConfig } from '../../middleware/src/config/env.js';
-import { defaultSettings } from '../../middleware/src/domain/settings.js';
+import { defaultSettings, settingsFromMetadata } from '../../middleware/src/domain/settings.js';
 
 describe('the configuration from the environment', () => {
   it('uses the defaults when the variables are unset or blank', () => {
@@ -11,7 +11,6 @@ describe('the configuration from the environment', () => {
       failureRetryMs: 60_000,
       quotaPauseMs: 900_000,
       salesforceLookBackMs: 300_000,
-      reconciliation: { lateDays: 14, months: 24 },
       schedules: {},
       repairSchedules: {},
     });
@@ -45,6 +44,46 @@ describe('the configuration from the environment', () => {
     expect(config.sync.schedules).toEqual({ customers: '*/5 * * * *', overdue_tasks: '0 7 * * *' });
     expect(config.settings).toMatchObject({ creditPolicy: 'Block', defaultTerms: 'N60' });
     expect(config.timings.settingsRefreshMs).toBe(0);
+  });
+
+  it('reads every threshold and schedule of the notices and reports from Custom Metadata, then the environment, then the defaults', () => {
+    const environment = loadConfig({
+      RECONCILIATION_LATE_DAYS: '3',
+      RECONCILIATION_MONTHS: '6',
+      NOTIFY_FAILED_RUNS: '5',
+      CREDIT_ALERT_HYSTERESIS: '2',
+      OVERDUE_BUCKETS: '1,10',
+    }).settings;
+    expect(environment).toMatchObject({
+      reconciliation: { lateDays: 3, months: 6 },
+      syncHealth: { failedRuns: 5, allowancePercent: defaultSettings.syncHealth.allowancePercent },
+      creditAlertHysteresis: 2,
+      creditWarningThreshold: defaultSettings.creditWarningThreshold,
+      overdueBuckets: [1, 10],
+    });
+    const settings = settingsFromMetadata(
+      {
+        Reconciliation_Late_Days__c: 7,
+        Reconciliation_Schedule__c: '0 4 * * *',
+        Health_Allowance_Percent__c: 75,
+        Credit_Warning_Threshold__c: 70,
+        Overdue_Invoice_Schedule__c: null,
+      },
+      environment,
+    );
+    expect(settings).toMatchObject({
+      reconciliation: { lateDays: 7, months: 6 },
+      syncHealth: { failedRuns: 5, allowancePercent: 75 },
+      creditWarningThreshold: 70,
+      creditAlertHysteresis: 2,
+      overdueBuckets: [1, 10],
+    });
+    expect(settings.schedules).toMatchObject({
+      revenueReconciliation: '0 4 * * *',
+      overdueInvoices: defaultSettings.schedules.overdueInvoices,
+    });
+    expect(() => loadConfig({ RECONCILIATION_MONTHS: '40' })).toThrow('RECONCILIATION_MONTHS must be at most 36');
+    expect(() => settingsFromMetadata({ Health_Failed_Runs__c: 0 }, environment)).toThrow(/^Health_Failed_Runs__c /);
   });
 
   it('names the bad variable in one line', () => {

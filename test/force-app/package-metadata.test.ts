@@ -183,6 +183,8 @@ describe('the schema document and the package agree', () => {
       customerMatch: 'None',
       // The package ships no item defaults (a base keeps its own), so the base has none either.
       itemDefaults: {},
+      reconciliation: { lateDays: 1, months: 2 },
+      syncHealth: { failedRuns: 9, allowancePercent: 50 },
       schedules: {
         customers: '0 0 * * *',
         invoices: '0 0 * * *',
@@ -191,6 +193,7 @@ describe('the schema document and the package agree', () => {
         orders: '0 0 * * *',
         creditAlerts: '0 0 * * *',
         overdueInvoices: '0 0 * * *',
+        revenueReconciliation: '0 0 * * *',
       },
     };
     expect(settingsFromMetadata(queriedRecord('Sage_Connector_Setting', 'Default'), elsewhere)).toEqual(

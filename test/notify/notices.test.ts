@@ -325,8 +325,7 @@ describe.each(engines)('sync-health notices on %s', (_name, makeDatabase) => {
           failures: store.failures,
           notifier,
           salesforceUsage: () => ({ used: 95_500, max: 100_000 }),
-          failedRuns: 3,
-          allowancePercent: 90,
+          thresholds: () => ({ failedRuns: 3, allowancePercent: 90 }),
           windowMs: 3_600_000,
         });
       // Two replicas finish a run at once, then one of them again: one digest.

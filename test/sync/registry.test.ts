@@ -71,6 +71,35 @@ describe('the flow registry', () => {
     expect(builtInFlows.names).not.toContain('overdue-tasks');
   });
 
+  it("takes a flow's default schedule from its connector setting's default unless the flow names its own", () => {
+    // Connector settings that name no schedule for these flows (a record with blank fields over an empty base).
+    const blank = { ...sources, connector: {} as typeof sources.connector };
+    const hourly = defineFlow({
+      name: 'creditDigest',
+      scheduleSetting: 'creditAlerts',
+      ports: [],
+      build: () => ({}) as never,
+    });
+    const own = defineFlow({
+      name: 'creditDigestNightly',
+      scheduleSetting: 'creditAlerts',
+      defaultSchedule: '0 1 * * *',
+      ports: [],
+      build: () => ({}) as never,
+    });
+    const registry = builtInFlows.with(hourly, own);
+    expect(registry.scheduleOf(hourly, blank)).toBe(defaultSettings.schedules.creditAlerts);
+    expect(registry.scheduleOf(own, blank)).toBe('0 1 * * *');
+    // The setting, when given, is in force for both.
+    const set = { ...sources, connector: { ...sources.connector, creditAlerts: '*/7 * * * *' } };
+    expect([registry.scheduleOf(hourly, set), registry.scheduleOf(own, set)]).toEqual(['*/7 * * * *', '*/7 * * * *']);
+    // Every built-in flow's schedule has a default, from its setting or its own.
+    for (const name of builtInFlows.names) {
+      const definition = builtInFlows.find(name);
+      expect([name, definition && builtInFlows.scheduleOf(definition, blank)]).toEqual([name, expect.any(String)]);
+    }
+  });
+
   it('repairs drift weekly unless SYNC_REPAIR_SCHEDULE_<NAME> sets another schedule or off', () => {
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { defaultSettings, definedOnly, overdueBucketsText, type ConnectorSettings } from '../domain/settings.js';
+import {
+  defaultSettings,
+  definedOnly,
+  overdueBucketsText,
+  type ConnectorSettings,
+  type ReconciliationSettings,
+} from '../domain/settings.js';
+
+export type { ReconciliationSettings };
 
 /**
  * The middleware's configuration: the one place environment variables (and an optional `.env` file loaded by the
@@ -147,15 +155,30 @@ const notifySchema = {
     .enum(['true', 'false'], { message: 'NOTIFY_EMAIL_ACCOUNT_OWNERS must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
-  NOTIFY_FAILED_RUNS: whole('NOTIFY_FAILED_RUNS', 'runs', 1, 3),
+  NOTIFY_FAILED_RUNS: z.coerce
+    .number({ message: 'NOTIFY_FAILED_RUNS must be a number of runs' })
+    .int('NOTIFY_FAILED_RUNS must be a whole number of runs')
+    .min(1, 'NOTIFY_FAILED_RUNS must be at least 1')
+    .max(100, 'NOTIFY_FAILED_RUNS must be at most 100')
+    .optional(),
   NOTIFY_HEALTH_INTERVAL_MINUTES: whole('NOTIFY_HEALTH_INTERVAL_MINUTES', 'minutes', 1, 60),
   NOTIFY_SALESFORCE_ALLOWANCE_PERCENT: z.coerce
     .number({ message: 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be a percentage such as 90' })
     .min(1, 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be between 1 and 100')
     .max(100, 'NOTIFY_SALESFORCE_ALLOWANCE_PERCENT must be between 1 and 100')
-    .default(90),
-  RECONCILIATION_LATE_DAYS: whole('RECONCILIATION_LATE_DAYS', 'days', 0, 14),
-  RECONCILIATION_MONTHS: whole('RECONCILIATION_MONTHS', 'months', 1, 24),
+    .optional(),
+  RECONCILIATION_LATE_DAYS: z.coerce
+    .number({ message: 'RECONCILIATION_LATE_DAYS must be a number of days' })
+    .int('RECONCILIATION_LATE_DAYS must be a whole number of days')
+    .min(0, 'RECONCILIATION_LATE_DAYS must be at least 0')
+    .max(365, 'RECONCILIATION_LATE_DAYS must be at most 365')
+    .optional(),
+  RECONCILIATION_MONTHS: z.coerce
+    .number({ message: 'RECONCILIATION_MONTHS must be a number of months' })
+    .int('RECONCILIATION_MONTHS must be a whole number of months')
+    .min(1, 'RECONCILIATION_MONTHS must be at least 1')
+    .max(36, 'RECONCILIATION_MONTHS must be at most 36')
+    .optional(),
 };
 
 const schema = z.object({
@@ -243,8 +266,6 @@ export interface SyncSettings {
   quotaPauseMs: number;
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
   salesforceLookBackMs: number;
-  /** The revenue reconciliation flow's settings (defaults when absent). */
-  reconciliation?: ReconciliationSettings;
   /** Cron schedules from `SYNC_SCHEDULE_<FLOW>`, keyed by `scheduleKey` of the flow name; they override the connector settings. */
   schedules: Record<string, string>;
   /**
@@ -285,20 +306,8 @@ export interface NotifySettings {
   email?: { smtpUrl: string; from: string; to: string[]; copyAccountOwners: boolean };
   /** Tries per notice and channel before it waits in the failure queue. */
   attempts: number;
-  /** Failed runs in a row that raise a sync-health notice. */
-  failedRuns: number;
   /** At most one sync-health digest per flow in this window. */
   healthIntervalMs: number;
-  /** Share of the Salesforce daily allowance (percent) that raises a sync-health notice. */
-  allowancePercent: number;
-}
-
-/** The revenue reconciliation's settings. */
-export interface ReconciliationSettings {
-  /** Days after its close date a Closed Won opportunity may go without an order or an invoice. */
-  lateDays: number;
-  /** Months computed, back from the current one. */
-  months: number;
 }
 
 export interface Config {
@@ -443,6 +452,14 @@ function businessSettings(env: Env): ConnectorSettings {
       stockingUnit: env.ITEM_DEFAULT_STOCKING_UNIT,
       structureCode: env.ITEM_DEFAULT_STRUCTURE_CODE,
     }),
+    reconciliation: {
+      lateDays: env.RECONCILIATION_LATE_DAYS ?? defaultSettings.reconciliation.lateDays,
+      months: env.RECONCILIATION_MONTHS ?? defaultSettings.reconciliation.months,
+    },
+    syncHealth: {
+      failedRuns: env.NOTIFY_FAILED_RUNS ?? defaultSettings.syncHealth.failedRuns,
+      allowancePercent: env.NOTIFY_SALESFORCE_ALLOWANCE_PERCENT ?? defaultSettings.syncHealth.allowancePercent,
+    },
   };
 }
 
@@ -460,9 +477,7 @@ function scheduleVariables(source: NodeJS.ProcessEnv, prefix = 'SYNC_SCHEDULE_')
 function notifySettings(env: Env): NotifySettings {
   const settings: NotifySettings = {
     attempts: env.NOTIFY_ATTEMPTS,
-    failedRuns: env.NOTIFY_FAILED_RUNS,
     healthIntervalMs: env.NOTIFY_HEALTH_INTERVAL_MINUTES * 60_000,
-    allowancePercent: env.NOTIFY_SALESFORCE_ALLOWANCE_PERCENT,
   };
   if (env.NOTIFY_WEBHOOK_URL) {
     settings.webhook = {
@@ -519,7 +534,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       failureRetryMs: env.SYNC_FAILURE_RETRY_SECONDS * 1000,
       quotaPauseMs: env.SYNC_QUOTA_PAUSE_SECONDS * 1000,
       salesforceLookBackMs: env.SYNC_SALESFORCE_LOOKBACK_SECONDS * 1000,
-      reconciliation: { lateDays: env.RECONCILIATION_LATE_DAYS, months: env.RECONCILIATION_MONTHS },
       schedules: scheduleVariables(source),
       repairSchedules: scheduleVariables(source, 'SYNC_REPAIR_SCHEDULE_'),
     },

@@ -33,6 +33,10 @@ export interface ConnectorSettings {
   customerMatch: CustomerMatch;
   /** What Sage needs to create an item from a Salesforce product (none by default: products are not created). */
   itemDefaults: ItemDefaults;
+  /** The revenue reconciliation's grace days and the months it computes. */
+  reconciliation: ReconciliationSettings;
+  /** When the sync-health watch sends a notice. */
+  syncHealth: SyncHealthSettings;
   schedules: {
     customers: string;
     invoices: string;
@@ -41,7 +45,24 @@ export interface ConnectorSettings {
     orders: string;
     creditAlerts: string;
     overdueInvoices: string;
+    revenueReconciliation: string;
   };
+}
+
+/** The revenue reconciliation's settings. */
+export interface ReconciliationSettings {
+  /** Days after its close date a Closed Won opportunity may go without an order or an invoice. */
+  lateDays: number;
+  /** Months computed, back from the current one. */
+  months: number;
+}
+
+/** The sync-health watch's thresholds. */
+export interface SyncHealthSettings {
+  /** Failed runs in a row of one flow that raise a sync-health notice. */
+  failedRuns: number;
+  /** Share of the Salesforce daily allowance (percent) that raises a sync-health notice. */
+  allowancePercent: number;
 }
 
 /** The settings the package ships with; used when neither Salesforce nor the environment says otherwise. */
@@ -59,6 +80,8 @@ export const defaultSettings: ConnectorSettings = {
   customerNumberStrategy: 'Sequential',
   customerMatch: 'Name And Postal Code',
   itemDefaults: {},
+  reconciliation: { lateDays: 14, months: 24 },
+  syncHealth: { failedRuns: 3, allowancePercent: 90 },
   schedules: {
     customers: '*/15 * * * *',
     invoices: '*/15 * * * *',
@@ -67,6 +90,7 @@ export const defaultSettings: ConnectorSettings = {
     orders: '*/5 * * * *',
     creditAlerts: '*/30 * * * *',
     overdueInvoices: '0 6 * * *',
+    revenueReconciliation: '30 2 * * *',
   },
 };
 
@@ -95,6 +119,11 @@ export const settingFields = [
   'Credit_Alert_Hysteresis__c',
   'Credit_Alert_Schedule__c',
   'Overdue_Invoice_Schedule__c',
+  'Reconciliation_Late_Days__c',
+  'Reconciliation_Months__c',
+  'Reconciliation_Schedule__c',
+  'Health_Failed_Runs__c',
+  'Health_Allowance_Percent__c',
 ] as const;
 
 const text = (max: number) =>
@@ -158,6 +187,11 @@ const metadataRecord = z.object({
   Credit_Alert_Hysteresis__c: z.number().min(0).max(100).nullish(),
   Credit_Alert_Schedule__c: schedule,
   Overdue_Invoice_Schedule__c: schedule,
+  Reconciliation_Late_Days__c: z.number().int('must be a whole number of days').min(0).max(365).nullish(),
+  Reconciliation_Months__c: z.number().int('must be a whole number of months').min(1).max(36).nullish(),
+  Reconciliation_Schedule__c: schedule,
+  Health_Failed_Runs__c: z.number().int('must be a whole number of runs').min(1).max(100).nullish(),
+  Health_Allowance_Percent__c: z.number().min(1).max(100).nullish(),
 });
 
 /** The entries of `values` that are set. */
@@ -212,6 +246,14 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
         structureCode: r.Item_Default_Structure_Code__c?.toUpperCase(),
       }),
     },
+    reconciliation: {
+      lateDays: r.Reconciliation_Late_Days__c ?? base.reconciliation.lateDays,
+      months: r.Reconciliation_Months__c ?? base.reconciliation.months,
+    },
+    syncHealth: {
+      failedRuns: r.Health_Failed_Runs__c ?? base.syncHealth.failedRuns,
+      allowancePercent: r.Health_Allowance_Percent__c ?? base.syncHealth.allowancePercent,
+    },
     schedules: {
       customers: r.Customer_Sync_Schedule__c ?? base.schedules.customers,
       invoices: r.Invoice_Sync_Schedule__c ?? base.schedules.invoices,
@@ -220,6 +262,7 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
       orders: r.Order_Sync_Schedule__c ?? base.schedules.orders,
       creditAlerts: r.Credit_Alert_Schedule__c ?? base.schedules.creditAlerts,
       overdueInvoices: r.Overdue_Invoice_Schedule__c ?? base.schedules.overdueInvoices,
+      revenueReconciliation: r.Reconciliation_Schedule__c ?? base.schedules.revenueReconciliation,
     },
   };
 }

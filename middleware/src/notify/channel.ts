@@ -12,6 +12,8 @@ export interface NoticeChannel {
   name: string;
   /** Delivers once; throws a ConnectorError (transient or permanent) when it could not. */
   deliver(notice: RenderedNotice): Promise<void>;
+  /** True when the channel copies the account owners (their e-mail from Salesforce) on overdue-invoice digests. */
+  readonly copiesAccountOwners?: boolean;
 }
 
 /** A failed delivery, with the kind that decides whether trying again may help. */

@@ -30,6 +30,7 @@ export function emailChannel(options: EmailOptions): NoticeChannel & { close(): 
   });
   return {
     name: 'email',
+    copiesAccountOwners: options.copyAccountOwners,
     async deliver(notice: RenderedNotice) {
       const copy = options.copyAccountOwners ? notice.copy.filter((address) => !options.to.includes(address)) : [];
       try {

@@ -5,6 +5,7 @@
  * notifier's store-kept throttle lets at most one through per flow per window.
  */
 import type { Logger } from 'pino';
+import type { SyncHealthSettings } from '../domain/settings.js';
 import type { FailureRepository } from '../store/failures.js';
 import type { RunRepository } from '../store/runs.js';
 import type { Notifier, SyncHealthProblem } from './notifier.js';
@@ -15,8 +16,8 @@ export interface HealthWatchOptions {
   notifier: Notifier;
   /** The Salesforce daily allowance as last seen, if known. */
   salesforceUsage?: () => { used: number; max: number } | undefined;
-  failedRuns: number;
-  allowancePercent: number;
+  /** The thresholds in force (the connector settings: Custom Metadata, then environment, then defaults). */
+  thresholds: () => SyncHealthSettings;
   /** Parked records newer than this are news (the throttle's window). */
   windowMs: number;
   logger?: Logger;
@@ -32,10 +33,9 @@ export interface HealthWatch {
 export async function healthProblems(flow: string, options: HealthWatchOptions): Promise<SyncHealthProblem[]> {
   const now = options.now ?? (() => new Date());
   const problems: SyncHealthProblem[] = [];
-  const runs = (await options.runs.list({ flow, limit: options.failedRuns })).filter(
-    (run) => run.outcome !== 'running',
-  );
-  if (runs.length >= options.failedRuns && runs.every((run) => run.outcome === 'failed')) {
+  const { failedRuns, allowancePercent } = options.thresholds();
+  const runs = (await options.runs.list({ flow, limit: failedRuns })).filter((run) => run.outcome !== 'running');
+  if (runs.length >= failedRuns && runs.every((run) => run.outcome === 'failed')) {
     problems.push({ kind: 'failed-runs', runs: runs.length, lastMessage: runs[0]?.message ?? null });
   }
   const since = now().getTime() - options.windowMs;
@@ -53,7 +53,7 @@ export async function healthProblems(flow: string, options: HealthWatchOptions):
     });
   }
   const usage = options.salesforceUsage?.();
-  if (usage && usage.max > 0 && (usage.used / usage.max) * 100 >= options.allowancePercent) {
+  if (usage && usage.max > 0 && (usage.used / usage.max) * 100 >= allowancePercent) {
     problems.push({ kind: 'salesforce-allowance', used: usage.used, max: usage.max });
   }
   return problems;

@@ -76,6 +76,7 @@ export function createNotifier(options: NotifierOptions): ChannelNotifier {
 
   return {
     channels: options.channels.map((channel) => channel.name),
+    wantsOwnerEmails: options.channels.some((channel) => channel.copiesAccountOwners === true),
 
     async notify(notice: Notice): Promise<NoticeOutcome> {
       const outcome: NoticeOutcome = { sent: [], queued: [] };

@@ -66,6 +66,11 @@ export interface Notifier {
   /** The channels configured (empty: notices are off). */
   readonly channels: readonly string[];
   /**
+   * True when a channel copies the account owners on overdue-invoice digests (`NOTIFY_EMAIL_ACCOUNT_OWNERS`, off by
+   * default): the flow then reads each owner's e-mail from Salesforce with the Account (`OverdueInvoice.ownerEmail`).
+   */
+  readonly wantsOwnerEmails?: boolean;
+  /**
    * Announces a notice on every configured channel. Never throws: a channel that still fails after its retries leaves
    * the notice in the failure queue (`notices`). An overdue-invoices notice without invoices sends nothing.
    */

@@ -1,6 +1,8 @@
 /**
- * The stored revenue reconciliation: one row per month and account, replaced as a whole by each computation together
- * with its "as of", so the report reads a consistent snapshot in milliseconds.
+ * The stored revenue reconciliation: one row per month and account, replaced as a whole by each computation that
+ * changed a figure, so the report reads a consistent snapshot in milliseconds. Its "as of" is the later of when the
+ * rows were written and when the `revenueReconciliation` flow last ran to success: a run that finds the same figures
+ * writes nothing, yet confirms them.
  */
 import type { Kysely } from 'kysely';
 import { inBatches } from './batches.js';
@@ -43,11 +45,17 @@ export interface RevenueReconciliationRepository {
   replace(rows: readonly ReconciliationRow[], snapshot: Omit<ReconciliationSnapshot, 'asOf'>): Promise<Date>;
   /** Rows of the months `from`..`to` (inclusive, `YYYY-MM`), of one account when given, by month then account name. */
   list(query: { from: string; to: string; accountId?: string }): Promise<ReconciliationRow[]>;
-  /** When the stored rows were computed, and over which months; undefined before the first computation. */
+  /**
+   * When the stored rows were last computed or confirmed by a successful run of the flow, and over which months;
+   * undefined before the first computation.
+   */
   snapshot(): Promise<ReconciliationSnapshot | undefined>;
 }
 
 const REPORT = 'revenue-reconciliation';
+
+/** The flow that computes the report; its last successful run confirms the stored rows. */
+const REPORT_FLOW = 'revenueReconciliation';
 
 /** The row's key: its Salesforce account, or the Sage customer when no account is linked. */
 function accountKey(row: ReconciliationRow): string {
@@ -115,8 +123,21 @@ export function revenueReconciliationRepository(db: Kysely<Database>, clock: Clo
     },
 
     async snapshot() {
-      const row = await db.selectFrom('report_snapshots').selectAll().where('report', '=', REPORT).executeTakeFirst();
-      return row ? { asOf: new Date(row.as_of), fromMonth: row.from_month, toMonth: row.to_month } : undefined;
+      const [row, run] = await Promise.all([
+        db.selectFrom('report_snapshots').selectAll().where('report', '=', REPORT).executeTakeFirst(),
+        db
+          .selectFrom('sync_runs')
+          .select('started_at')
+          .where('flow', '=', REPORT_FLOW)
+          .where('outcome', '=', 'succeeded')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+      ]);
+      if (!row) return undefined;
+      const written = new Date(row.as_of).getTime();
+      const confirmed = run ? new Date(run.started_at).getTime() : 0;
+      return { asOf: new Date(Math.max(written, confirmed)), fromMonth: row.from_month, toMonth: row.to_month };
     },
   };
 }

@@ -3,10 +3,9 @@
  * it is built from them. `flows/index.ts` lists the built-in flows; the runtime, the scheduler, the CLI and the
  * operations API learn every flow from a registry and name none themselves.
  */
-import type { ReconciliationSettings } from '../config/env.js';
 import type { MappingConfiguration } from '../config/mapping.js';
 import { FLOW_NAME, FLOW_NAME_RULE, scheduleKey } from '../domain/flow-names.js';
-import type { ConnectorSettings } from '../domain/settings.js';
+import { defaultSettings, type ConnectorSettings } from '../domain/settings.js';
 import type { LinkRepository } from '../store/index.js';
 import type { AnySyncFlow } from './flow.js';
 import type { FlowPorts } from './systems.js';
@@ -26,20 +25,37 @@ export interface FlowContext {
   salesforceLookBackMs: number;
   /** The links, for what a flow does to them besides writing records (a Salesforce merge re-points one). */
   links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany'>;
-  /** The revenue reconciliation's months and grace days (the flow's defaults when absent). */
-  reconciliation?: ReconciliationSettings;
   /** The store's clock: what flows take as now (tests move it). */
   clock: () => Date;
 }
 
+/** A connector setting (`Sage_Connector_Setting__mdt`) that holds a flow's schedule. */
+export type ScheduleSetting = keyof ConnectorSettings['schedules'];
+
+/**
+ * Where a flow's schedule comes from: its connector setting, whose package default (`defaultSettings.schedules`) is
+ * the flow's default unless it names another; or, for a flow no setting schedules, its own default.
+ */
+export type FlowSchedule =
+  | {
+      /** The connector setting that holds this flow's schedule. */
+      scheduleSetting: ScheduleSetting;
+      /** The schedule when neither `SYNC_SCHEDULE_<NAME>` nor the setting gives one (default: the setting's default). */
+      defaultSchedule?: string;
+    }
+  | {
+      scheduleSetting?: undefined;
+      /** The schedule when `SYNC_SCHEDULE_<NAME>` gives none. */
+      defaultSchedule: string;
+    };
+
 /** One flow in the registry. */
-export interface FlowDefinition<Ports extends PortName = PortName> {
+export type FlowDefinition<Ports extends PortName = PortName> = FlowSchedule & FlowParts<Ports>;
+
+/** What every flow definition holds besides its schedule. */
+export interface FlowParts<Ports extends PortName = PortName> {
   /** The flow's name in schedules, the CLI, the API and the store (`customers`): lower case, digits and `-`. */
   name: string;
-  /** The connector setting (`Sage_Connector_Setting__mdt`) that holds this flow's schedule, if one does. */
-  scheduleSetting?: keyof ConnectorSettings['schedules'];
-  /** The schedule when neither `SYNC_SCHEDULE_<NAME>` nor the connector setting gives one. */
-  defaultSchedule: string;
   /**
    * The drift-repair schedule when `SYNC_REPAIR_SCHEDULE_<NAME>` gives none, for a flow built with `drift`
    * (default `DEFAULT_REPAIR_SCHEDULE`, weekly).
@@ -54,6 +70,13 @@ export interface FlowDefinition<Ports extends PortName = PortName> {
 /** A flow definition, with its ports checked against what `build` uses. */
 export function defineFlow<Ports extends PortName>(definition: FlowDefinition<Ports>): FlowDefinition<Ports> {
   return definition;
+}
+
+/** The schedule of a flow when configuration gives none: its own default, else its setting's package default. */
+export function defaultScheduleOf(definition: FlowSchedule): string {
+  return definition.scheduleSetting === undefined
+    ? definition.defaultSchedule
+    : (definition.defaultSchedule ?? defaultSettings.schedules[definition.scheduleSetting]);
 }
 
 /** Schedules from configuration: the environment's `SYNC_SCHEDULE_<NAME>` and the connector settings. */
@@ -103,7 +126,7 @@ export function flowRegistry(definitions: readonly FlowDefinition[]): FlowRegist
   const scheduleOf = (definition: FlowDefinition, sources: ScheduleSources) =>
     sources.environment[scheduleKey(definition.name)] ??
     (definition.scheduleSetting ? sources.connector[definition.scheduleSetting] : undefined) ??
-    definition.defaultSchedule;
+    defaultScheduleOf(definition);
   const repairScheduleOf = (definition: FlowDefinition, sources: ScheduleSources) => {
     const schedule =
       sources.repairs?.[scheduleKey(definition.name)] ?? definition.defaultRepairSchedule ?? DEFAULT_REPAIR_SCHEDULE;

@@ -104,7 +104,6 @@ export async function startSyncRuntime(options: SyncRuntimeOptions): Promise<Syn
     clock: () => store.clock(),
     salesforceLookBackMs: settings.salesforceLookBackMs,
     links: store.links,
-    ...(settings.reconciliation ? { reconciliation: settings.reconciliation } : {}),
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   });
   const sources = (): ScheduleSources => ({

@@ -2,10 +2,10 @@
 // and Tasks for the account owners. Balances move through the Sage sandbox's control endpoints (invoices, payments).
 import { defaultSettings } from '../../../middleware/src/domain/settings.js';
 import { openStore, type Store } from '../../../middleware/src/store/index.js';
+import type { SageRecord } from '../../../sandbox/sage300/records.js';
 import { creditAlertsFlow, creditFigures } from '../../../middleware/src/sync/flows/credit-alerts.js';
 import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
 import { engines, postgresDatabase, type TestDatabase } from '../../store/test-databases.js';
-import { runCli } from '../child.js';
 import { startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
 type Row = Record<string, unknown>;
@@ -235,34 +235,77 @@ describe.each(engines)('the creditAlerts flow on %s', (_name, makeDatabase) => {
     expect(history[1]?.Id).not.toBe(alertId);
     expect(alertTasks(systems)).toHaveLength(5);
   });
+  it('keeps the alert of a customer with no Account waiting, and writes it once the customers flow links it', async () => {
+    // A new Sage customer on hold, which no Account carries yet.
+    const state = systems.sageSandbox.state;
+    const customer: SageRecord = { ...(state.customers.get(['1500']) as SageRecord), CustomerNumber: '1234' };
+    customer.CustomerName = 'Harbour Lights Cafe';
+    state.customers.put(customer);
+    state.touch(customer);
+
+    const first = await runtime.runFlowNow('creditAlerts');
+    expect(first).toMatchObject({ outcome: 'partial', failed: 1 });
+    const [waiting] = await runtime.listFailures({ flow: 'creditAlerts', status: 'open' });
+    expect(waiting).toMatchObject({
+      recordKey: '1234',
+      errorCode: 'CUSTOMER_NOT_LINKED',
+      errorMessage: 'customer 1234 has no Salesforce account',
+      waitsFor: { entity: 'customer', key: '1234' },
+    });
+    // Not due before the customer is linked: another run leaves it waiting, writing nothing.
+    systems.salesforceSandbox.resetCounts();
+    expect(await runtime.runFlowNow('creditAlerts')).toMatchObject({ failed: 0, created: 0 });
+    expect(systems.salesforceSandbox.counts().collectionWrite).toBe(0);
+    expect(alertsOf(systems, '1234')).toEqual([]);
+
+    expect(await runtime.runFlowNow('customers')).toMatchObject({ failed: 0 });
+    const account = accountOf(systems, '1234');
+    expect(await runtime.runFlowNow('creditAlerts')).toMatchObject({ outcome: 'succeeded', created: 1, failed: 0 });
+    expect(alertsOf(systems, '1234')).toEqual([
+      expect.objectContaining({ Alert_Key__c: '1234|HOLD', Account__c: account.Id, Status__c: 'Open' }),
+    ]);
+    expect(alertTasks(systems).filter((task) => task.WhatId === account.Id)).toHaveLength(1);
+    expect((await store.failures.get(waiting?.id ?? -1))?.status).toBe('resolved');
+  });
 });
 
 describe('creditAlerts runs racing on PostgreSQL', () => {
   let systems: TestSystems;
   let database: TestDatabase;
+  const stores: Store[] = [];
+  const replicas: SyncRuntime[] = [];
 
   beforeAll(async () => {
     systems = await startTestSystems();
     database = postgresDatabase('credit alerts race');
+    // Two replicas: each its own connections to the one database and its own lease owner.
+    for (let replica = 0; replica < 2; replica++) {
+      const store = await openStore(database.url);
+      stores.push(store);
+      replicas.push(await startTestRuntime(systems, store));
+    }
   });
 
   afterAll(async () => {
+    for (const replica of replicas) await replica.stop();
+    for (const store of stores) await store.close();
     await database.drop();
     await systems.close();
   });
 
   it('keeps one open alert and one Task per condition when two replicas run the flow at once', async () => {
-    // Slow Salesforce answers, so the two runs overlap.
+    // Slow Salesforce answers, so each run lasts far longer than the moment between the two starts.
     systems.salesforceSandbox.setFaults({ latencyMs: 40 });
-    const env = { ...systems.env, DATABASE_URL: database.url };
-    const runs = await Promise.all([runCli(['run', 'creditAlerts'], env), runCli(['run', 'creditAlerts'], env)]);
-    systems.salesforceSandbox.clearFaults();
-    // Each replica either ran the flow or found the other one running it (its lease); at least one ran.
-    for (const run of runs)
-      expect(run.stdout).toMatch(/^creditAlerts: (succeeded|not run — another process is running this flow)/);
-    expect(
-      runs.filter((run) => run.code === 0 && run.stdout.startsWith('creditAlerts: succeeded')).length,
-    ).toBeGreaterThan(0);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const runs = await Promise.all(replicas.map((replica) => replica.runFlowNow('creditAlerts')));
+        // They did race: one replica ran, the other found the flow's lease taken and ran nothing.
+        expect(runs.map((run) => run.outcome).sort()).toEqual(['skipped', 'succeeded']);
+        expect(runs.find((run) => run.outcome === 'skipped')?.skippedBecause).toBe('busy');
+      }
+    } finally {
+      systems.salesforceSandbox.clearFaults();
+    }
 
     expect(
       unresolved(systems)
@@ -270,7 +313,7 @@ describe('creditAlerts runs racing on PostgreSQL', () => {
         .sort(),
     ).toEqual(['1105|LIMIT', '1500|HOLD']);
     expect(alertTasks(systems)).toHaveLength(2);
-  }, 60_000);
+  });
 
   it('writes one alert and one Task per opening even when two runs write the same page without a lease', async () => {
     await invoice(systems, '1400', 90_000);

@@ -3,11 +3,13 @@
 // flows take as now) is moved forward to let invoices cross buckets.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { defaultSettings } from '../../../middleware/src/domain/settings.js';
 import { overdueBucket } from '../../../middleware/src/domain/overdue-invoices.js';
 import { openStore, type Store } from '../../../middleware/src/store/index.js';
 import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
-import { engines, type TestDatabase } from '../../store/test-databases.js';
+import { engines, postgresDatabase, type TestDatabase } from '../../store/test-databases.js';
 import { accountsByCustomerNumber, startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
 type Row = Record<string, unknown>;
@@ -77,6 +79,36 @@ async function startReceiver(): Promise<{ url: string; bodies: Row[]; close(): P
     url: `http://127.0.0.1:${port}/hooks/notices`,
     bodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A real SMTP server on a free port: keeps each message with its envelope's recipients. */
+async function startSmtp(): Promise<{
+  url: string;
+  messages: { recipients: string[]; mail: ParsedMail }[];
+  close(): Promise<void>;
+}> {
+  const messages: { recipients: string[]; mail: ParsedMail }[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const recipients = session.envelope.rcptTo.map((to) => to.address).sort();
+      simpleParser(stream).then(
+        (mail) => {
+          messages.push({ recipients, mail });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const { port } = smtp.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
 }
 
@@ -191,6 +223,92 @@ describe.each(engines)('the overdueInvoices flow on %s', (_name, makeDatabase) =
     } finally {
       await notifying.stop();
       await receiver.close();
+    }
+  });
+  it('e-mails one digest per run to finance, copying the account owners (their e-mail in Salesforce) only when asked', async () => {
+    const smtp = await startSmtp();
+    const email = {
+      SMTP_URL: smtp.url,
+      NOTIFY_EMAIL_FROM: 'connector@example.com',
+      NOTIFY_EMAIL_TO: 'finance@example.com',
+    };
+    const ownerEmail = (customerNumber: string) => {
+      const account = accountsByCustomerNumber(systems.salesforceSandbox).get(customerNumber);
+      const owner = systems.salesforceSandbox.findOne('User', (user) => user.Id === account?.OwnerId);
+      return String(owner?.Email);
+    };
+    // Invoices dated 40 days before the store's today: past due (30 days' terms), new to the flow.
+    const dated = new Date(now.getTime() - 40 * DAY_MS);
+    const plain = await startTestRuntime(systems, store, { env: email });
+    const copying = await startTestRuntime(systems, store, { env: { ...email, NOTIFY_EMAIL_ACCOUNT_OWNERS: 'true' } });
+    try {
+      const first = await pastInvoice(systems, '1105', 1234.5, dated);
+      expect((await run(plain)).created).toBe(1);
+      expect(smtp.messages).toHaveLength(1);
+      expect(smtp.messages[0]?.recipients).toEqual(['finance@example.com']);
+      expect(smtp.messages[0]?.mail.text).toContain(`1105 ${first.documentNumber}: balance 1,234.50`);
+
+      const second = await pastInvoice(systems, '1200', 2345.5, dated);
+      const third = await pastInvoice(systems, '1105', 345.5, dated);
+      expect((await run(copying)).created).toBe(2);
+      expect(smtp.messages).toHaveLength(2);
+      const owners = [ownerEmail('1200'), ownerEmail('1105')];
+      expect(owners.every((address) => address.includes('@'))).toBe(true);
+      expect(smtp.messages[1]?.recipients).toEqual([...new Set(['finance@example.com', ...owners])].sort());
+      expect(smtp.messages[1]?.mail.cc).toBeDefined();
+      expect(smtp.messages[1]?.mail.text).toContain(`1200 ${second.documentNumber}: balance 2,345.50`);
+      expect(smtp.messages[1]?.mail.text).toContain(`1105 ${third.documentNumber}: balance 345.50`);
+
+      // Nothing new: no digest.
+      expect((await run(copying)).created).toBe(0);
+      expect(smtp.messages).toHaveLength(2);
+    } finally {
+      await plain.stop();
+      await copying.stop();
+      await smtp.close();
+    }
+  });
+});
+
+describe('overdueInvoices runs racing on two replicas (PostgreSQL)', () => {
+  let systems: TestSystems;
+  let database: TestDatabase;
+  const stores: Store[] = [];
+  const replicas: SyncRuntime[] = [];
+
+  beforeAll(async () => {
+    systems = await startTestSystems();
+    database = postgresDatabase('overdue invoices race');
+    for (let replica = 0; replica < 2; replica++) {
+      const store = await openStore(database.url);
+      stores.push(store);
+      replicas.push(await startTestRuntime(systems, store));
+    }
+  });
+
+  afterAll(async () => {
+    for (const replica of replicas) await replica.stop();
+    for (const store of stores) await store.close();
+    await database.drop();
+    await systems.close();
+  });
+
+  it('writes one Task per invoice and bucket when two replicas run the flow at once', async () => {
+    // Slow Salesforce answers, so each run lasts far longer than the moment between the two starts.
+    systems.salesforceSandbox.setFaults({ latencyMs: 40 });
+    try {
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all(replicas.map((replica) => replica.runFlowNow('overdueInvoices')));
+        // They did race: one replica ran, the other found the flow's lease taken and ran nothing.
+        expect(results.map((result) => result.outcome).sort()).toEqual(['skipped', 'succeeded']);
+        expect(results.find((result) => result.outcome === 'skipped')?.skippedBecause).toBe('busy');
+        const keys = taskKeys(systems);
+        expect(keys).toEqual(expectedKeys(systems, new Date()));
+        expect(new Set(keys).size).toBe(keys.length);
+      }
+      expect(taskKeys(systems).length).toBeGreaterThan(0);
+    } finally {
+      systems.salesforceSandbox.clearFaults();
     }
   });
 });

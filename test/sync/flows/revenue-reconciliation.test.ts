@@ -184,7 +184,15 @@ describe.each(engines)('revenueReconciliation on %s', (_engine, makeDatabase) =>
     systems = await startTestSystems();
     database = makeDatabase('reconciliation');
     store = await openStore(database.url);
-    runtime = await startTestRuntime(systems, store, { env: { RECONCILIATION_LATE_DAYS: '2' } });
+    // The grace days come from the connector settings, over the environment's.
+    const settings = systems.salesforceSandbox.findOne(
+      'Sage_Connector_Setting__mdt',
+      (record) => record.DeveloperName === 'Default',
+    );
+    systems.salesforceSandbox.update('Sage_Connector_Setting__mdt', String(settings?.Id), {
+      Reconciliation_Late_Days__c: 2,
+    });
+    runtime = await startTestRuntime(systems, store, { env: { RECONCILIATION_LATE_DAYS: '9' } });
     for (const name of Object.values(SEED_OPPORTUNITIES)) {
       const found = systems.salesforceSandbox.findOne('Opportunity', (record) => record.Name === name);
       opportunityIds[name] = String(found?.Id);
@@ -259,7 +267,7 @@ describe.each(engines)('revenueReconciliation on %s', (_engine, makeDatabase) =>
     expect(blackRock?.wonOpportunities).toBe(1);
     expect(blackRock?.withoutOrder).toEqual([]);
     expect(blackRock?.withoutInvoice).toEqual([]);
-    // Closed two or more days ago (RECONCILIATION_LATE_DAYS=2) with no order: Bayside, Northwind.
+    // Closed two or more days ago (Reconciliation_Late_Days__c = 2) with no order: Bayside, Northwind.
     const late = (customer: string) =>
       body.rows.find(
         (row) =>
@@ -366,10 +374,29 @@ describe.each(engines)('revenueReconciliation on %s', (_engine, makeDatabase) =>
     expect((await ask('from=2026-01&to=2026-02&format=xml')).body.error.message).toBe('format: must be json or csv');
   });
 
-  it('refreshes the "as of" when run again', async () => {
+  it('writes nothing when run again with the same figures, yet refreshes the "as of"', async () => {
+    const stored = () =>
+      store.db.selectFrom('revenue_reconciliation').select(['account_key', 'month', 'computed_at']).execute();
+    const before = await stored();
     const first = (await store.revenueReconciliation.snapshot())?.asOf.getTime() ?? 0;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    expect((await runtime.runFlowNow('revenueReconciliation')).outcome).toBe('succeeded');
+    const again = await runtime.runFlowNow('revenueReconciliation');
+    expect(again).toMatchObject({ outcome: 'succeeded', read: 1, unchanged: 1, created: 0, updated: 0 });
+    expect(await stored()).toEqual(before);
     expect((await store.revenueReconciliation.snapshot())?.asOf.getTime()).toBeGreaterThan(first);
+
+    // A new figure (an invoice today) is written.
+    await systems.sage.orders
+      .create({
+        CustomerNumber: '1100',
+        OrderReference: 'COUNTER-SALE',
+        OrderDetails: [
+          { LineType: 'Item', Item: 'A14010', QuantityOrdered: 1, PricingUnitPrice: 129, PriceOverride: true },
+        ],
+      })
+      .then((order) => systems.sageSandbox.invoiceOrder(order.OrderNumber));
+    const changed = await runtime.runFlowNow('revenueReconciliation');
+    expect(changed).toMatchObject({ outcome: 'succeeded', read: 1, unchanged: 0, updated: 1 });
+    expect((await stored()).map((entry) => entry.computed_at)).not.toContain(before[0]?.computed_at);
   });
 });

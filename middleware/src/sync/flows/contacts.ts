@@ -37,7 +37,6 @@ import {
   type MergeResult,
   type SyncedState,
 } from '../../domain/field-merge.js';
-import { defaultSettings } from '../../domain/settings.js';
 import { and, eq, ge, oneOf, or } from '../../sage300/odata.js';
 import type { ArCustomer, ArShipToLocation } from '../../sage300/types.js';
 import { soqlFields, soqlIn, soqlInGroups, soqlLike } from '../../salesforce/soql.js';
@@ -469,7 +468,6 @@ export const contacts = defineFlow({
   name: 'contacts',
   // Contacts are customer master data: they follow the customers' schedule unless SYNC_SCHEDULE_CONTACTS says otherwise.
   scheduleSetting: 'customers',
-  defaultSchedule: defaultSettings.schedules.customers,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     contactsFlow({

@@ -27,15 +27,14 @@ import {
 import { ConnectorError } from '../../domain/errors.js';
 import { yes } from '../../domain/financials.js';
 import type { ConnectorSettings } from '../../domain/settings.js';
-import { defaultSettings } from '../../domain/settings.js';
 import { gt } from '../../sage300/odata.js';
 import type { ArCustomer } from '../../sage300/types.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import {
   createMissingTasks,
   linkedAccounts,
-  noAccount,
   queryIn,
+  waitingForCustomer,
   type KeyedTask,
   type LinkedAccount,
 } from '../parts/account-tasks.js';
@@ -185,6 +184,14 @@ export function creditAlertsFlow(
     const fail = (key: string, error: ConnectorError) => {
       if (!errors.has(key)) errors.set(key, error);
     };
+    /** Customers with no Account yet: their alerts wait for the customers flow to link them, then are written. */
+    const waiting = new Map<string, WriteOutcome>();
+    const waitForCustomer = (key: string) => {
+      const outcome = waitingForCustomer(key, key);
+      if (outcome.ok || errors.has(key)) return;
+      waiting.set(key, outcome);
+      fail(key, outcome.error);
+    };
 
     const planned: PlannedChange[] = [];
     for (const record of records) {
@@ -248,7 +255,7 @@ export function creditAlertsFlow(
     const openedIds = new Map<PlannedChange, { id: string; created: boolean }>();
     const writableOpens = opens.filter(({ key }) => {
       if (accounts.has(key)) return true;
-      fail(key, noAccount(key));
+      waitForCustomer(key);
       return false;
     });
     if (writableOpens.length > 0) {
@@ -276,7 +283,7 @@ export function creditAlertsFlow(
     );
     const writableUpdates = updates.filter(({ key, change }) => {
       if (change.action !== 'escalate' || accounts.has(key)) return true;
-      fail(key, noAccount(key));
+      waitForCustomer(key);
       return false;
     });
     if (writableUpdates.length > 0) {
@@ -333,6 +340,8 @@ export function creditAlertsFlow(
     }
 
     return records.map(({ key }): WriteOutcome => {
+      const waits = waiting.get(key);
+      if (waits) return waits;
       const error = errors.get(key);
       if (error) return { key, ok: false, error };
       const opened = [...openedIds.entries()].some(([item, result]) => item.key === key && result.created);
@@ -383,7 +392,6 @@ export function creditAlertsFlow(
 export const creditAlerts = defineFlow({
   name: 'creditAlerts',
   scheduleSetting: 'creditAlerts',
-  defaultSchedule: defaultSettings.schedules.creditAlerts,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     creditAlertsFlow({

@@ -11,7 +11,6 @@
 import type { MappingConfiguration } from '../../config/mapping.js';
 import { customerKey } from '../../domain/customers.js';
 import { mapToSalesforce, sageFieldsToRead } from '../../domain/mapping.js';
-import { defaultSettings } from '../../domain/settings.js';
 import type { ArCustomer } from '../../sage300/types.js';
 import type { SyncFlow } from '../flow.js';
 import { dayWatermark, type DayWatermarkCursor } from '../parts/day-watermark.js';
@@ -124,7 +123,6 @@ export function customersFlow(
 export const customers = defineFlow({
   name: 'customers',
   scheduleSetting: 'customers',
-  defaultSchedule: defaultSettings.schedules.customers,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     customersFlow({

@@ -25,7 +25,6 @@ import {
   type PostedDocumentFigures,
 } from '../../domain/invoices.js';
 import { sageFieldsToRead } from '../../domain/mapping.js';
-import { defaultSettings } from '../../domain/settings.js';
 import { and, eq, ge, gt, lt, ne, oneOf, or, type Filter } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { SyncFlow, WriteOutcome } from '../flow.js';
@@ -198,7 +197,6 @@ export function invoicesFlow(
 export const invoices = defineFlow({
   name: 'invoices',
   scheduleSetting: 'invoices',
-  defaultSchedule: defaultSettings.schedules.invoices,
   ports: ['sage300', 'salesforce', 'orderLedger'],
   build: ({ sage300, salesforce, orderLedger }, context) =>
     invoicesFlow({

@@ -9,12 +9,11 @@
  * no Account yet fails as in the invoices flow and waits in the failure queue for that customer's link.
  *
  * After the run, the invoices whose Task it created go to the notifier as one digest (nothing without a channel; a
- * notice that fails never undoes a Task). A run that stops early keeps its invoices for the next run's digest.
+ * notice that fails never undoes a Task), with each account owner's e-mail when a channel copies the owners. A run that stops early keeps its invoices for the next run's digest.
  */
 import { cashDocumentTypes, documentKey, splitDocumentKey } from '../../domain/invoices.js';
 import { overdueBucket, overdueInvoiceTask, overdueTaskKey } from '../../domain/overdue-invoices.js';
 import type { ConnectorSettings } from '../../domain/settings.js';
-import { defaultSettings } from '../../domain/settings.js';
 import type { OverdueInvoice, Notifier } from '../../notify/notifier.js';
 import { and, eq, gt, lt, ne, oneOf } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
@@ -105,6 +104,7 @@ export function overdueInvoicesFlow(
         ? await linkedAccounts(
             salesforce,
             due.map(({ target }) => target.customerNumber),
+            { ownerEmails: options.notifier.wantsOwnerEmails === true },
           )
         : new Map();
     const outcomes = new Map<string, WriteOutcome>();
@@ -129,6 +129,7 @@ export function overdueInvoicesFlow(
         invoice: {
           customerNumber: target.customerNumber,
           accountId: account.id,
+          ...(account.ownerEmail ? { ownerEmail: account.ownerEmail } : {}),
           documentNumber: target.documentNumber,
           amount: target.amount,
           balance: target.balance,
@@ -235,7 +236,6 @@ export function overdueInvoicesFlow(
 export const overdueInvoices = defineFlow({
   name: 'overdueInvoices',
   scheduleSetting: 'overdueInvoices',
-  defaultSchedule: defaultSettings.schedules.overdueInvoices,
   ports: ['sage300', 'salesforce', 'notifier'],
   build: ({ sage300, salesforce, notifier }, context) =>
     overdueInvoicesFlow({

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { MappingConfiguration } from '../../config/mapping.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { mapToSage, type FieldMapping } from '../../domain/mapping.js';
-import { defaultSettings, type ConnectorSettings, type ItemDefaults } from '../../domain/settings.js';
+import type { ConnectorSettings, ItemDefaults } from '../../domain/settings.js';
 import { soqlFields, soqlIn } from '../../salesforce/soql.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { salesforceChangeCursor, salesforceChanges, type ChangedRecord } from '../parts/salesforce-changes.js';
@@ -321,7 +321,6 @@ export function productCatalogueFlow(
 export const productCatalogue = defineFlow({
   name: 'productCatalogue',
   scheduleSetting: 'items',
-  defaultSchedule: defaultSettings.schedules.items,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     productCatalogueFlow({

@@ -22,7 +22,7 @@ import type { MappingConfiguration } from '../../config/mapping.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { mapToSalesforce, sageFieldsToRead } from '../../domain/mapping.js';
 import { basePrice, itemKey, priceKey } from '../../domain/products.js';
-import { defaultSettings, type ConnectorSettings } from '../../domain/settings.js';
+import type { ConnectorSettings } from '../../domain/settings.js';
 import { and, eq, ge, gt, oneOf } from '../../sage300/odata.js';
 import type { IcItem, IcItemPricing } from '../../sage300/types.js';
 import type { DriftCheck, PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
@@ -451,7 +451,6 @@ export function productStockFlow(
 export const products = defineFlow({
   name: 'products',
   scheduleSetting: 'items',
-  defaultSchedule: defaultSettings.schedules.items,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     productsFlow({
@@ -467,7 +466,6 @@ export const products = defineFlow({
 export const productStock = defineFlow({
   name: 'productStock',
   scheduleSetting: 'stock',
-  defaultSchedule: defaultSettings.schedules.stock,
   ports: ['sage300', 'salesforce'],
   build: ({ sage300, salesforce }, context) =>
     productStockFlow({

@@ -2,11 +2,12 @@
  * Revenue reconciliation: computes, per month and account, closed-won revenue in Salesforce against what Sage 300
  * ordered, invoiced and collected (`domain/reconciliation.ts`), over the last `RECONCILIATION_MONTHS` months, and
  * keeps it in the store with its "as of", so the report (`GET /reports/revenue-reconciliation`) answers from the
- * store in milliseconds. Every run recomputes everything: the read yields one record (the whole computation) and the
- * write replaces the stored snapshot. `sage-sf run revenueReconciliation` recomputes on demand.
+ * store in milliseconds. Every run recomputes everything: the read yields one record (the whole computation), whose
+ * hash the engine compares with the last one written, and the write replaces the stored snapshot only when a figure
+ * or the months changed. A run that finds the same figures writes nothing; its success is the report's new "as of"
+ * (`store/revenue-reconciliation.ts`). `sage-sf run revenueReconciliation` recomputes on demand.
  */
 import { z } from 'zod';
-import type { ReconciliationSettings } from '../../config/env.js';
 import { customerKey } from '../../domain/customers.js';
 import {
   addMonths,
@@ -18,13 +19,14 @@ import {
   type SagePaymentFigure,
   type WonOpportunity,
 } from '../../domain/reconciliation.js';
+import { defaultSettings, type ReconciliationSettings } from '../../domain/settings.js';
 import { soqlDate } from '../../salesforce/soql.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { SyncFlow } from '../flow.js';
 import { defineFlow } from '../registry.js';
 import type { FlowPorts, SageClient, SalesforceReader } from '../systems.js';
 
-export const RECONCILIATION_DEFAULTS: ReconciliationSettings = { lateDays: 14, months: 24 };
+export const RECONCILIATION_DEFAULTS: ReconciliationSettings = defaultSettings.reconciliation;
 
 /** One computation: the rows and the months they cover. */
 export interface ReconciliationComputation {
@@ -63,13 +65,14 @@ export interface RevenueReconciliationOptions {
   sage: SageClient;
   salesforce: SalesforceReader;
   reports: FlowPorts['reports'];
-  settings?: ReconciliationSettings;
+  /** The grace days and months in force (read at each computation; default: the package defaults). */
+  settings?: () => ReconciliationSettings;
   clock?: () => Date;
 }
 
 /** Reads both systems for the months and computes the reconciliation. */
 export async function computeReconciliation(options: RevenueReconciliationOptions): Promise<ReconciliationComputation> {
-  const settings = options.settings ?? RECONCILIATION_DEFAULTS;
+  const settings = options.settings?.() ?? RECONCILIATION_DEFAULTS;
   const now = (options.clock ?? (() => new Date()))();
   const today = now.toISOString().slice(0, 10);
   const toMonth = today.slice(0, 7);
@@ -170,8 +173,8 @@ export function revenueReconciliationFlow(
     advance: () => ({ computedAt: clock().toISOString() }),
     finish: (current) => current,
     keyOf: () => 'all',
-    // The time makes every computation new to the engine's hash comparison, so each run refreshes the "as of".
-    map: (computation) => ({ ...computation, computedAt: clock().toISOString() }) as ReconciliationComputation,
+    // The computation only: an unchanged one is skipped by the engine's hash comparison.
+    map: (computation) => computation,
     async write(records) {
       const outcomes = [];
       for (const record of records) {
@@ -189,13 +192,14 @@ export function revenueReconciliationFlow(
 
 export const revenueReconciliation = defineFlow({
   name: 'revenueReconciliation',
-  defaultSchedule: '30 2 * * *',
+  scheduleSetting: 'revenueReconciliation',
   ports: ['sage300', 'salesforce', 'reports'],
   build: ({ sage300, salesforce, reports }, context) =>
     revenueReconciliationFlow({
       sage: sage300,
       salesforce,
       reports,
-      ...(context.reconciliation ? { settings: context.reconciliation } : {}),
+      settings: () => context.settings().reconciliation,
+      clock: context.clock,
     }),
 });

@@ -18,6 +18,8 @@ export interface LinkedAccount {
   id: string;
   ownerId: string;
   customerNumber: string;
+  /** The owner's e-mail, when asked for (`ownerEmails`) and the owner has one. */
+  ownerEmail?: string;
 }
 
 function chunks<T>(values: readonly T[], size: number): T[][] {
@@ -41,31 +43,32 @@ export async function queryIn<Row>(
   return rows;
 }
 
-/** The Accounts of these customers, by customer number (upper case). */
+/** The Accounts of these customers, by customer number (upper case); with their owners' e-mail when asked. */
 export async function linkedAccounts(
   salesforce: Pick<SalesforcePort, 'queryAll'>,
   customerNumbers: readonly string[],
+  options: { ownerEmails?: boolean } = {},
 ): Promise<Map<string, LinkedAccount>> {
-  const rows = await queryIn<{ Id: string; OwnerId: string; Sage_Customer_Number__c: string }>(
+  const rows = await queryIn<{
+    Id: string;
+    OwnerId: string;
+    Sage_Customer_Number__c: string;
+    Owner?: { Email?: string | null } | null;
+  }>(
     salesforce,
-    'SELECT Id, OwnerId, Sage_Customer_Number__c FROM Account',
+    `SELECT Id, OwnerId, Sage_Customer_Number__c${options.ownerEmails ? ', Owner.Email' : ''} FROM Account`,
     'Sage_Customer_Number__c',
     customerNumbers,
   );
   return new Map(
     rows.map((row) => {
       const customerNumber = row.Sage_Customer_Number__c.trim().toUpperCase();
-      return [customerNumber, { id: row.Id, ownerId: row.OwnerId, customerNumber }];
+      const ownerEmail = row.Owner?.Email?.trim();
+      return [
+        customerNumber,
+        { id: row.Id, ownerId: row.OwnerId, customerNumber, ...(ownerEmail ? { ownerEmail } : {}) },
+      ];
     }),
-  );
-}
-
-/** The error of a record whose customer has no Account in Salesforce yet (retried by the failure queue). */
-export function noAccount(customerNumber: string): ConnectorError {
-  return new ConnectorError(
-    'permanent',
-    `No Salesforce Account carries Sage customer number ${customerNumber}; the customers flow links it first`,
-    { code: 'ACCOUNT_NOT_LINKED', system: 'salesforce', context: { customerNumber } },
   );
 }
 
