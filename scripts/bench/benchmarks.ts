@@ -4,6 +4,7 @@ import { sageReads } from './sage-reads.js';
 import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
 import { productsFlowBenchmark } from './products-flow.js';
+import { contactsPingPong } from './contacts-ping-pong.js';
 import { invoicesFlowBenchmark } from './invoices-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
@@ -16,6 +17,7 @@ export const BENCHMARKS: Benchmark[] = [
   salesforceWrites,
   customersFlowBenchmark,
   productsFlowBenchmark,
+  contactsPingPong,
   invoicesFlowBenchmark,
   financialsApi,
   orderPush,
