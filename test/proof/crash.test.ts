@@ -256,6 +256,14 @@ describe('crashes: SIGKILL of the middleware process during a first sync and a c
       const { points, delays } = killPoints(random, invoiceKills, firstSync.read);
       const kills = await runWithKills(crashed, 'invoices', points, delays, since);
       crashed.systems.salesforceSandbox.clearFaults();
+      lines.push(
+        `seed ${seed}; ${documents} documents of ${customers} customers, pages of ${PAGE_SIZE.invoices}`,
+        ...kills.map(
+          (kill, index) =>
+            `invoices kill ${index + 1}: due after ${kill.afterRecords} records + ${kill.delayMs} ms, ` +
+            `${kill.committedAtKill} committed when killed`,
+        ),
+      );
 
       expect(kills).toHaveLength(invoiceKills);
       const runs = await committed(crashed.store, 'invoices', since);
@@ -268,12 +276,6 @@ describe('crashes: SIGKILL of the middleware process during a first sync and a c
       expect(sent).toBeGreaterThanOrEqual(pages);
       expect(sent).toBeLessThanOrEqual(pages + invoiceKills);
       lines.push(
-        `seed ${seed}; ${documents} documents of ${customers} customers, pages of ${PAGE_SIZE.invoices}`,
-        ...kills.map(
-          (kill, index) =>
-            `invoices kill ${index + 1}: due after ${kill.afterRecords} records + ${kill.delayMs} ms, ` +
-            `${kill.committedAtKill} committed when killed`,
-        ),
         `invoices: ${runs.runs.length} runs (${invoiceKills} interrupted), ${runs.read} records read and ` +
           `${runs.written} written in committed pages, ${sent} upsert requests for ${pages} pages (at most one resent per kill)`,
       );
@@ -291,6 +293,13 @@ describe('crashes: SIGKILL of the middleware process during a first sync and a c
       const { points, delays } = killPoints(random, contactKills, expectedContactRead);
       const kills = await runWithKills(crashed, 'contacts', points, delays, since);
       crashed.systems.salesforceSandbox.clearFaults();
+      lines.push(
+        ...kills.map(
+          (kill, index) =>
+            `contacts kill ${index + 1}: due after ${kill.afterRecords} of ${expectedContactRead} records + ` +
+            `${kill.delayMs} ms, ${kill.committedAtKill} committed when killed`,
+        ),
+      );
       expect(kills).toHaveLength(contactKills);
       const runs = await committed(crashed.store, 'contacts', since);
       expect(runs.runs.filter((run) => run.outcome === 'interrupted')).toHaveLength(contactKills);
@@ -317,11 +326,6 @@ describe('crashes: SIGKILL of the middleware process during a first sync and a c
       );
       expect(held).toEqual([]);
       lines.push(
-        ...kills.map(
-          (kill, index) =>
-            `contacts kill ${index + 1}: due after ${kill.afterRecords} of ${expectedContactRead} records + ` +
-            `${kill.delayMs} ms, ${kill.committedAtKill} committed when killed`,
-        ),
         `contacts: ${edits} edits in Salesforce and ${edits} in Sage, ${runs.runs.length} runs (${contactKills} interrupted); ` +
           'the next cycle wrote nothing',
         `end state identical to the crash-free run, record for record: ${sizes(found)}`,
