@@ -11,7 +11,10 @@ export interface Faults {
   status503?: number;
   /** Probability of `429 TooManyRequests` in Sage's error envelope. */
   status429?: number;
-  /** `Retry-After` seconds sent with 429 and 503 answers (Sage documents none, so it is off unless set). */
+  /**
+   * `Retry-After` seconds sent with the 429 and 503 answers these faults cause (Sage documents none, so it is off
+   * unless set); a failure another entry causes (the route's or `'*'`) carries that entry's setting.
+   */
   retryAfterSeconds?: number;
   /** Probability that the request is never answered (the connection stays open until the caller gives up). */
   timeout?: number;
@@ -23,6 +26,20 @@ export interface Faults {
   commitThenTimeout?: number | boolean;
   /** Apply these faults to the next N matching requests only, then drop them. */
   times?: number;
+  /**
+   * Faults that strike for sure: `{ at: 3, fault: 'timeout' }` makes the third matching request (counted from when
+   * these faults were set) time out, whatever the probabilities draw, so a run meets every kind of fault at least once.
+   */
+  strikes?: readonly FaultStrike[];
+}
+
+/** The failures a request can meet, and `commitThenTimeout` (a write committed without an answer). */
+export type FaultKind = 'status503' | 'status429' | 'timeout' | 'reset' | 'commitThenTimeout';
+
+/** One sure fault: the `at`-th matching request (1 for the first) meets `fault`. */
+export interface FaultStrike {
+  at: number;
+  fault: FaultKind;
 }
 
 /** What the server does with one request, decided before it is handled. */
@@ -37,6 +54,8 @@ interface Entry {
   faults: Faults;
   remaining: number;
   coldStartPending: boolean;
+  /** Matching requests so far. */
+  seen: number;
 }
 
 /** Holds the faults per route and decides, request by request, which apply. */
@@ -56,6 +75,7 @@ export class FaultInjector {
       faults,
       remaining: faults.times ?? Number.POSITIVE_INFINITY,
       coldStartPending: (faults.coldStartMs ?? 0) > 0,
+      seen: 0,
     });
   }
 
@@ -89,7 +109,13 @@ export class FaultInjector {
       const latency = faults.latencyMs;
       if (typeof latency === 'number') decision.delayMs += latency;
       else if (latency) decision.delayMs += latency.min + this.random() * (latency.max - latency.min);
-      if (faults.retryAfterSeconds !== undefined) decision.retryAfterSeconds = faults.retryAfterSeconds;
+      entry.seen += 1;
+      const failed = Boolean(decision.failure);
+      for (const strike of faults.strikes ?? []) {
+        if (strike.at !== entry.seen) continue;
+        if (strike.fault === 'commitThenTimeout') decision.commitThenTimeout = true;
+        else decision.failure ??= strike.fault;
+      }
       if (!decision.failure) {
         for (const failure of ['reset', 'timeout', 'status503', 'status429'] as const) {
           const probability = faults[failure] ?? 0;
@@ -99,12 +125,22 @@ export class FaultInjector {
           }
         }
       }
+      if (!failed && decision.failure && faults.retryAfterSeconds !== undefined) {
+        decision.retryAfterSeconds = faults.retryAfterSeconds;
+      }
       const commit = faults.commitThenTimeout === true ? 1 : Number(faults.commitThenTimeout ?? 0);
       if (commit > 0 && this.random() < commit) decision.commitThenTimeout = true;
       entry.remaining--;
       if (entry.remaining <= 0) this.entries.delete(key);
     }
-    if (decision.failure) this.fired[decision.failure] = (this.fired[decision.failure] ?? 0) + 1;
+    if (decision.failure) {
+      // A 429 that names when to come back is counted apart from one that does not.
+      const name =
+        decision.failure === 'status429' && decision.retryAfterSeconds !== undefined
+          ? 'status429RetryAfter'
+          : decision.failure;
+      this.fired[name] = (this.fired[name] ?? 0) + 1;
+    }
     if (decision.commitThenTimeout && !decision.failure) {
       this.fired.commitThenTimeout = (this.fired.commitThenTimeout ?? 0) + 1;
     }
@@ -125,5 +161,11 @@ function validateFaults(faults: Faults): void {
   }
   if (faults.times !== undefined && !(Number.isInteger(faults.times) && faults.times > 0)) {
     throw new RangeError('times must be a positive integer');
+  }
+  const kinds = ['status503', 'status429', 'timeout', 'reset', 'commitThenTimeout'];
+  for (const strike of faults.strikes ?? []) {
+    if (!(Number.isInteger(strike.at) && strike.at > 0) || !kinds.includes(strike.fault)) {
+      throw new RangeError(`strikes must be { at: a positive integer, fault: one of ${kinds.join(', ')} }`);
+    }
   }
 }

@@ -21,8 +21,11 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 /** Requests by kind; `total` counts every API request (token requests are not API requests). */
 export type RequestCounts = Record<RequestKind | 'total', number>;
 
-/** A fault that hits a fraction of occasions, at most `times` occasions when given. */
-export type FaultRate = number | { rate: number; times?: number };
+/**
+ * A fault that hits a fraction of occasions, at most `times` occasions when given; `at` lists occasions (1 for the
+ * first since the faults were set) it hits for sure, so a run meets the fault whatever the draws.
+ */
+export type FaultRate = number | { rate: number; times?: number; at?: readonly number[] };
 
 export interface SandboxFaults {
   /** Fraction of records in writes (single, collection, bulk) that fail with UNABLE_TO_LOCK_ROW. */
@@ -44,6 +47,12 @@ export class SandboxControl {
   private faults: SandboxFaults = {};
   private random = seededRandom(1);
   private readonly fired: Record<FaultName, number> = {
+    unableToLockRow: 0,
+    requestLimitExceeded: 0,
+    serviceUnavailable: 0,
+  };
+  /** Occasions each fault was considered for since the faults were set. */
+  private readonly occasions: Record<FaultName, number> = {
     unableToLockRow: 0,
     requestLimitExceeded: 0,
     serviceUnavailable: 0,
@@ -74,7 +83,10 @@ export class SandboxControl {
   setFaults(faults: SandboxFaults): void {
     this.faults = { ...faults };
     this.random = seededRandom(faults.seed ?? 1);
-    for (const name of Object.keys(this.fired) as FaultName[]) this.fired[name] = 0;
+    for (const name of Object.keys(this.fired) as FaultName[]) {
+      this.fired[name] = 0;
+      this.occasions[name] = 0;
+    }
   }
 
   clearFaults(): void {
@@ -94,9 +106,11 @@ export class SandboxControl {
   strikes(name: FaultName): boolean {
     const setting = this.faults[name];
     if (setting === undefined) return false;
-    const { rate, times } = typeof setting === 'number' ? { rate: setting, times: undefined } : setting;
+    const { rate, times, at } = typeof setting === 'number' ? { rate: setting, times: undefined, at: [] } : setting;
+    this.occasions[name]++;
     if (times !== undefined && this.fired[name] >= times) return false;
-    if (rate <= 0 || this.random() >= rate) return false;
+    const sure = at?.includes(this.occasions[name]) ?? false;
+    if (!sure && (rate <= 0 || this.random() >= rate)) return false;
     this.fired[name]++;
     return true;
   }

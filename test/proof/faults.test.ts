@@ -4,7 +4,10 @@
  * `Retry-After` on reads, without on writes), 1 % never, and committing 1 % of writes without answering, and with
  * Salesforce failing 3 % of record writes with UNABLE_TO_LOCK_ROW, 1 % of requests with 503, and every session expiring
  * once. After the runs settle, both systems hold the same records as the fault-free run, record for record (so none is
- * lost, extra or written twice). The faults are seeded: `PROOF_SEED` reproduces a run.
+ * lost, extra or written twice). The faults are seeded: `PROOF_SEED` reproduces a run. Besides the drawn faults, each
+ * kind also strikes a set request for sure (Sage `strikes`, Salesforce `at`), so every run meets every kind at least
+ * once, whatever the seed and the number of requests; the test asserts the count of each kind and prints them. Every flow runs as an
+ * operator's run, so a flow its setting turns off (closedWonOrders) runs too.
  */
 import { loadConfig, type Config } from '../../middleware/src/config/env.js';
 import { startSync } from '../../middleware/src/composition.js';
@@ -77,15 +80,44 @@ async function startWorld(name: string): Promise<World> {
   };
 }
 
+/** The Sage fault kinds every faulty run must meet, as the Sage sandbox counts them. */
+const sageKinds = ['status503', 'status429', 'status429RetryAfter', 'timeout', 'commitThenTimeout'] as const;
+/** The Salesforce fault kinds every faulty run must meet (besides the expired sessions, counted as new logins). */
+const salesforceKinds = ['unableToLockRow', 'serviceUnavailable'] as const;
+
 function faultsOn(world: World): void {
-  world.systems.sageSandbox.setFaults('*', { status503: 0.05, status429: 0.02, timeout: 0.01, retryAfterSeconds: 1 });
+  world.systems.sageSandbox.setFaults('*', {
+    status503: 0.05,
+    status429: 0.02,
+    timeout: 0.01,
+    retryAfterSeconds: 1,
+    // Every request kind for sure, early in the first sync (then drawn at the rates above).
+    strikes: [
+      { at: 3, fault: 'timeout' },
+      { at: 6, fault: 'status503' },
+      { at: 9, fault: 'status429' },
+    ],
+  });
   for (const write of ['POST', 'PATCH', 'PUT']) {
     for (const resource of ['AR/ARCustomers', 'AR/ARShipToLocations', 'OE/OEOrders', 'IC/ICItems']) {
-      // Writes: 429 without Retry-After, and some committed without an answer.
-      world.systems.sageSandbox.setFaults(`${write} ${resource}`, { status429: 0.02, commitThenTimeout: 0.01 });
+      // Writes: 429 without Retry-After, and some committed without an answer; the first write of each route is
+      // committed without an answer for sure, and its second refused with a 429 without Retry-After.
+      world.systems.sageSandbox.setFaults(`${write} ${resource}`, {
+        status429: 0.02,
+        commitThenTimeout: 0.01,
+        strikes: [
+          { at: 1, fault: 'commitThenTimeout' },
+          { at: 2, fault: 'status429' },
+        ],
+      });
     }
   }
-  world.systems.salesforceSandbox.setFaults({ unableToLockRow: 0.03, serviceUnavailable: 0.01, seed });
+  // Salesforce: drawn at these rates, and for sure on one early occasion each.
+  world.systems.salesforceSandbox.setFaults({
+    unableToLockRow: { rate: 0.03, at: [5] },
+    serviceUnavailable: { rate: 0.01, at: [4] },
+    seed,
+  });
 }
 
 function faultsOff(world: World): void {
@@ -143,19 +175,24 @@ async function settle(world: World, maxRounds = 25): Promise<Settled> {
     let quiet = true;
     lastRound = [];
     for (const name of builtInFlows.names) {
-      const result = await world.runtime.runFlowNow(name);
+      const result = await world.runtime.runFlowNow(name, { operatorRequested: true });
       runs[result.outcome] = (runs[result.outcome] ?? 0) + 1;
       lastRound.push(
         `${name} ${result.outcome} +${result.created}/~${result.updated}/!${result.failed} ${result.message ?? ''}`,
       );
-      if (result.outcome !== 'succeeded' || result.created + result.failed > 0) quiet = false;
+      // A run whose only failures are refusals is partial; those wait for a change in the data (see below).
+      if (!['succeeded', 'partial'].includes(result.outcome) || result.created > 0) quiet = false;
     }
     // Settled: a round that leaves both systems as it found them (a flow may rewrite a record with the same content,
     // as a report refreshed every run does; the stamps it writes are not data, see end-state.ts).
     const state = snapshot();
     if (state !== previous) quiet = false;
     previous = state;
-    const waiting = await world.runtime.listFailures({ status: 'active', limit: 1 });
+    // Refusals (a permanent error: an order Sage refuses, a product without an item) wait for a change in the data,
+    // not for time; they are compared between the worlds instead (`refusals`).
+    const waiting = (await world.runtime.listFailures({ status: 'active', limit: 500 })).filter(
+      (failure) => failure.errorKind !== 'permanent',
+    );
     if (waiting.length > 0) {
       quiet = false;
       await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -166,6 +203,15 @@ async function settle(world: World, maxRounds = 25): Promise<Settled> {
   throw new Error(
     `${world.name}: the flows did not settle in ${maxRounds} rounds; last round: ${lastRound.join('; ')}; waiting failures: ${JSON.stringify(failures)}`,
   );
+}
+
+/** The records refused for good (permanent errors), as `flow record code`, in order. */
+async function refusals(world: World): Promise<string[]> {
+  const failures = await world.runtime.listFailures({ status: 'active', limit: 500 });
+  return failures
+    .filter((failure) => failure.errorKind === 'permanent')
+    .map((failure) => `${failure.flow} ${failure.recordKey} ${failure.errorCode}`)
+    .sort();
 }
 
 /** Sage requests that wrote, by route. */
@@ -199,6 +245,7 @@ describe('every registered flow with faults on', () => {
 
       faultsOn(faulty);
       const first = await settle(faulty);
+      const loginsBefore = faulty.systems.salesforceSandbox.counts().auth;
       faulty.systems.salesforceSandbox.expireTokens();
       editBothSides(faulty);
       const second = await settle(faulty);
@@ -206,6 +253,11 @@ describe('every registered flow with faults on', () => {
       const sageFired = faulty.systems.sageSandbox.faultsFired();
       const salesforceFired = faulty.systems.salesforceSandbox.faultsFired();
       const salesforceCounts = faulty.systems.salesforceSandbox.counts();
+      const fired: Record<string, number> = {
+        ...Object.fromEntries(sageKinds.map((kind) => [`Sage ${kind}`, sageFired[kind] ?? 0])),
+        ...Object.fromEntries(salesforceKinds.map((kind) => [`Salesforce ${kind}`, salesforceFired[kind]])),
+        'Salesforce logins after the sessions expired': salesforceCounts.auth - loginsBefore,
+      };
       faultsOff(faulty);
       const final = await settle(faulty);
       const window = { from: started, to: new Date() };
@@ -213,22 +265,28 @@ describe('every registered flow with faults on', () => {
       const want: EndState = endState(reference.systems.sageSandbox, reference.systems.salesforceSandbox, window);
       const have: EndState = endState(faulty.systems.sageSandbox, faulty.systems.salesforceSandbox, window);
       const diff = differences(want, have);
+      const refused = { want: await refusals(reference), have: await refusals(faulty) };
       const faultRuns = [first, second].reduce<Record<string, number>>((all, settled) => {
         for (const [outcome, count] of Object.entries(settled.runs)) all[outcome] = (all[outcome] ?? 0) + count;
         return all;
       }, {});
       report('faults on, every registered flow', [
-        `faults injected: Sage ${JSON.stringify(sageFired)}, Salesforce ${JSON.stringify(salesforceFired)} and one expiry of every session`,
+        `faults injected, by kind: ${Object.entries(fired)
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(', ')}`,
         `seed ${seed}; flows ${builtInFlows.names.join(', ')}; ${customers} customers; a first sync, then changes on both sides`,
         'Sage: 5 % 503, 2 % 429 (Retry-After 1 s on reads, none on writes), 1 % never answered, 1 % of writes committed without an answer',
         'Salesforce: 3 % of record writes UNABLE_TO_LOCK_ROW, 1 % of requests 503, every session expired once',
         `Sage requests with faults: ${Object.values(sageCounts).reduce((sum, count) => sum + count, 0)}; Salesforce API requests: ${salesforceCounts.total}`,
         `fault-free: settled in ${expected.map((settled) => settled.rounds).join(' + ')} rounds; with faults: ${first.rounds} + ${second.rounds} rounds, runs ${JSON.stringify(faultRuns)}; a final fault-free round changed nothing: ${final.rounds === 1}`,
         `Sage writes, fault-free ${JSON.stringify(sageWrites(reference))}, with faults ${JSON.stringify(sageWrites(faulty))}`,
-        `compared: ${sizes(want)}`,
+        `compared: ${sizes(want)}; records refused for good in both: ${refused.want.length}`,
         diff.length === 0 ? 'end states identical record for record' : `DIFFERENCES:\n${diff.join('\n')}`,
       ]);
+      // Every kind of fault struck at least once.
+      expect(Object.entries(fired).filter(([, count]) => count < 1)).toEqual([]);
       expect(diff).toEqual([]);
+      expect(refused.have).toEqual(refused.want);
       expect(final.rounds).toBe(1);
     },
     proofTimeout(600_000),

@@ -450,6 +450,23 @@ describe('faults and counts', () => {
     expect((await sage('AR/ARTerms')).status).toBe(200);
   });
 
+  it('strikes the requests it is told to for sure, and carries Retry-After only on the failures of the faults that set it', async () => {
+    sandbox.clearFaults();
+    sandbox.setFaults('*', { retryAfterSeconds: 5, strikes: [{ at: 2, fault: 'status503' }] });
+    sandbox.setFaults('GET AR/ARTerms', { strikes: [{ at: 1, fault: 'status429' }] });
+    // The route's 429 carries no Retry-After, though '*' names one; the second request overall meets '*''s 503.
+    const limited = await sage('AR/ARTerms');
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, null]);
+    const unavailable = await fetch(`${sandbox.apiRoot}/SAMINC/AR/ARTerms`, {
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+    });
+    expect([unavailable.status, unavailable.headers.get('retry-after')]).toEqual([503, '5']);
+    expect((await sage('AR/ARTerms')).status).toBe(200);
+    expect(sandbox.faultsFired()).toEqual({ status429: 1, status503: 1 });
+    sandbox.clearFaults();
+    expect(() => sandbox.setFaults('*', { strikes: [{ at: 0, fault: 'timeout' }] })).toThrow(RangeError);
+  });
+
   it('refuses fault settings that are not probabilities', async () => {
     const bad = await fetch(`${sandbox.origin}/_sandbox/faults`, {
       method: 'PUT',

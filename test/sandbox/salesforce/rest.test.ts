@@ -471,7 +471,17 @@ describe('limits, counters and faults', () => {
     expect(statuses).toEqual([503, 503, 200]);
   });
 
-  test('row locks fail single records of a collection with UNABLE_TO_LOCK_ROW', async () => {
+  test('faults strike the occasions named in `at` for sure, whatever the rate draws', async () => {
+    h.sandbox.setFaults({ serviceUnavailable: { rate: 0, at: [2, 4] } });
+
+    const statuses = [];
+    for (let index = 0; index < 5; index++) statuses.push((await h.api('GET', '/limits')).status);
+
+    expect(statuses).toEqual([200, 503, 200, 503, 200]);
+    expect(h.sandbox.faultsFired().serviceUnavailable).toBe(2);
+  });
+
+    test('row locks fail single records of a collection with UNABLE_TO_LOCK_ROW', async () => {
     h.sandbox.setFaults({ unableToLockRow: 0.5, seed: 7 });
     const records = Array.from({ length: 40 }, (_, index) => ({
       attributes: { type: 'Widget__c' },
