@@ -481,7 +481,7 @@ describe('limits, counters and faults', () => {
     expect(h.sandbox.faultsFired().serviceUnavailable).toBe(2);
   });
 
-    test('row locks fail single records of a collection with UNABLE_TO_LOCK_ROW', async () => {
+  test('row locks fail single records of a collection with UNABLE_TO_LOCK_ROW', async () => {
     h.sandbox.setFaults({ unableToLockRow: 0.5, seed: 7 });
     const records = Array.from({ length: 40 }, (_, index) => ({
       attributes: { type: 'Widget__c' },
