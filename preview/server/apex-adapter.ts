@@ -713,6 +713,14 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
         );
         return answer.failures ?? [];
       }),
+    getConflicts: () =>
+      relayed(async () => {
+        const answer = await middleware.getAs<{ conflicts: Row[] | null }>(
+          '/api/v1/sync/conflicts?limit=100',
+          apexClasses.ConflictList,
+        );
+        return answer.conflicts ?? [];
+      }),
     async retryFailure(params: Params) {
       await failureAction(params, 'retry');
       return sentences.retried;

@@ -107,6 +107,20 @@ const SyncFailure = aura('SageSyncConsoleController.SyncFailure', {
   updatedAt: 'Datetime',
 });
 
+const SyncConflict = aura('SageSyncConsoleController.SyncConflict', {
+  id: 'Long',
+  flow: 'String',
+  runId: 'Long',
+  recordKey: 'String',
+  salesforceId: 'String',
+  field: 'String',
+  master: 'String',
+  loser: 'String',
+  winningValue: 'String',
+  losingValue: 'String',
+  createdAt: 'Datetime',
+});
+
 const ItemPrice = aura('SageItemController.ItemPrice', {
   priceList: 'String',
   currencyCode: 'String',
@@ -263,6 +277,7 @@ export const apexClasses = {
   SyncFlow,
   SyncRun,
   SyncFailure,
+  SyncConflict,
   ConnectionCheck: aura('SageSyncConsoleController.ConnectionCheck', {
     ok: 'Boolean',
     status: 'String',
@@ -272,6 +287,7 @@ export const apexClasses = {
   FlowList: internal('SageSyncConsoleController.FlowList', { flows: listOf(SyncFlow) }),
   RunList: internal('SageSyncConsoleController.RunList', { runs: listOf(SyncRun) }),
   FailureList: internal('SageSyncConsoleController.FailureList', { failures: listOf(SyncFailure) }),
+  ConflictList: internal('SageSyncConsoleController.ConflictList', { conflicts: listOf(SyncConflict) }),
   FlowRun: internal('SageSyncConsoleController.FlowRun', { flow: 'String', run: SyncRun }),
 } satisfies Record<string, ApexClass>;
 

@@ -338,4 +338,47 @@ describe('the preview in Chromium', () => {
       expect(active.body.failures).toHaveLength(failedCount - 1);
     },
   );
+
+  scenario(
+    'a contact field changed on both sides shows in the Sync Console as a conflict: the kept value and the lost one',
+    context,
+    async ({ page }) => {
+      const runContacts = async () => {
+        const run = await system.api<{ run: { outcome: string } }>('POST', '/api/v1/sync/flows/contacts/run');
+        expect([run.status, run.body.run.outcome]).toEqual([200, 'succeeded']);
+      };
+      // The first run links Cedar Valley's contact on both sides; then both sides change its e-mail before the next.
+      await runContacts();
+      const contact = system.salesforce.findOne('Contact', (row) => row.Sage_Contact_Key__c === '1400');
+      expect(contact).toBeDefined();
+      const winning = 'facilities@cedarvalleyschools.example.org';
+      const losing = 'front.office@cedarvalleyschools.example.org';
+      system.salesforce.update('Contact', String(contact?.Id), { Email: winning });
+      const customer = system.sage.state.customers.get(['1400']);
+      if (!customer) throw new Error('No Sage customer 1400');
+      Object.assign(customer, { ContactsEmail: losing });
+      system.sage.state.touch(customer);
+      system.sage.state.customers.changed();
+      await runContacts();
+
+      // Salesforce masters the e-mail: its value ends in Sage 300 too, and the conflict keeps Sage's.
+      expect(system.sage.state.customers.get(['1400'])?.ContactsEmail).toBe(winning);
+      const recorded = await system.api<{ conflicts: { recordKey: string }[] }>(
+        'GET',
+        '/api/v1/sync/conflicts?flow=contacts',
+      );
+      expect(recorded.body.conflicts.map((conflict) => conflict.recordKey)).toEqual(['1400']);
+
+      await page.goto(`${system.previewUrl}n/Sage_Sync_Console`);
+      const conflicts = page.locator('c-sage-sync-console lightning-datatable.conflicts');
+      await conflicts.locator('tbody tr').first().waitFor();
+      expect(await conflicts.locator('tbody tr').count()).toBe(1);
+      const row = await visibleText(conflicts.locator('tbody tr').first());
+      for (const text of ['contacts', '1400', 'ContactsEmail / Email', 'Salesforce', winning, losing]) {
+        expect(row).toContain(text);
+      }
+      await page.locator('c-sage-sync-console lightning-card').filter({ hasText: 'Recent conflicts (1)' }).waitFor();
+      await screenshot(page, 'preview-sync-conflicts');
+    },
+  );
 });

@@ -56,6 +56,7 @@ const WRAPPERS: Record<string, WrapperContract> = {
   'SageSyncConsoleController.FlowList': { route: 'GET /sync/flows', status: 200 },
   'SageSyncConsoleController.RunList': { route: 'GET /sync/runs', status: 200 },
   'SageSyncConsoleController.FailureList': { route: 'GET /sync/failures', status: 200 },
+  'SageSyncConsoleController.ConflictList': { route: 'GET /sync/conflicts', status: 200 },
   'SageSyncConsoleController.FlowRun': { route: 'POST /sync/flows/{flow}/run', status: 200 },
   'SageCreateCustomerAction.CustomerResult': { route: 'POST /customers', status: 201 },
   'SageReconciliationController.Reconciliation': {
@@ -313,6 +314,24 @@ describe('the answers the Apex tests replay', () => {
         ['GET /sync/failures', 200, 'GET', async () => (await failure(), '/api/v1/sync/failures?status=active')],
         ['POST /sync/failures/{id}/retry', 200, 'POST', async () => `/api/v1/sync/failures/${await failure()}/retry`],
         ['POST /sync/failures/{id}/skip', 200, 'POST', async () => `/api/v1/sync/failures/${await failure()}/skip`],
+        [
+          'GET /sync/conflicts',
+          200,
+          'GET',
+          async () => {
+            await system.middleware.store.conflicts.record('contacts', null, [
+              {
+                recordKey: '1200',
+                salesforceId: null,
+                field: 'ContactsEmail / Email',
+                master: 'Salesforce',
+                winningValue: 'marcus@blackrock.example.com',
+                losingValue: 'm.bell@blackrock.example.com',
+              },
+            ]);
+            return '/api/v1/sync/conflicts';
+          },
+        ],
         ['GET /healthz', 200, 'GET', '/healthz'],
         ['POST /customers', 201, 'POST', '/api/v1/customers', { accountId }],
         ['POST /customers', 200, 'POST', '/api/v1/customers', { accountId }],

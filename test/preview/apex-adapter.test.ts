@@ -375,6 +375,30 @@ describe('answers from the middleware on its sandboxes', () => {
     );
   });
 
+  it('SageSyncConsoleController.getConflicts: the recorded conflicts, newest first, nulls left out', async () => {
+    await middleware.store.conflicts.record('contacts', null, [
+      {
+        recordKey: '1200',
+        salesforceId: null,
+        field: 'ContactsPhone / Phone',
+        master: 'Salesforce',
+        winningValue: '(415) 555-0121',
+        losingValue: null,
+      },
+    ]);
+    const conflicts = (await answer('SageSyncConsoleController', 'getConflicts')) as Record<string, unknown>[];
+    expect(conflicts[0]).toEqual({
+      id: expect.any(Number),
+      flow: 'contacts',
+      recordKey: '1200',
+      field: 'ContactsPhone / Phone',
+      master: 'Salesforce',
+      loser: 'Sage',
+      winningValue: '(415) 555-0121',
+      createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+  });
+
   it('SageSyncConsoleController.testConnection: connected with the key, refused without it', async () => {
     expect(await answer('SageSyncConsoleController', 'testConnection')).toMatchObject({
       ok: true,

@@ -3,6 +3,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getFlows from '@salesforce/apex/SageSyncConsoleController.getFlows';
 import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
 import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
+import getConflicts from '@salesforce/apex/SageSyncConsoleController.getConflicts';
 import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
 import skipFailure from '@salesforce/apex/SageSyncConsoleController.skipFailure';
 import runFlow from '@salesforce/apex/SageSyncConsoleController.runFlow';
@@ -44,6 +45,19 @@ const FAILURE_COLUMNS = [
   },
 ];
 
+const CONFLICT_COLUMNS = [
+  { label: 'Flow', fieldName: 'flow', initialWidth: 110 },
+  { label: 'Record', fieldName: 'recordKey' },
+  { label: 'Field', fieldName: 'field' },
+  { label: 'Winner', fieldName: 'master', initialWidth: 100 },
+  { label: 'Winning value', fieldName: 'winningText', wrapText: true },
+  { label: 'Losing value', fieldName: 'losingText', wrapText: true },
+  { label: 'When', fieldName: 'createdAt', ...DATE_TIME },
+];
+
+/** How a conflict shows a value that was empty on its side. */
+const EMPTY_VALUE = '(empty)';
+
 const FAILURE_ACTIONS = {
   retry: { perform: retryFailure, busyText: 'Retrying the record' },
   skip: { perform: skipFailure, busyText: 'Skipping the record' },
@@ -56,6 +70,7 @@ const FAILURE_ACTIONS = {
 export default class SageSyncConsole extends LightningElement {
   runColumns = RUN_COLUMNS;
   failureColumns = FAILURE_COLUMNS;
+  conflictColumns = CONFLICT_COLUMNS;
   /** The connector's flows (every one it runs, whether or not it has run). */
   syncFlows;
   flowsError;
@@ -63,12 +78,16 @@ export default class SageSyncConsole extends LightningElement {
   runsError;
   failures;
   failuresError;
+  /** Fields both systems changed between two syncs of a two-way flow, newest first. */
+  conflicts;
+  conflictsError;
   actionError;
   connection;
   connectionError;
   isLoadingFlows = false;
   isLoadingRuns = false;
   isLoadingFailures = false;
+  isLoadingConflicts = false;
   isTesting = false;
   /** The flow being run now, if any. */
   runningFlow;
@@ -79,6 +98,7 @@ export default class SageSyncConsole extends LightningElement {
     this.loadFlows();
     this.loadRuns();
     this.loadFailures();
+    this.loadConflicts();
   }
 
   async loadFlows() {
@@ -120,6 +140,23 @@ export default class SageSyncConsole extends LightningElement {
     }
   }
 
+  async loadConflicts() {
+    this.isLoadingConflicts = true;
+    this.conflictsError = undefined;
+    try {
+      this.conflicts = await getConflicts();
+    } catch (error) {
+      this.conflictsError = error;
+      this.conflicts = undefined;
+    } finally {
+      this.isLoadingConflicts = false;
+    }
+  }
+
+  handleRefreshConflicts() {
+    this.loadConflicts();
+  }
+
   handleRefreshFlows() {
     this.loadFlows();
   }
@@ -152,7 +189,7 @@ export default class SageSyncConsole extends LightningElement {
     try {
       await this.act(
         () => runFlow({ flow }),
-        () => Promise.all([this.loadFlows(), this.loadRuns()]),
+        () => Promise.all([this.loadFlows(), this.loadRuns(), this.loadConflicts()]),
       );
     } finally {
       this.runningFlow = undefined;
@@ -278,6 +315,26 @@ export default class SageSyncConsole extends LightningElement {
 
   get failuresTitle() {
     return this.hasFailures ? `Failed records (${this.failures.length})` : 'Failed records';
+  }
+
+  get conflictRows() {
+    return (this.conflicts || []).map((conflict) => ({
+      ...conflict,
+      winningText: conflict.winningValue ?? EMPTY_VALUE,
+      losingText: conflict.losingValue ?? EMPTY_VALUE,
+    }));
+  }
+
+  get hasConflicts() {
+    return !!this.conflicts && this.conflicts.length > 0;
+  }
+
+  get noConflicts() {
+    return !!this.conflicts && this.conflicts.length === 0;
+  }
+
+  get conflictsTitle() {
+    return this.hasConflicts ? `Recent conflicts (${this.conflicts.length})` : 'Recent conflicts';
   }
 
   get connectionClass() {

@@ -3,6 +3,7 @@ import SageSyncConsole from 'c/sageSyncConsole';
 import getFlows from '@salesforce/apex/SageSyncConsoleController.getFlows';
 import getRuns from '@salesforce/apex/SageSyncConsoleController.getRuns';
 import getFailures from '@salesforce/apex/SageSyncConsoleController.getFailures';
+import getConflicts from '@salesforce/apex/SageSyncConsoleController.getConflicts';
 import retryFailure from '@salesforce/apex/SageSyncConsoleController.retryFailure';
 import skipFailure from '@salesforce/apex/SageSyncConsoleController.skipFailure';
 import runFlow from '@salesforce/apex/SageSyncConsoleController.runFlow';
@@ -11,6 +12,9 @@ import testConnection from '@salesforce/apex/SageSyncConsoleController.testConne
 jest.mock('@salesforce/apex/SageSyncConsoleController.getFlows', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageSyncConsoleController.getRuns', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageSyncConsoleController.getFailures', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageSyncConsoleController.getConflicts', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
 jest.mock('@salesforce/apex/SageSyncConsoleController.retryFailure', () => ({ default: jest.fn() }), {
   virtual: true,
 });
@@ -79,12 +83,41 @@ const FAILURES = [
   { id: 8, flow: 'customers', recordKey: '1200', kind: 'transient', message: 'Timed out.', attempts: 1 },
 ];
 
+const CONFLICTS = [
+  {
+    id: 12,
+    flow: 'contacts',
+    runId: 41,
+    recordKey: '1100',
+    salesforceId: '003000000000001AAA',
+    field: 'ContactsEmail / Email',
+    master: 'Salesforce',
+    loser: 'Sage',
+    winningValue: 'dana.w@mountainoutfitters.example.com',
+    losingValue: 'purchasing@mountainoutfitters.example.com',
+    createdAt: '2026-03-03T09:30:00.000Z',
+  },
+  // Aura leaves out a null value: Sage's phone was empty when Salesforce's won.
+  {
+    id: 11,
+    flow: 'contacts',
+    recordKey: '1200',
+    field: 'ContactsPhone / Phone',
+    master: 'Salesforce',
+    loser: 'Sage',
+    winningValue: '(415) 555-0121',
+    createdAt: '2026-03-03T09:15:00.000Z',
+  },
+];
+
 function flush() {
   // eslint-disable-next-line @lwc/lwc/no-async-operation
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-async function mount({ flows = FLOWS, runs = RUNS, failures = FAILURES } = {}) {
+async function mount({ flows = FLOWS, runs = RUNS, failures = FAILURES, conflicts = CONFLICTS } = {}) {
+  if (conflicts instanceof Error || (conflicts && conflicts.body)) getConflicts.mockRejectedValue(conflicts);
+  else getConflicts.mockResolvedValue(conflicts);
   if (flows instanceof Error) getFlows.mockRejectedValue(flows);
   else getFlows.mockResolvedValue(flows);
   if (runs instanceof Error) getRuns.mockRejectedValue(runs);
@@ -135,11 +168,58 @@ describe('c-sage-sync-console', () => {
   });
 
   it('says when nothing has run and nothing failed, and still lists the flows', async () => {
-    const element = await mount({ runs: [], failures: [] });
+    const element = await mount({ runs: [], failures: [], conflicts: [] });
     expect($(element, '.no-runs').textContent).toBe('No sync has run yet.');
+    expect($(element, '.no-conflicts').textContent).toBe(
+      'No conflicts: no field was changed on both sides between syncs.',
+    );
     expect($(element, '.no-failures').textContent).toContain('No failed records.');
     expect($(element, 'lightning-datatable')).toBeNull();
     expect(element.shadowRoot.querySelectorAll('table.flows tbody tr')).toHaveLength(FLOWS.length);
+  });
+
+  it('lists recent conflicts: flow, record, field, the winner and its value, the losing value, when', async () => {
+    const element = await mount();
+    expect(getConflicts).toHaveBeenCalledTimes(1);
+    const table = $(element, 'lightning-datatable.conflicts');
+    expect(table.columns.map((column) => column.label)).toEqual([
+      'Flow',
+      'Record',
+      'Field',
+      'Winner',
+      'Winning value',
+      'Losing value',
+      'When',
+    ]);
+    expect(table.data).toHaveLength(2);
+    expect(table.data[0]).toMatchObject({
+      flow: 'contacts',
+      recordKey: '1100',
+      field: 'ContactsEmail / Email',
+      master: 'Salesforce',
+      winningText: 'dana.w@mountainoutfitters.example.com',
+      losingText: 'purchasing@mountainoutfitters.example.com',
+      createdAt: '2026-03-03T09:30:00.000Z',
+    });
+    expect(table.data[1]).toMatchObject({
+      field: 'ContactsPhone / Phone',
+      winningText: '(415) 555-0121',
+      losingText: '(empty)',
+    });
+    expect($(element, 'lightning-card.conflicts-card').title).toBe('Recent conflicts (2)');
+  });
+
+  it('shows an error panel when the conflicts cannot be loaded, and loads them again on refresh', async () => {
+    const element = await mount({ conflicts: { body: { message: 'The Sage 300 connector could not be reached.' } } });
+    const panel = $(element, 'c-error-panel.conflicts-error');
+    expect(panel.friendlyMessage).toBe('Conflicts could not be loaded');
+    expect(panel.errors.body.message).toBe('The Sage 300 connector could not be reached.');
+    expect($(element, 'lightning-datatable.conflicts')).toBeNull();
+    getConflicts.mockResolvedValue(CONFLICTS);
+    $(element, 'lightning-button-icon.refresh-conflicts').click();
+    await flush();
+    expect($(element, 'c-error-panel.conflicts-error')).toBeNull();
+    expect($(element, 'lightning-datatable.conflicts').data).toHaveLength(2);
   });
 
   it('shows an error panel for each list that cannot be loaded', async () => {
@@ -262,6 +342,8 @@ describe('c-sage-sync-console', () => {
     expect(toasts.mock.calls[0][0].detail.message).toContain('The invoices flow ran (succeeded)');
     expect(getRuns).toHaveBeenCalledTimes(2);
     expect(getFlows).toHaveBeenCalledTimes(2);
+    // A run of a two-way flow may have recorded conflicts.
+    expect(getConflicts).toHaveBeenCalledTimes(2);
     expect($(element, 'tr[data-flow="invoices"] lightning-button.run-flow').disabled).toBe(false);
   });
 
@@ -304,7 +386,12 @@ describe('c-sage-sync-console', () => {
   });
 
   it('is accessible with flows, runs and failures, when nothing loads, and while a flow runs', async () => {
-    const failing = await mount({ flows: new Error('down'), runs: new Error('down'), failures: new Error('down') });
+    const failing = await mount({
+      flows: new Error('down'),
+      runs: new Error('down'),
+      failures: new Error('down'),
+      conflicts: new Error('down'),
+    });
     await expect(failing).toBeAccessible();
     document.body.removeChild(failing);
     const element = await mount();
