@@ -172,6 +172,47 @@ describe.each(engines)('the contacts flow on %s', (_name, makeDatabase) => {
     expect(logLines.filter((line) => line.losingValue !== undefined)).toHaveLength(1);
   });
 
+  it('gives the key of a Contact merged into another to the survivor, writing nothing to Sage and no second Contact', async () => {
+    const account1105 = systems.salesforceSandbox.findOne('Account', (a) => a.Sage_Customer_Number__c === '1105');
+    const merged = contact('1105');
+    const survivorId = systems.salesforceSandbox.insert('Contact', {
+      AccountId: account1105?.Id,
+      FirstName: 'Priya',
+      LastName: 'Raman-Shah',
+      Phone: '510 555 0100',
+      Email: merged?.Email,
+    });
+    systems.salesforceSandbox.merge('Contact', survivorId, [String(merged?.Id)]);
+    const underAccount = () =>
+      systems.salesforceSandbox.records('Contact').filter((record) => record.AccountId === account1105?.Id);
+    const before = underAccount().length;
+    resetCounts();
+    await cycle();
+    // No Sage write for a merge; the survivor now carries the key and the link.
+    expect(writes()).toEqual({ sage: 0, salesforce: 1 });
+    expect(contact('1105')?.Id).toBe(survivorId);
+    expect((await store.links.get('contact', '1105'))?.salesforceId?.slice(0, 15)).toBe(survivorId.slice(0, 15));
+
+    // A later change in Sage reaches the survivor, not a new Contact.
+    editInSage('1105', { ContactsPhone: '510 555 0142' });
+    resetCounts();
+    await cycle();
+    expect(writes()).toEqual({ sage: 0, salesforce: 1 });
+    expect(contact('1105')).toMatchObject({ Id: survivorId, Phone: '510 555 0142' });
+    expect(underAccount()).toHaveLength(before);
+  });
+
+  it('changes nothing in Sage when a primary Contact is deleted in Salesforce', async () => {
+    const deleted = contact('1400');
+    expect(deleted).toBeDefined();
+    systems.salesforceSandbox.delete('Contact', String(deleted?.Id));
+    resetCounts();
+    const result = await cycle();
+    expect(result).toMatchObject({ failed: 0 });
+    expect(writes().sage).toBe(0);
+    expect(customer('1400').ContactName).toBeTruthy();
+  });
+
   it('sends a ship-to location’s contact to Salesforce and never the other way', async () => {
     const location = systems.sageSandbox.state.shipToLocations.get(['1200', 'MARKET']) as Record<string, unknown>;
     location.ContactName = 'Ana Flores Ruiz';

@@ -48,6 +48,7 @@ import {
   salesforceChangeCursor,
   salesforceChanges,
   type ChangedRecord,
+  type SalesforceMerge,
 } from '../parts/salesforce-changes.js';
 import { writeResultError } from '../parts/salesforce-upsert.js';
 import { inPages } from '../parts/sage-windows.js';
@@ -85,7 +86,7 @@ export const CONTACT_PAGE_SIZE = 200;
 
 export interface ContactsFlowOptions {
   sage: SageClient;
-  salesforce: Pick<SalesforcePort, 'queryAll' | 'upsert'>;
+  salesforce: Pick<SalesforcePort, 'queryAll' | 'upsert' | 'update'>;
   mappings: () => MappingConfiguration;
   pageSize?: number;
   lookBackMs: number;
@@ -135,8 +136,36 @@ export function contactsFlow(options: ContactsFlowOptions): SyncFlow<ContactChan
     where: () => `${CONTACT_KEY} != null AND (NOT ${CONTACT_KEY} LIKE ${soqlLike('|')})`,
     pageSize,
     lookBackMs: options.lookBackMs,
-    ...(links ? { removals: { onMerged: (merges) => repointMergedLinks(links, 'contact', merges) } } : {}),
+    ...(links ? { removals: { onMerged: (merges) => adoptMergedContacts(links, merges) } } : {}),
   });
+
+  /**
+   * Contacts merged in Salesforce: the link moves to the surviving Contact, and a survivor without a contact key is
+   * given the merged one's key (one update), so the contact goes on being found and written by its key — never created
+   * a second time. Nothing changes in Sage.
+   */
+  async function adoptMergedContacts(
+    store: NonNullable<FlowContext['links']>,
+    merges: readonly SalesforceMerge[],
+  ): Promise<void> {
+    const keyOf = new Map<string, string>();
+    for (const { id, masterId } of merges) {
+      const link = await store.findBySalesforceId('contact', id);
+      if (link) keyOf.set(masterId.slice(0, 15), link.sageKey);
+    }
+    await repointMergedLinks(store, 'contact', merges);
+    if (keyOf.size === 0) return;
+    const masters = await options.salesforce.queryAll<{ Id: string; Sage_Contact_Key__c: string | null }>(
+      `SELECT Id, ${CONTACT_KEY} FROM Contact WHERE Id IN ${soqlIn([...new Set(merges.map((merge) => merge.masterId))])}`,
+    );
+    const updates = masters
+      .filter((master) => !master.Sage_Contact_Key__c && keyOf.has(master.Id.slice(0, 15)))
+      .map((master) => ({ Id: master.Id, [CONTACT_KEY]: keyOf.get(master.Id.slice(0, 15)) }));
+    if (updates.length === 0) return;
+    const results = await options.salesforce.update('Contact', updates);
+    const refused = results.find((result) => !result.ok);
+    if (refused) throw writeResultError(refused);
+  }
 
   const fieldsFor = (shipTo: boolean): MergeField[] =>
     shipTo ? shipToMergeFields(mappings()) : contactMergeFields(mappings());
