@@ -15,7 +15,9 @@ import { writeRecords, type SObjectInput, type WriteOperation, type WriteResult 
 export interface SalesforceClientOptions {
   /** Above this many records, upserts and updates go through one Bulk API 2.0 job (default 2,000). */
   bulkThreshold?: number;
-  /** How often a Bulk API job is polled (default 2 s). */
+  /** The wait before a Bulk API job's first status check (default 250 ms); each next wait doubles. */
+  bulkFirstPollMs?: number;
+  /** The longest wait between a Bulk API job's status checks (default 2 s). */
   bulkPollIntervalMs?: number;
   /** How long a Bulk API job may take before the write is reported in doubt (default 10 min). */
   bulkPollTimeoutMs?: number;
@@ -89,6 +91,9 @@ export interface SalesforceClient {
 
 /** The client's policy unless configured otherwise: one attempt fewer than Sage's, as each counts against the daily API allowance. */
 export const SALESFORCE_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 4 };
+
+/** The default wait before a Bulk API job's first status check. */
+export const BULK_FIRST_POLL_MS = 250;
 
 /** Retries are this client's job (one policy, one place); jsforce's own GET retries would multiply them. */
 const NO_JSFORCE_RETRIES = { retry: { maxRetries: 0 } };
@@ -200,6 +205,7 @@ export function createSalesforceClient(
         records,
         allOrNone: writeOptions.allOrNone ?? false,
         bulkThreshold: writeOptions.bulkThreshold ?? options.bulkThreshold ?? 2000,
+        bulkFirstPollMs: options.bulkFirstPollMs ?? BULK_FIRST_POLL_MS,
         bulkPollIntervalMs: options.bulkPollIntervalMs ?? 2000,
         bulkPollTimeoutMs: options.bulkPollTimeoutMs ?? 600_000,
       },

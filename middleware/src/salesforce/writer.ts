@@ -1,4 +1,6 @@
 import type { Connection } from 'jsforce';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { ConnectorError, type ErrorKind } from '../domain/errors.js';
 import { withRetries, type RetryPolicy } from '../domain/retry.js';
@@ -36,6 +38,8 @@ export interface WritePlan {
   records: readonly SObjectInput[];
   allOrNone: boolean;
   bulkThreshold: number;
+  /** The wait before a Bulk job's first status check; each next wait doubles, up to `bulkPollIntervalMs`. */
+  bulkFirstPollMs: number;
   bulkPollIntervalMs: number;
   bulkPollTimeoutMs: number;
 }
@@ -216,6 +220,122 @@ export function parseBulkError(text: string): RecordFailure {
     : { code: 'UNKNOWN_EXCEPTION', message: text, fields: [] };
 }
 
+/** A Bulk API 2.0 result row, reduced to what matching it to its input needs. */
+interface BulkResultRow {
+  /** The record's key column (the external ID, or `Id`), when the row carries it. */
+  key: string | undefined;
+  id: string;
+  created: boolean;
+  error: string;
+}
+
+interface BulkResults {
+  successful: BulkResultRow[];
+  failed: BulkResultRow[];
+}
+
+/** The job states a status check answers (`UploadComplete` and `InProgress` while it runs). */
+interface BulkJobInfo {
+  state: string;
+  errorMessage?: string;
+}
+
+/**
+ * The waits between a Bulk job's status checks: the first `firstMs` after the job closes (a small job is done by
+ * then), each next twice the last, up to `capMs`. A job of a few seconds costs a few checks, a long one one per `capMs`.
+ */
+export function* bulkPollWaits(firstMs: number, capMs: number): Generator<number> {
+  let wait = Math.max(1, Math.min(firstMs, capMs));
+  for (;;) {
+    yield wait;
+    wait = Math.min(wait * 2, capMs);
+  }
+}
+
+/**
+ * Reads a Bulk results CSV into its rows, keeping only the key column, `sf__Id`, `sf__Created` and `sf__Error`
+ * (Salesforce echoes every uploaded column too, which the writer does not need).
+ */
+export function bulkResultRows(csv: string, keyField: string): BulkResultRow[] {
+  if (csv.trim() === '') return [];
+  let columns: { key: number; id: number; created: number; error: number } | undefined;
+  const rows: BulkResultRow[] = [];
+  parse(csv, {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    on_record: (record: string[]) => {
+      if (!columns) {
+        const at = (name: string) => record.findIndex((column) => column.toLowerCase() === name.toLowerCase());
+        columns = { key: at(keyField), id: at('sf__Id'), created: at('sf__Created'), error: at('sf__Error') };
+        return null;
+      }
+      const cell = (index: number) => (index < 0 ? undefined : record[index]);
+      rows.push({
+        key: cell(columns.key) || undefined,
+        id: cell(columns.id) ?? '',
+        created: cell(columns.created) === 'true',
+        error: cell(columns.error) ?? '',
+      });
+      return null;
+    },
+  });
+  return rows;
+}
+
+/**
+ * One Bulk API 2.0 ingest job: create, upload the CSV, close, check its state until it ends (`bulkPollWaits`), then
+ * read its successful and failed results together. The unprocessed-records list is not read: a record in neither
+ * result is reported unprocessed by the caller anyway.
+ */
+async function runBulkJob(
+  connection: Connection,
+  plan: WritePlan,
+  keyField: string,
+  csv: string,
+): Promise<BulkResults> {
+  const job = connection.bulk2.createJob({
+    object: plan.objectType,
+    operation: plan.operation === 'create' ? 'insert' : plan.operation,
+    ...(plan.operation === 'upsert' ? { externalIdFieldName: keyField } : {}),
+    lineEnding: 'LF',
+  });
+  let created = false;
+  try {
+    await job.open();
+    created = true;
+    let upload: string | undefined = csv;
+    await job.uploadData(upload);
+    upload = undefined;
+    await job.close();
+    const deadline = Date.now() + plan.bulkPollTimeoutMs;
+    for (const wait of bulkPollWaits(plan.bulkFirstPollMs, plan.bulkPollIntervalMs)) {
+      if (Date.now() + wait > deadline) {
+        const timeout = new Error(`Polling timed out after ${plan.bulkPollTimeoutMs}ms. Job Id = ${job.id}`);
+        timeout.name = 'JobPollingTimeoutError';
+        throw timeout;
+      }
+      await delay(wait);
+      const info = (await job.check()) as BulkJobInfo;
+      if (info.state === 'JobComplete') break;
+      if (info.state === 'Failed') throw new Error(`Ingest job failed to complete due to: ${info.errorMessage ?? ''}`);
+      if (info.state === 'Aborted') throw new Error('Job has been aborted');
+      if (info.state === 'Open') throw new Error('Job is still open after it was closed');
+    }
+    const [successful, failedRows] = await Promise.all([
+      job.getSuccessfulResults(true) as unknown as Promise<string>,
+      job.getFailedResults(true) as unknown as Promise<string>,
+    ]);
+    return { successful: bulkResultRows(successful, keyField), failed: bulkResultRows(failedRows, keyField) };
+  } catch (error) {
+    // A job that failed or was refused is deleted (best effort); one still running past the timeout is left to finish.
+    if (created && !(error instanceof Error && error.name === 'JobPollingTimeoutError')) {
+      job.delete().catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
 async function bulkPass(
   connection: Connection,
   run: RequestRunner,
@@ -231,28 +351,12 @@ async function bulkPass(
     const key = String(fieldValueOf(records[position] as SObjectInput, keyField));
     waiting.set(key, [...(waiting.get(key) ?? []), index]);
   });
-  const claim = (row: Record<string, unknown>, id?: string): number | undefined => {
-    const key = fieldValueOf(row, keyField) ?? id;
-    const queue = waiting.get(String(key));
-    return queue?.shift();
-  };
+  const claim = (key: string | undefined, id: string): number | undefined => waiting.get(key ?? id)?.shift();
 
-  let answer;
+  let answer: BulkResults;
   try {
-    answer = await run(
-      () =>
-        connection.bulk2.loadAndWaitForResults({
-          object: plan.objectType,
-          operation: plan.operation === 'create' ? 'insert' : plan.operation,
-          ...(plan.operation === 'upsert' ? { externalIdFieldName: keyField } : {}),
-          lineEnding: 'LF',
-          input: toBulkCsv(records),
-          pollInterval: plan.bulkPollIntervalMs,
-          pollTimeout: plan.bulkPollTimeoutMs,
-        }),
-      // A job that was created may have run: resubmitting upserts or updates is harmless.
-      true,
-    );
+    // A job that was created may have run: resubmitting upserts or updates is harmless.
+    answer = await run(() => runBulkJob(connection, plan, keyField, toBulkCsv(records)), true);
   } catch (error) {
     const failure = error as ConnectorError;
     const jobFailed = /Ingest job failed to complete due to: (.*)$/s.exec(failure.message);
@@ -271,14 +375,13 @@ async function bulkPass(
     for (const index of indexes) results.set(index, outcome);
     return results;
   }
-  for (const row of answer.successfulResults as Record<string, unknown>[]) {
-    const index = claim(row, String(row.sf__Id));
-    if (index !== undefined)
-      results.set(index, { ok: true, id: String(row.sf__Id), created: row.sf__Created === 'true', errors: [] });
+  for (const row of answer.successful) {
+    const index = claim(row.key, row.id);
+    if (index !== undefined) results.set(index, { ok: true, id: row.id, created: row.created, errors: [] });
   }
-  for (const row of answer.failedResults as Record<string, unknown>[]) {
-    const index = claim(row, String(row.sf__Id));
-    if (index !== undefined) results.set(index, failed([parseBulkError(String(row.sf__Error ?? ''))]));
+  for (const row of answer.failed) {
+    const index = claim(row.key, row.id);
+    if (index !== undefined) results.set(index, failed([parseBulkError(row.error)]));
   }
   for (const index of indexes) {
     if (!results.has(index)) {
