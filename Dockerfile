@@ -39,4 +39,5 @@ USER node
 VOLUME ["/app/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
-CMD ["node", "--import", "tsx", "middleware/src/main.ts"]
+# A heap budget of 512 MB (as `npm start`): see docs/benchmarks.md, "Memory".
+CMD ["node", "--max-old-space-size=512", "--import", "tsx", "middleware/src/main.ts"]
