@@ -10,33 +10,23 @@
  * Salesforce refuses on update), what jsforce adds to a Bulk job, and the stock pass's query of active products (to
  * find items deleted in Sage).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '../../middleware/src/observability/logger.js';
-import { loadConfig } from '../../middleware/src/config/env.js';
 import type { Sage300Client } from '../../middleware/src/sage300/client.js';
 import type { SalesforceClient } from '../../middleware/src/salesforce/index.js';
-import { openStore, type Store } from '../../middleware/src/store/index.js';
-import { startSync } from '../../middleware/src/composition.js';
-import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
 import type { FlowRunResult } from '../../middleware/src/sync/engine.js';
 import { PRODUCT_PAGE_SIZE } from '../../middleware/src/sync/flows/products.js';
-import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
+import type { Sage300Sandbox } from '../../sandbox/sage300/server.js';
 import { seededRandom } from '../../sandbox/random.js';
 import type { SageRecord } from '../../sandbox/sage300/records.js';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
-import { BULK_THRESHOLD, bulkJobExcess, writeBound } from './customers-flow.js';
 import {
   describeCounts,
   pagesOf,
-  timed,
   type Benchmark,
   type BenchmarkReport,
   type Excess,
   type Measurement,
 } from './measure.js';
-import { sageClientFor, salesforceClientFor, watchSage, watchSalesforce, type RequestWindow } from './systems.js';
+import type { RequestWindow } from './systems.js';
+import { BULK_THRESHOLD, bulkJobExcess, withBenchWorld, writeBound } from './world.js';
 
 /** Rows per Sage answer: `SAGE300_PAGE_SIZE`'s default, with the server's page setting raised to match. */
 const SAGE_PAGE_SIZE = 1000;
@@ -177,31 +167,16 @@ export const productsFlowBenchmark: Benchmark = {
     const measurements: Measurement[] = [];
     for (const size of sizes) {
       options.log?.(`products-flow: seeding ${size} Sage items`);
-      const folder = mkdtempSync(join(tmpdir(), 'connector-bench-products-'));
-      let sage: Sage300Sandbox | undefined;
-      let salesforce: SalesforceSandbox | undefined;
-      let store: Store | undefined;
-      let runtime: SyncRuntime | undefined;
-      let client: Sage300Client | undefined;
-      try {
-        sage = await startSage300Sandbox({ pageSize: SAGE_PAGE_SIZE, seed: { items: size } });
-        salesforce = await startSalesforceSandbox({ dailyLimit: 10_000_000 });
-        client = sageClientFor(sage, SAGE_PAGE_SIZE);
-        store = await openStore(`sqlite://${join(folder, 'connector.db')}`);
+      await withBenchWorld({ sagePageSize: SAGE_PAGE_SIZE, seed: { items: size } }, async (world) => {
+        const { sage, salesforce } = world;
         const sageTally: SageTally = { items: 0, prices: 0 };
         const upserts: UpsertTally = { calls: [] };
-        runtime = await startSync({
-          config: loadConfig({}),
-          store,
-          systems: {
-            sage: countingSage(client, sageTally),
-            salesforce: countingSalesforce(salesforceClientFor(salesforce), upserts),
-          },
-          logger: createLogger('silent'),
-          schedule: false,
-        });
+        const { runtime } = await world.startRuntime((systems) => ({
+          sage: countingSage(systems.sage, sageTally),
+          salesforce: countingSalesforce(systems.salesforce, upserts),
+        }));
         const activeQueries = () => {
-          const active = (salesforce as SalesforceSandbox)
+          const active = salesforce
             .records('Product2')
             .filter((product) => product.IsActive === true && product.Sage_Last_Synced__c);
           return pagesOf(Math.max(1, active.length), QUERY_BATCH);
@@ -228,7 +203,7 @@ export const productsFlowBenchmark: Benchmark = {
           {
             flow: 'products',
             scenario: `third run, ${CHANGED_PRICES} prices and ${CHANGED_ITEMS} items changed`,
-            before: () => changeCatalogue(sage as Sage300Sandbox, CHANGED_PRICES, CHANGED_ITEMS),
+            before: () => changeCatalogue(sage, CHANGED_PRICES, CHANGED_ITEMS),
             expectedWrites: () => CHANGED_PRICES + CHANGED_ITEMS,
             readExcess: () => [],
           },
@@ -241,7 +216,7 @@ export const productsFlowBenchmark: Benchmark = {
           {
             flow: 'productStock',
             scenario: `stock pass, ${STOCK_MOVES} items' stock moved`,
-            before: () => moveStock(sage as Sage300Sandbox, STOCK_MOVES),
+            before: () => moveStock(sage, STOCK_MOVES),
             expectedWrites: () => STOCK_MOVES,
             readExcess: deletionQuery,
           },
@@ -252,11 +227,12 @@ export const productsFlowBenchmark: Benchmark = {
           sageTally.items = 0;
           sageTally.prices = 0;
           upserts.calls = [];
-          const sageWatch = watchSage(sage);
-          const salesforceWatch = watchSalesforce(salesforce);
-          const { value: result, wallMs } = await timed(() => (runtime as SyncRuntime).runFlowNow(spec.flow));
-          const sageSeen = sageWatch.stop();
-          const salesforceSeen = salesforceWatch.stop();
+          const {
+            value: result,
+            wallMs,
+            sage: sageSeen,
+            salesforce: salesforceSeen,
+          } = await world.measure(() => runtime.runFlowNow(spec.flow));
           if (result.outcome !== 'succeeded') {
             throw new Error(`the ${spec.scenario} ended ${result.outcome}: ${result.message ?? ''}`);
           }
@@ -300,14 +276,7 @@ export const productsFlowBenchmark: Benchmark = {
             detail: describeCounts(salesforceSeen.byRoute),
           });
         }
-      } finally {
-        await runtime?.stop();
-        await store?.close();
-        client?.close();
-        await salesforce?.close();
-        await sage?.close();
-        rmSync(folder, { recursive: true, force: true });
-      }
+      });
     }
     return {
       name: this.name,
