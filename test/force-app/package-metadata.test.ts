@@ -173,6 +173,7 @@ describe('the schema document and the package agree', () => {
       creditAlertHysteresis: 2,
       overdueBuckets: [10, 20],
       autoPushClosedWon: true,
+      closedWonCreates: 'quote',
       creditPolicy: 'Block',
       defaultCustomerGroup: 'WHS',
       defaultTerms: 'COD',

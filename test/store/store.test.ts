@@ -76,6 +76,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       '2026-12-04-005-waiting-failures-and-repairs',
       '2026-12-05-006-system-outages',
       '2026-12-10-007-notices-and-reconciliation',
+      '2026-12-11-008-ledger-kinds',
     ]);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });
@@ -189,6 +190,24 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
   });
 
   describe('order ledger', () => {
+    it('keeps an opportunity’s quote and its order as two entries, each claimed and created once', async () => {
+      expect((await store.orderLedger.claim('006KIND', 'quoting', 30_000, 'quote')).claimed).toBe(true);
+      expect((await other.orderLedger.claim('006KIND', 'ordering', 30_000)).claimed).toBe(true);
+      expect((await other.orderLedger.claim('006KIND', 'late', 30_000, 'quote')).claimed).toBe(false);
+      expect(await store.orderLedger.markCreating('006KIND', 'quoting', 'quote')).toBe(true);
+      await store.orderLedger.recordCreated('006KIND', { orderNumber: 'QUO1', uniquifier: 1, result: null }, 'quote');
+      expect(await store.orderLedger.get('006KIND')).toMatchObject({ kind: 'order', state: 'pending' });
+      await other.orderLedger.recordCreated('006KIND', { orderNumber: 'ORD1', uniquifier: 2, result: null });
+      expect(await store.orderLedger.get('006KIND', 'quote')).toMatchObject({
+        kind: 'quote',
+        state: 'created',
+        sageOrderNumber: 'QUO1',
+      });
+      expect(await store.orderLedger.get('006KIND')).toMatchObject({ kind: 'order', sageOrderNumber: 'ORD1' });
+      // Invoices name orders, never quotes.
+      expect(await store.orderLedger.opportunitiesForOrders(['QUO1', 'ORD1'])).toEqual(new Map([['ORD1', '006KIND']]));
+    });
+
     it('lets exactly one of many concurrent claimants hold an opportunity', async () => {
       const claims = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>

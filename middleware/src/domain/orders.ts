@@ -27,11 +27,21 @@ export interface OrderLine {
   description: string | null;
 }
 
+/**
+ * What a push creates in Sage 300: a sales order (`OrderType` Active), or a quote (`OrderType` Quote), an OEOrders
+ * entry that commits no stock and that Sage can later turn into an order. Each kind is its own exactly-once entry in
+ * the order ledger: an opportunity can have one quote and one order.
+ */
+export type OrderKind = 'order' | 'quote';
+
+/** Sage's `OrderType` of each kind. */
+export const SAGE_ORDER_TYPE = { order: 'Active', quote: 'Quote' } as const satisfies Record<OrderKind, string>;
+
 /** The body of `POST OE/OEOrders`; property order matters to Sage, so keys come first. */
 export interface SageOrderBody {
   CustomerNumber: string;
   OrderReference: string;
-  OrderType: 'Active';
+  OrderType: (typeof SAGE_ORDER_TYPE)[OrderKind];
   OrderDate: string;
   OrderDescription: string;
   OrderDetails: {
@@ -88,9 +98,12 @@ export function sageItemNumber(line: OpportunityLine): string | undefined {
   return value ? value : undefined;
 }
 
-/** Everything that stops an opportunity from becoming an order; empty when it can be pushed. */
-export function orderProblems(opportunity: OpportunityForOrder): OrderProblem[] {
-  if (!isClosedWon(opportunity)) return [{ code: 'NOT_CLOSED_WON', stage: opportunity.StageName }];
+/**
+ * Everything that stops an opportunity from becoming an order (or a quote, which any opportunity may get, won or
+ * not); empty when it can be pushed.
+ */
+export function orderProblems(opportunity: OpportunityForOrder, kind: OrderKind = 'order'): OrderProblem[] {
+  if (kind === 'order' && !isClosedWon(opportunity)) return [{ code: 'NOT_CLOSED_WON', stage: opportunity.StageName }];
   if (opportunity.lines.length === 0) return [{ code: 'NO_LINES' }];
   const problems: OrderProblem[] = [];
   const withoutItem = opportunity.lines.filter((line) => !sageItemNumber(line)).map(productLabel);
@@ -135,19 +148,21 @@ export function orderTotal(lines: OrderLine[]): number {
 }
 
 /**
- * The Sage order for an opportunity. The opportunity id goes into OrderReference so that an order whose creation
- * was never confirmed can be found again; the Salesforce price is imposed because it is what the customer agreed.
+ * The Sage order (or quote) for an opportunity. The opportunity id goes into OrderReference so that an order whose
+ * creation was never confirmed can be found again (with its `OrderType` telling a quote from the order); the
+ * Salesforce price is imposed because it is what the customer agreed.
  */
 export function sageOrderBody(
   opportunity: Pick<OpportunityForOrder, 'Id' | 'Name'>,
   customerNumber: string,
   lines: OrderLine[],
   today: Date,
+  kind: OrderKind = 'order',
 ): SageOrderBody {
   return {
     CustomerNumber: customerNumber,
     OrderReference: opportunity.Id,
-    OrderType: 'Active',
+    OrderType: SAGE_ORDER_TYPE[kind],
     OrderDate: today.toISOString().slice(0, 10),
     OrderDescription: opportunity.Name.slice(0, 60),
     OrderDetails: lines.map((line) => ({

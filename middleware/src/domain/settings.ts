@@ -23,6 +23,8 @@ export interface ConnectorSettings {
   creditAlertHysteresis: number;
   overdueBuckets: number[];
   autoPushClosedWon: boolean;
+  /** What the automatic push creates for a Closed Won opportunity: a sales order (default) or a quote. */
+  closedWonCreates: 'order' | 'quote';
   creditPolicy: CreditPolicy;
   defaultCustomerGroup: string;
   defaultTerms: string;
@@ -71,6 +73,7 @@ export const defaultSettings: ConnectorSettings = {
   creditAlertHysteresis: 5,
   overdueBuckets: [1, 31, 61, 91],
   autoPushClosedWon: false,
+  closedWonCreates: 'order',
   creditPolicy: 'Warn',
   defaultCustomerGroup: 'RTL',
   defaultTerms: 'N30',
@@ -99,6 +102,7 @@ export const settingFields = [
   'Credit_Warning_Threshold__c',
   'Overdue_Buckets__c',
   'Auto_Push_Closed_Won__c',
+  'Closed_Won_Creates__c',
   'Credit_Policy__c',
   'Default_Customer_Group__c',
   'Default_Terms__c',
@@ -167,6 +171,7 @@ const metadataRecord = z.object({
   Credit_Warning_Threshold__c: z.number().min(0).max(999).nullish(),
   Overdue_Buckets__c: bucketList,
   Auto_Push_Closed_Won__c: z.boolean().nullish(),
+  Closed_Won_Creates__c: z.enum(['Order', 'Quote']).nullish(),
   Credit_Policy__c: creditPolicySchema.nullish(),
   Default_Customer_Group__c: text(6),
   Default_Terms__c: text(6),
@@ -229,6 +234,12 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
     creditAlertHysteresis: r.Credit_Alert_Hysteresis__c ?? base.creditAlertHysteresis,
     overdueBuckets: r.Overdue_Buckets__c ?? base.overdueBuckets,
     autoPushClosedWon: r.Auto_Push_Closed_Won__c ?? base.autoPushClosedWon,
+    closedWonCreates:
+      r.Closed_Won_Creates__c === undefined || r.Closed_Won_Creates__c === null
+        ? base.closedWonCreates
+        : r.Closed_Won_Creates__c === 'Quote'
+          ? 'quote'
+          : 'order',
     creditPolicy: r.Credit_Policy__c ?? base.creditPolicy,
     defaultCustomerGroup: r.Default_Customer_Group__c?.toUpperCase() ?? base.defaultCustomerGroup,
     defaultTerms: r.Default_Terms__c?.toUpperCase() ?? base.defaultTerms,

@@ -13,6 +13,8 @@ import {
   syncMessage,
   type OpportunityForOrder,
   type OpportunityOrderStatus,
+  type OrderKind,
+  SAGE_ORDER_TYPE,
 } from '../domain/orders.js';
 import type { ConnectorSettings } from '../domain/settings.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,17 +29,19 @@ import type { OrderWriteBacks } from './orderWriteBack.js';
 /** An opportunity as the push reads it: header, lines with products, and its account. */
 export interface OpportunityRecord extends OpportunityForOrder {
   account: AccountForCustomer | null;
-  /** What the opportunity already shows (`Sage_Order_Number__c`, `Sage_Order_Status__c`). */
+  /** What the opportunity already shows (`Sage_Order_Number__c`, `Sage_Order_Status__c`, `Sage_Quote_Number__c`). */
   sageOrderNumber?: string | null;
   sageOrderStatus?: string | null;
+  sageQuoteNumber?: string | null;
 }
 
-/** The fields the push writes back to the opportunity. */
+/** The fields the push writes back to the opportunity (a quote leaves the order's status alone). */
 export interface OpportunityWriteBack {
-  Sage_Order_Status__c: OpportunityOrderStatus;
   Sage_Sync_Message__c: string;
+  Sage_Order_Status__c?: OpportunityOrderStatus;
   Sage_Order_Number__c?: string;
   Sage_Pushed_At__c?: string;
+  Sage_Quote_Number__c?: string;
 }
 
 /** The Salesforce side of the push: one read of the opportunity, and the write-back. */
@@ -46,10 +50,19 @@ export interface OpportunityRecords {
   updateOpportunity(opportunityId: string, fields: OpportunityWriteBack): Promise<void>;
 }
 
+/** What a push creates: a sales order (the default) or a quote. */
+export const orderKindSchema = z
+  .enum(['order', 'quote'])
+  .describe(
+    '`order`: a sales order (`OrderType` Active), only for a Closed Won opportunity; `quote`: a quote (`OrderType` ' +
+      'Quote), for any opportunity. Each is created at most once per opportunity.',
+  );
+
 /** The answer of a push, stored in the ledger and replayed to later callers. */
 export const orderPushResultSchema = z.object({
   opportunityId: z.string(),
-  orderNumber: z.string(),
+  kind: orderKindSchema,
+  orderNumber: z.string().describe('The Sage order number, or the quote number for a quote'),
   status: z.literal('Pushed'),
   replayed: z.boolean().describe('True when the order existed before this request'),
   creditCheck: creditCheckSchema.nullable(),
@@ -66,6 +79,7 @@ export type OrderPushResult = z.infer<typeof orderPushResultSchema>;
 /** The ledger entry as the API shows it, with the order as Sage has it when asked for. */
 export const orderLedgerViewSchema = z.object({
   opportunityId: z.string(),
+  kind: orderKindSchema,
   state: z.enum(['pending', 'creating', 'in_doubt', 'created', 'failed']),
   writeBack: z
     .enum(['pending', 'done'])
@@ -89,10 +103,19 @@ export const orderLedgerViewSchema = z.object({
 export type OrderLedgerView = z.infer<typeof orderLedgerViewSchema>;
 
 export interface OrderPushService {
-  /** Pushes an opportunity; `created` is true only for the call that created the Sage order. */
-  push(opportunityId: string): Promise<{ result: OrderPushResult; created: boolean }>;
-  /** The ledger entry of an opportunity (and its Sage order when `withSageOrder`); undefined when never pushed. */
-  entry(opportunityId: string, options?: { withSageOrder?: boolean }): Promise<OrderLedgerView | undefined>;
+  /**
+   * Pushes an opportunity as an order (default) or a quote; `created` is true only for the call that created the Sage
+   * order or quote.
+   */
+  push(opportunityId: string, options?: { kind?: OrderKind }): Promise<{ result: OrderPushResult; created: boolean }>;
+  /**
+   * The ledger entry of an opportunity's order or quote (and the Sage document when `withSageOrder`); undefined when
+   * never pushed.
+   */
+  entry(
+    opportunityId: string,
+    options?: { withSageOrder?: boolean; kind?: OrderKind },
+  ): Promise<OrderLedgerView | undefined>;
 }
 
 export interface OrderPushOptions {
@@ -158,9 +181,12 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
 
   function replay(entry: OrderLedgerEntry): OrderPushResult {
     const stored = entry.result as OrderPushResult | null;
-    if (stored && typeof stored === 'object' && stored.orderNumber) return { ...stored, replayed: true };
+    // Answers stored before the ledger kept quotes have no kind: they are orders.
+    if (stored && typeof stored === 'object' && stored.orderNumber)
+      return { ...stored, kind: entry.kind, replayed: true };
     return {
       opportunityId: entry.opportunityId,
+      kind: entry.kind,
       orderNumber: entry.sageOrderNumber ?? '',
       status: 'Pushed',
       replayed: true,
@@ -212,26 +238,35 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     return opportunity;
   }
 
+  /** Shows the refusal on the opportunity: an order's with its status, a quote's in the message only. */
   async function refuse(
     opportunity: OpportunityRecord,
+    kind: OrderKind,
     error: ServiceError,
     status: OpportunityOrderStatus,
     outcome: 'blocked' | 'rejected',
   ): Promise<never> {
     options.onOutcome?.(outcome);
-    await writeBack(opportunity.Id, { Sage_Order_Status__c: status, Sage_Sync_Message__c: error.message });
+    await writeBack(
+      opportunity.Id,
+      kind === 'order'
+        ? { Sage_Order_Status__c: status, Sage_Sync_Message__c: error.message }
+        : { Sage_Sync_Message__c: `Quote not sent: ${error.message}` },
+    );
     throw error;
   }
 
   /** Records an order found in Sage (created now or earlier) as the ledger's final answer and reports it. */
   async function settle(
     opportunity: OpportunityRecord,
+    kind: OrderKind,
     order: OeOrder,
     details: { creditCheck: CreditCheck | null; customerNumber: string | null; total: number; replayed: boolean },
   ): Promise<OrderPushResult> {
     const pushedAt = now().toISOString();
     const result: OrderPushResult = {
       opportunityId: opportunity.Id,
+      kind,
       orderNumber: order.OrderNumber,
       status: 'Pushed',
       replayed: details.replayed,
@@ -241,34 +276,39 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       pushedAt,
     };
     // The ledger says the write-back is pending before it is tried, so a crash in between still leaves it to do.
-    await ledger.recordCreated(opportunity.Id, {
-      orderNumber: order.OrderNumber,
-      uniquifier: order.OrderUniquifier,
-      result: { ...result, replayed: false },
-    });
+    await ledger.recordCreated(
+      opportunity.Id,
+      { orderNumber: order.OrderNumber, uniquifier: order.OrderUniquifier, result: { ...result, replayed: false } },
+      kind,
+    );
     if (!(await options.writeBacks.complete({ ...result, replayed: false }))) result.message = notShownYet;
     options.onOutcome?.(details.replayed ? 'replayed' : 'created');
     return result;
   }
 
-  async function findExisting(opportunityId: string): Promise<OeOrder | undefined> {
-    const found = await options.sage.orders.findByReference(opportunityId);
+  /** The opportunity's order (or quote) in Sage: its reference, of the kind's `OrderType`. */
+  async function findExisting(opportunityId: string, kind: OrderKind): Promise<OeOrder | undefined> {
+    const type = SAGE_ORDER_TYPE[kind];
+    // A quote Sage has turned into an order is the opportunity's order now; every other type is an order too.
+    const found = (await options.sage.orders.findByReference(opportunityId)).filter((order) =>
+      kind === 'quote' ? order.OrderType === type : order.OrderType !== SAGE_ORDER_TYPE.quote,
+    );
     if (found.length > 1) {
       options.logger?.error(
-        { opportunityId, orders: found.map((order) => order.OrderNumber) },
-        'Sage 300 holds several orders for one opportunity',
+        { opportunityId, kind, orders: found.map((order) => order.OrderNumber) },
+        `Sage 300 holds several ${kind}s for one opportunity`,
       );
     }
     return found.sort((a, b) => a.OrderUniquifier - b.OrderUniquifier)[0];
   }
 
-  function sageRefusal(opportunity: OpportunityRecord, error: ConnectorError): ServiceError {
+  function sageRefusal(opportunity: OpportunityRecord, kind: OrderKind, error: ConnectorError): ServiceError {
     // Sage's own words are what a rep should read; our whole message when Sage sent none.
     const sageMessage = typeof error.context.sageMessage === 'string' ? error.context.sageMessage : error.message;
     return new ServiceError(
       'rejected',
       'SAGE_REJECTED',
-      `Sage 300 refused the order: ${sageMessage} (${error.code})`,
+      `Sage 300 refused the ${kind}: ${sageMessage} (${error.code})`,
       { sageCode: error.code, sageMessage, opportunityId: opportunity.Id },
       { cause: error },
     );
@@ -277,34 +317,37 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   /** Posts the order, verifying by OrderReference after an unconfirmed POST; at most two POSTs per claim. */
   async function createOnce(
     opportunity: OpportunityRecord,
+    kind: OrderKind,
     owner: string,
     body: ReturnType<typeof sageOrderBody>,
   ): Promise<OeOrder> {
     for (let attempt = 1; ; attempt += 1) {
-      if (!(await ledger.markCreating(opportunity.Id, owner))) throw inProgress(opportunity.Id, claimMs);
+      if (!(await ledger.markCreating(opportunity.Id, owner, kind))) throw inProgress(opportunity.Id, claimMs);
       try {
         return await options.sage.orders.create(body);
       } catch (error) {
         if (isErrorKind(error, 'permanent')) {
-          await ledger.recordFailure(opportunity.Id, 'failed', error.code, error.message);
-          throw sageRefusal(opportunity, error);
+          await ledger.recordFailure(opportunity.Id, 'failed', error.code, error.message, kind);
+          throw sageRefusal(opportunity, kind, error);
         }
         const code = error instanceof ConnectorError ? error.code : 'UNKNOWN';
         const message = error instanceof Error ? error.message : String(error);
-        await ledger.recordFailure(opportunity.Id, 'in_doubt', code, message);
+        await ledger.recordFailure(opportunity.Id, 'in_doubt', code, message, kind);
         options.logger?.warn({ err: error, opportunityId: opportunity.Id }, 'Order POST unconfirmed; verifying');
         const unknown = () =>
           new ServiceError(
             'in-doubt',
             'ORDER_OUTCOME_UNKNOWN',
-            'Sage 300 did not confirm the order and it cannot be found yet. Push again in a minute: the order is ' +
+            `Sage 300 did not confirm the ${kind} and it cannot be found yet. Push again in a minute: the ${kind} is ` +
               'looked up first and never created twice.',
             { opportunityId: opportunity.Id, cause: code },
             { cause: error },
           );
         let found: OeOrder | undefined;
         try {
-          found = (await findExisting(opportunity.Id)) ?? (await sleep(settleMs), await findExisting(opportunity.Id));
+          found =
+            (await findExisting(opportunity.Id, kind)) ??
+            (await sleep(settleMs), await findExisting(opportunity.Id, kind));
         } catch {
           // The lookup failed too (Sage down, or the caller's time is up): never post again without knowing.
           throw unknown();
@@ -315,15 +358,21 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     }
   }
 
-  async function pushWithClaim(opportunity: OpportunityRecord, entry: OrderLedgerEntry): Promise<OrderPushResult> {
+  async function pushWithClaim(
+    opportunity: OpportunityRecord,
+    kind: OrderKind,
+    entry: OrderLedgerEntry,
+  ): Promise<OrderPushResult> {
     // An earlier attempt may have reached Sage (its process died, or its answer was lost), or the opportunity says it
     // was pushed before this ledger knew it: look the order up before posting.
-    const mayExist =
-      entry.attempts > 0 || Boolean(opportunity.sageOrderNumber) || opportunity.sageOrderStatus === 'Pushing';
-    if (mayExist) {
-      const existing = await findExisting(opportunity.Id);
+    const shown =
+      kind === 'quote'
+        ? Boolean(opportunity.sageQuoteNumber)
+        : Boolean(opportunity.sageOrderNumber) || opportunity.sageOrderStatus === 'Pushing';
+    if (entry.attempts > 0 || shown) {
+      const existing = await findExisting(opportunity.Id, kind);
       if (existing) {
-        return settle(opportunity, existing, {
+        return settle(opportunity, kind, existing, {
           creditCheck: null,
           customerNumber: existing.CustomerNumber,
           total: existing.OrderTotal,
@@ -337,6 +386,20 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     const lines = orderLines(opportunity);
     const total = orderTotal(lines);
     const customer = await options.customers.ensureCustomer(opportunity.account);
+    if (kind === 'quote') {
+      // A quote commits neither stock nor credit: the credit policy applies when it becomes an order.
+      const order = await createOrRefuse(
+        opportunity,
+        kind,
+        sageOrderBody(opportunity, customer.customerNumber, lines, now(), kind),
+      );
+      return settle(opportunity, kind, order, {
+        creditCheck: null,
+        customerNumber: customer.customerNumber,
+        total,
+        replayed: false,
+      });
+    }
     // Credit is checked on live figures: a fresh snapshot, built on the customer record ensureCustomer has just read
     // in this push when it read one, so the customer is not read twice.
     const [settings, figures] = await Promise.all([
@@ -352,9 +415,10 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       currency: figures.currency,
     });
     if (creditCheck.outcome === 'blocked') {
-      await ledger.recordFailure(opportunity.Id, 'failed', 'CREDIT_BLOCKED', creditCheck.message);
+      await ledger.recordFailure(opportunity.Id, 'failed', 'CREDIT_BLOCKED', creditCheck.message, kind);
       return refuse(
         opportunity,
+        kind,
         new ServiceError('conflict', 'CREDIT_BLOCKED', `Blocked by the credit policy: ${creditCheck.message}`, {
           creditCheck,
         }),
@@ -362,31 +426,48 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
         'blocked',
       );
     }
-    const body = sageOrderBody(opportunity, customer.customerNumber, lines, now());
+    const order = await createOrRefuse(
+      opportunity,
+      kind,
+      sageOrderBody(opportunity, customer.customerNumber, lines, now(), kind),
+    );
+    return settle(opportunity, kind, order, {
+      creditCheck,
+      customerNumber: customer.customerNumber,
+      total,
+      replayed: false,
+    });
+  }
+
+  /** Creates the order or quote once, showing Sage's refusal or an unconfirmed outcome on the opportunity. */
+  async function createOrRefuse(
+    opportunity: OpportunityRecord,
+    kind: OrderKind,
+    body: ReturnType<typeof sageOrderBody>,
+  ): Promise<OeOrder> {
     try {
-      const order = await createOnce(opportunity, options.owner, body);
-      return await settle(opportunity, order, {
-        creditCheck,
-        customerNumber: customer.customerNumber,
-        total,
-        replayed: false,
-      });
+      return await createOnce(opportunity, kind, options.owner, body);
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'SAGE_REJECTED') {
-        return refuse(opportunity, error, 'Failed', 'rejected');
+        return refuse(opportunity, kind, error, 'Failed', 'rejected');
       }
       if (error instanceof ServiceError && error.reason === 'in-doubt') {
-        await writeBack(opportunity.Id, { Sage_Order_Status__c: 'Pushing', Sage_Sync_Message__c: error.message });
+        await writeBack(
+          opportunity.Id,
+          kind === 'order'
+            ? { Sage_Order_Status__c: 'Pushing', Sage_Sync_Message__c: error.message }
+            : { Sage_Sync_Message__c: error.message },
+        );
       }
       throw error;
     }
   }
 
-  async function attempt(opportunityId: string): Promise<OrderPushResult> {
-    const before = await ledger.get(opportunityId);
+  async function attempt(opportunityId: string, kind: OrderKind): Promise<OrderPushResult> {
+    const before = await ledger.get(opportunityId, kind);
     if (before?.state === 'created') return replayCreated(before);
     const opportunity = await readOpportunity(opportunityId);
-    const problems = orderProblems(opportunity);
+    const problems = orderProblems(opportunity, kind);
     const [problem] = problems;
     if (problem?.code === 'NOT_CLOSED_WON') {
       throw new ServiceError('conflict', 'NOT_CLOSED_WON', describeOrderProblem(problem), { stage: problem.stage });
@@ -396,6 +477,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
       const products = problems.flatMap((p) => ('products' in p ? p.products : []));
       return refuse(
         opportunity,
+        kind,
         new ServiceError('rejected', problem.code, message, { problems, products }),
         'Failed',
         'rejected',
@@ -404,13 +486,13 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
     // An API caller waits for another replica's push until its own deadline; others for a lease and a bit.
     const waitUntil = deadlineAt() ?? Date.now() + claimMs + 5_000;
     for (;;) {
-      const { claimed, entry } = await ledger.claim(opportunity.Id, options.owner, claimMs);
+      const { claimed, entry } = await ledger.claim(opportunity.Id, options.owner, claimMs, kind);
       if (entry.state === 'created') return replayCreated(entry);
       if (claimed) {
         try {
-          return await holdingClaim(opportunity.Id, () => pushWithClaim(opportunity, entry));
+          return await holdingClaim(opportunity.Id, kind, () => pushWithClaim(opportunity, kind, entry));
         } finally {
-          await ledger.release(opportunity.Id, options.owner);
+          await ledger.release(opportunity.Id, options.owner, kind);
         }
       }
       // Another replica holds the claim: wait for its outcome, or for its claim to lapse (it renews while alive).
@@ -424,10 +506,10 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   }
 
   /** Works under the claim, renewing it every third of its length until the work ends. */
-  async function holdingClaim<T>(opportunityId: string, work: () => Promise<T>): Promise<T> {
+  async function holdingClaim<T>(opportunityId: string, kind: OrderKind, work: () => Promise<T>): Promise<T> {
     const renewal = setInterval(
       () => {
-        ledger.renew(opportunityId, options.owner, claimMs).then(
+        ledger.renew(opportunityId, options.owner, claimMs, kind).then(
           (kept) => {
             if (!kept) options.logger?.warn({ opportunityId }, 'Lost the order claim to another replica');
           },
@@ -446,6 +528,7 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   function toView(entry: OrderLedgerEntry): OrderLedgerView {
     return {
       opportunityId: entry.opportunityId,
+      kind: entry.kind,
       state: entry.state,
       writeBack: entry.writeBack,
       orderNumber: entry.sageOrderNumber,
@@ -461,22 +544,23 @@ export function createOrderPush(options: OrderPushOptions): OrderPushService {
   }
 
   return {
-    async push(rawId) {
+    async push(rawId, { kind = 'order' } = {}) {
       const opportunityId = canonicalSalesforceId(rawId);
-      const pending = inFlight.get(opportunityId);
+      const flight = `${opportunityId}|${kind}`;
+      const pending = inFlight.get(flight);
       if (pending) {
         const shared = await pending;
         options.onOutcome?.('replayed');
         return { result: { ...shared, replayed: true }, created: false };
       }
-      const started = attempt(opportunityId).finally(() => inFlight.delete(opportunityId));
-      inFlight.set(opportunityId, started);
+      const started = attempt(opportunityId, kind).finally(() => inFlight.delete(flight));
+      inFlight.set(flight, started);
       const result = await started;
       return { result, created: !result.replayed };
     },
 
-    async entry(rawId, { withSageOrder = false } = {}) {
-      const entry = await ledger.get(canonicalSalesforceId(rawId));
+    async entry(rawId, { withSageOrder = false, kind = 'order' } = {}) {
+      const entry = await ledger.get(canonicalSalesforceId(rawId), kind);
       if (!entry) return undefined;
       const view = toView(entry);
       if (withSageOrder) {

@@ -5,7 +5,7 @@
  * background with growing pauses, by the next push of the opportunity, or by an operator, whichever comes first.
  */
 import { ConnectorError } from '../domain/errors.js';
-import { syncMessage } from '../domain/orders.js';
+import { syncMessage, type OrderKind } from '../domain/orders.js';
 import type { Logger } from '../observability/logger.js';
 import type { FailureRepository, FailureStatus } from '../store/failures.js';
 import type { OrderLedgerRepository } from '../store/order-ledger.js';
@@ -15,8 +15,16 @@ import type { OpportunityRecords, OpportunityWriteBack, OrderPushResult } from '
 /** The failure-queue name of write-backs that wait for a retry. */
 export const ORDER_WRITE_BACK_QUEUE = 'order-write-back';
 
-/** What the opportunity shows once its order exists. */
+/** What the opportunity shows once its order (or its quote) exists. */
 export function pushedWriteBack(result: OrderPushResult): OpportunityWriteBack {
+  if (result.kind === 'quote') {
+    return {
+      Sage_Quote_Number__c: result.orderNumber,
+      Sage_Sync_Message__c: syncMessage(
+        `Sage 300 quote ${result.orderNumber} for customer ${result.customerNumber ?? ''}.`,
+      ),
+    };
+  }
   const warning = result.creditCheck?.outcome === 'warned' ? ` Credit warning: ${result.creditCheck.message}` : '';
   return {
     Sage_Order_Number__c: result.orderNumber,
@@ -54,6 +62,16 @@ export interface OrderWriteBackOptions {
 
 const MAX_PAUSE_MS = 3_600_000;
 
+/** A write-back's key in its queue: the opportunity id for an order, with `|quote` for a quote. */
+export function writeBackKey(opportunityId: string, kind: OrderKind): string {
+  return kind === 'order' ? opportunityId : `${opportunityId}|${kind}`;
+}
+
+function fromWriteBackKey(key: string): { opportunityId: string; kind: OrderKind } {
+  const [opportunityId = key, kind] = key.split('|');
+  return { opportunityId, kind: kind === 'quote' ? 'quote' : 'order' };
+}
+
 /** The write-backs of created orders, with their retry queue. */
 export function createOrderWriteBacks(options: OrderWriteBackOptions): OrderWriteBacks {
   const { ledger, failures } = options;
@@ -63,40 +81,43 @@ export function createOrderWriteBacks(options: OrderWriteBackOptions): OrderWrit
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
-  async function write(opportunityId: string, fields: OpportunityWriteBack): Promise<boolean> {
+  async function write(opportunityId: string, kind: OrderKind, fields: OpportunityWriteBack): Promise<boolean> {
+    const key = writeBackKey(opportunityId, kind);
     try {
       await options.salesforce.updateOpportunity(opportunityId, fields);
     } catch (error) {
-      const kind = error instanceof ConnectorError ? error.kind : 'transient';
+      const errorKind = error instanceof ConnectorError ? error.kind : 'transient';
       const code = error instanceof ServiceError || error instanceof ConnectorError ? error.code : 'WRITE_BACK_FAILED';
       const reason = error instanceof Error ? error.message : String(error);
       options.logger?.warn({ err: error, opportunityId }, 'The opportunity does not show its Sage order yet');
       // Never given up automatically: the order exists, so the opportunity must show it in the end.
       await failures.record(ORDER_WRITE_BACK_QUEUE, {
-        recordKey: opportunityId,
+        recordKey: key,
         payload: fields,
-        kind,
+        kind: errorKind,
         code,
-        message: `Sage 300 order ${fields.Sage_Order_Number__c ?? ''} exists, but the opportunity does not show it yet: ${reason}`,
+        message: `Sage 300 ${kind} ${fields.Sage_Order_Number__c ?? fields.Sage_Quote_Number__c ?? ''} exists, but the opportunity does not show it yet: ${reason}`,
         nextAttemptAt: (attempts) =>
           new Date(now().getTime() + Math.min(MAX_PAUSE_MS, retryMs * 2 ** Math.max(0, attempts - 1))),
       });
       return false;
     }
-    await ledger.recordWrittenBack(opportunityId);
-    await failures.resolve(ORDER_WRITE_BACK_QUEUE, [opportunityId]);
+    await ledger.recordWrittenBack(opportunityId, kind);
+    await failures.resolve(ORDER_WRITE_BACK_QUEUE, [key]);
     return true;
   }
 
-  /** Completes the write-back of one opportunity from what the ledger holds; true when none is left to do. */
-  async function completeFromLedger(opportunityId: string): Promise<boolean> {
-    const entry = await ledger.get(opportunityId);
+  /** Completes one queued write-back from what the ledger holds; true when none is left to do. */
+  async function completeFromLedger(key: string): Promise<boolean> {
+    const { opportunityId, kind } = fromWriteBackKey(key);
+    const entry = await ledger.get(opportunityId, kind);
     const result = entry?.result as OrderPushResult | null | undefined;
     if (!entry || entry.state !== 'created' || entry.writeBack === 'done' || !result?.orderNumber) {
-      await failures.resolve(ORDER_WRITE_BACK_QUEUE, [opportunityId]);
+      await failures.resolve(ORDER_WRITE_BACK_QUEUE, [key]);
       return true;
     }
-    return write(opportunityId, pushedWriteBack(result));
+    // Answers stored before the ledger kept quotes have no kind: the entry's is the one.
+    return write(opportunityId, kind, pushedWriteBack({ ...result, kind }));
   }
 
   async function retryDue(): Promise<number> {
@@ -110,7 +131,7 @@ export function createOrderWriteBacks(options: OrderWriteBackOptions): OrderWrit
   }
 
   return {
-    complete: (result) => write(result.opportunityId, pushedWriteBack(result)),
+    complete: (result) => write(result.opportunityId, result.kind, pushedWriteBack(result)),
 
     retryDue,
 

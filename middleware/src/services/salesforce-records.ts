@@ -40,6 +40,7 @@ interface OpportunityRow {
   Description: string | null;
   Sage_Order_Number__c: string | null;
   Sage_Order_Status__c: string | null;
+  Sage_Quote_Number__c: string | null;
   AccountId: string | null;
   Account: Omit<AccountRow, 'Id' | 'Contacts'> | null;
   OpportunityLineItems?: { records?: OpportunityLine[] } | null;
@@ -48,7 +49,8 @@ interface OpportunityRow {
 /** The opportunity, its lines with their products, and its account: one SOQL query. */
 export function opportunityQuery(opportunityId: string): string {
   return (
-    'SELECT Id, Name, StageName, IsWon, Description, Sage_Order_Number__c, Sage_Order_Status__c, AccountId, ' +
+    'SELECT Id, Name, StageName, IsWon, Description, Sage_Order_Number__c, Sage_Order_Status__c, ' +
+    'Sage_Quote_Number__c, AccountId, ' +
     `${accountFields.map((field) => `Account.${field}`).join(', ')}, ` +
     '(SELECT Id, Quantity, UnitPrice, Description, Product2.Name, Product2.ProductCode, Product2.Sage_Item_Number__c ' +
     `FROM OpportunityLineItems) FROM Opportunity WHERE Id = ${soqlLiteral(opportunityId)} LIMIT 1`
@@ -85,6 +87,7 @@ export function salesforceRecords(
         Description: row.Description,
         sageOrderNumber: row.Sage_Order_Number__c,
         sageOrderStatus: row.Sage_Order_Status__c,
+        sageQuoteNumber: row.Sage_Quote_Number__c,
         lines: row.OpportunityLineItems?.records ?? [],
         account: row.AccountId && row.Account ? { Id: row.AccountId, ...row.Account } : null,
       };

@@ -295,6 +295,68 @@ const systemOutages: Migration = {
   },
 };
 
+/** The ledger's columns besides its key, as the kinds migration copies them. */
+const LEDGER_COLUMNS = [
+  'state',
+  'owner',
+  'claimed_until',
+  'sage_order_number',
+  'sage_order_uniquifier',
+  'attempts',
+  'last_error_code',
+  'last_error_message',
+  'result_json',
+  'write_back',
+  'created_at',
+  'updated_at',
+].join(', ');
+
+/** SQLite cannot change a primary key: the ledger is copied into a table keyed as asked, which then takes its name. */
+async function rebuildSqliteLedger(db: Kysely<unknown>, withKind: boolean): Promise<void> {
+  await sql
+    .raw(
+      `create table order_ledger_rebuilt (opportunity_id text not null, ${withKind ? "kind text not null default 'order', " : ''}` +
+        'state text not null, owner text, claimed_until text, sage_order_number text, sage_order_uniquifier text, ' +
+        'attempts integer not null default 0, last_error_code text, last_error_message text, result_json text, ' +
+        'write_back text, created_at text not null, updated_at text not null, ' +
+        `primary key (${withKind ? 'opportunity_id, kind' : 'opportunity_id'}))`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `insert into order_ledger_rebuilt (opportunity_id, ${withKind ? 'kind, ' : ''}${LEDGER_COLUMNS}) ` +
+        `select opportunity_id, ${withKind ? "'order', " : ''}${LEDGER_COLUMNS} from order_ledger`,
+    )
+    .execute(db);
+  await sql`drop table order_ledger`.execute(db);
+  await sql`alter table order_ledger_rebuilt rename to order_ledger`.execute(db);
+  await sql`create index order_ledger_order_number on order_ledger (sage_order_number)`.execute(db);
+}
+
+/**
+ * The ledger keeps one entry per opportunity and kind (`order`, `quote`): an opportunity's quote and its later order
+ * are two exactly-once entries. Existing entries are orders.
+ */
+function ledgerKinds(engine: Engine): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (engine === 'sqlite') return rebuildSqliteLedger(db, true);
+      await sql`alter table order_ledger add column if not exists kind text not null default 'order'`.execute(db);
+      await sql`alter table order_ledger drop constraint if exists order_ledger_pkey`.execute(db);
+      await sql`alter table order_ledger add constraint order_ledger_pkey primary key (opportunity_id, kind)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`delete from order_ledger where kind <> 'order'`.execute(db);
+      if (engine === 'sqlite') return rebuildSqliteLedger(db, false);
+      await sql`alter table order_ledger drop constraint if exists order_ledger_pkey`.execute(db);
+      await sql`alter table order_ledger drop column kind`.execute(db);
+      await sql`alter table order_ledger add constraint order_ledger_pkey primary key (opportunity_id)`.execute(db);
+    },
+  };
+}
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -305,6 +367,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-04-005-waiting-failures-and-repairs': waitingFailuresAndRepairs,
     '2026-12-05-006-system-outages': systemOutages,
     '2026-12-10-007-notices-and-reconciliation': noticesAndReconciliation(engine),
+    '2026-12-11-008-ledger-kinds': ledgerKinds(engine),
   };
 }
 

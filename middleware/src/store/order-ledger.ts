@@ -1,7 +1,8 @@
 /**
- * The order ledger: one row per Opportunity pushed to Sage, the guard that makes a Sage order happen at most once.
+ * The order ledger: one row per Opportunity and kind pushed to Sage (its order, its quote), the guard that makes a
+ * Sage order or quote happen at most once.
  *
- * Row: `opportunity_id` (primary key), `state`, `owner` + `claimed_until` (who is working on it, until when),
+ * Row: `opportunity_id` + `kind` (`order` | `quote`; the primary key), `state`, `owner` + `claimed_until` (who is working on it, until when),
  * `sage_order_number`, `sage_order_uniquifier`, `attempts`, `last_error_code`, `last_error_message`, `result_json`
  * (the first answer, replayed to later callers), `created_at`, `updated_at`.
  *
@@ -21,11 +22,14 @@
  * of the lease while the holder works, so a short lease still covers a slow push and a dead holder is noticed within
  * one lease. Only the claim holder may change an entry; every change but `get` checks the owner.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { inBatches } from './batches.js';
 import { claimableBy } from './claims.js';
 import { isoTime, parseTime, type Clock } from './clock.js';
 import type { Database } from './schema.js';
+
+/** What an entry stands for: the opportunity's Sage order, or its quote (the same as `domain/orders.ts` OrderKind). */
+export type LedgerKind = 'order' | 'quote';
 
 export type OrderLedgerState = 'pending' | 'creating' | 'in_doubt' | 'created' | 'failed';
 
@@ -34,6 +38,7 @@ export type WriteBackState = 'pending' | 'done' | null;
 
 export interface OrderLedgerEntry {
   opportunityId: string;
+  kind: LedgerKind;
   state: OrderLedgerState;
   owner: string | null;
   claimedUntil: Date | null;
@@ -50,20 +55,27 @@ export interface OrderLedgerEntry {
 }
 
 export interface OrderLedgerRepository {
-  get(opportunityId: string): Promise<OrderLedgerEntry | undefined>;
+  /** Every method takes the entry's kind last; without it, the opportunity's order. */
+  get(opportunityId: string, kind?: LedgerKind): Promise<OrderLedgerEntry | undefined>;
   /**
    * Claims the entry for `owner` for `leaseMs`: creates it as `pending`, or takes it over when it is not `created` and
    * unclaimed, expired or already this owner's. `claimed` says whether the caller now holds it; `entry` is the current row.
    */
-  claim(opportunityId: string, owner: string, leaseMs: number): Promise<{ claimed: boolean; entry: OrderLedgerEntry }>;
+  claim(
+    opportunityId: string,
+    owner: string,
+    leaseMs: number,
+    kind?: LedgerKind,
+  ): Promise<{ claimed: boolean; entry: OrderLedgerEntry }>;
   /** Extends the holder's claim to `leaseMs` from now; false when `owner` no longer holds it. */
-  renew(opportunityId: string, owner: string, leaseMs: number): Promise<boolean>;
+  renew(opportunityId: string, owner: string, leaseMs: number, kind?: LedgerKind): Promise<boolean>;
   /** Moves the holder's entry to `creating` and counts the attempt; false when `owner` no longer holds it. */
-  markCreating(opportunityId: string, owner: string): Promise<boolean>;
+  markCreating(opportunityId: string, owner: string, kind?: LedgerKind): Promise<boolean>;
   /** Records the created order (final) with its write-back pending, and frees the claim. */
   recordCreated(
     opportunityId: string,
     order: { orderNumber: string; uniquifier: string | number; result: unknown },
+    kind?: LedgerKind,
   ): Promise<OrderLedgerEntry>;
   /** Records a failed or unclear attempt with Sage's (or our) code and message; the claim stays with its holder. */
   recordFailure(
@@ -71,23 +83,30 @@ export interface OrderLedgerRepository {
     state: Exclude<OrderLedgerState, 'created'>,
     code: string,
     message: string,
+    kind?: LedgerKind,
   ): Promise<OrderLedgerEntry>;
   /** Records that the opportunity shows its created order. */
-  recordWrittenBack(opportunityId: string): Promise<void>;
-  /** The opportunities of created orders, by Sage order number (numbers without a created order are absent). */
+  recordWrittenBack(opportunityId: string, kind?: LedgerKind): Promise<void>;
+  /** The opportunities of created orders (not quotes), by Sage order number (numbers without one are absent). */
   opportunitiesForOrders(orderNumbers: readonly string[]): Promise<Map<string, string>>;
   /** Frees the claim if `owner` holds it. */
-  release(opportunityId: string, owner: string): Promise<void>;
-  list(options?: { state?: OrderLedgerState; writeBack?: 'pending'; limit?: number }): Promise<OrderLedgerEntry[]>;
+  release(opportunityId: string, owner: string, kind?: LedgerKind): Promise<void>;
+  list(options?: {
+    state?: OrderLedgerState;
+    writeBack?: 'pending';
+    kind?: LedgerKind;
+    limit?: number;
+  }): Promise<OrderLedgerEntry[]>;
   /** How many created orders the opportunity does not show yet. */
   countPendingWriteBacks(): Promise<number>;
 }
 
-type Row = Database['order_ledger'];
+type Row = Selectable<Database['order_ledger']>;
 
 function toEntry(row: Row): OrderLedgerEntry {
   return {
     opportunityId: row.opportunity_id,
+    kind: row.kind === 'quote' ? 'quote' : 'order',
     state: row.state as OrderLedgerState,
     owner: row.owner,
     claimedUntil: parseTime(row.claimed_until),
@@ -104,23 +123,24 @@ function toEntry(row: Row): OrderLedgerEntry {
 }
 
 export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): OrderLedgerRepository {
-  const get = async (opportunityId: string) => {
+  const get = async (opportunityId: string, kind: LedgerKind = 'order') => {
     const row = await db
       .selectFrom('order_ledger')
       .selectAll()
       .where('opportunity_id', '=', opportunityId)
+      .where('kind', '=', kind)
       .executeTakeFirst();
     return row && toEntry(row);
   };
-  const mustGet = async (opportunityId: string) => {
-    const entry = await get(opportunityId);
-    if (!entry) throw new Error(`No order ledger entry for opportunity ${opportunityId}`);
+  const mustGet = async (opportunityId: string, kind: LedgerKind) => {
+    const entry = await get(opportunityId, kind);
+    if (!entry) throw new Error(`No order ledger ${kind} entry for opportunity ${opportunityId}`);
     return entry;
   };
 
   return {
     get,
-    async claim(opportunityId, owner, leaseMs) {
+    async claim(opportunityId, owner, leaseMs, kind = 'order') {
       const now = clock();
       const nowText = isoTime(now);
       const until = isoTime(new Date(now.getTime() + leaseMs));
@@ -128,6 +148,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .insertInto('order_ledger')
         .values({
           opportunity_id: opportunityId,
+          kind,
           state: 'pending',
           owner,
           claimed_until: until,
@@ -137,7 +158,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         })
         .onConflict((oc) =>
           oc
-            .column('opportunity_id')
+            .columns(['opportunity_id', 'kind'])
             .doUpdateSet({ owner, claimed_until: until, updated_at: nowText })
             .where('order_ledger.state', '<>', 'created')
             .where(claimableBy('order_ledger.owner', 'order_ledger.claimed_until', owner, nowText)),
@@ -145,30 +166,32 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .returningAll()
         .executeTakeFirst();
       if (claimed) return { claimed: true, entry: toEntry(claimed) };
-      return { claimed: false, entry: await mustGet(opportunityId) };
+      return { claimed: false, entry: await mustGet(opportunityId, kind) };
     },
-    async renew(opportunityId, owner, leaseMs) {
+    async renew(opportunityId, owner, leaseMs, kind = 'order') {
       const now = clock();
       const result = await db
         .updateTable('order_ledger')
         .set({ claimed_until: isoTime(new Date(now.getTime() + leaseMs)) })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .where('owner', '=', owner)
         .where('state', '<>', 'created')
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async markCreating(opportunityId, owner) {
+    async markCreating(opportunityId, owner, kind = 'order') {
       const result = await db
         .updateTable('order_ledger')
         .set({ state: 'creating', attempts: sql`attempts + 1`, updated_at: isoTime(clock()) })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .where('owner', '=', owner)
         .where('state', '<>', 'created')
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async recordCreated(opportunityId, order) {
+    async recordCreated(opportunityId, order, kind = 'order') {
       await db
         .updateTable('order_ledger')
         .set({
@@ -184,10 +207,11 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
           updated_at: isoTime(clock()),
         })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .execute();
-      return mustGet(opportunityId);
+      return mustGet(opportunityId, kind);
     },
-    async recordFailure(opportunityId, state, code, message) {
+    async recordFailure(opportunityId, state, code, message, kind = 'order') {
       await db
         .updateTable('order_ledger')
         .set({
@@ -197,23 +221,26 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
           updated_at: isoTime(clock()),
         })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .where('state', '<>', 'created')
         .execute();
-      return mustGet(opportunityId);
+      return mustGet(opportunityId, kind);
     },
-    async recordWrittenBack(opportunityId) {
+    async recordWrittenBack(opportunityId, kind = 'order') {
       await db
         .updateTable('order_ledger')
         .set({ write_back: 'done', updated_at: isoTime(clock()) })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .where('state', '=', 'created')
         .execute();
     },
-    async release(opportunityId, owner) {
+    async release(opportunityId, owner, kind = 'order') {
       await db
         .updateTable('order_ledger')
         .set({ owner: null, claimed_until: null, updated_at: isoTime(clock()) })
         .where('opportunity_id', '=', opportunityId)
+        .where('kind', '=', kind)
         .where('owner', '=', owner)
         .execute();
     },
@@ -225,6 +252,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
         .limit(options.limit ?? 100);
       if (options.state) query = query.where('state', '=', options.state);
       if (options.writeBack) query = query.where('write_back', '=', options.writeBack);
+      if (options.kind) query = query.where('kind', '=', options.kind);
       return (await query.execute()).map(toEntry);
     },
     async opportunitiesForOrders(orderNumbers) {
@@ -234,6 +262,7 @@ export function orderLedgerRepository(db: Kysely<Database>, clock: Clock): Order
           .selectFrom('order_ledger')
           .select(['opportunity_id', 'sage_order_number'])
           .where('state', '=', 'created')
+          .where('kind', '=', 'order')
           .where('sage_order_number', 'in', batch)
           .execute();
         for (const row of rows) if (row.sage_order_number) found.set(row.sage_order_number, row.opportunity_id);

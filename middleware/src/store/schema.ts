@@ -34,6 +34,8 @@ export interface SyncLinkTable {
 /** Order pushes keyed by Opportunity Id; the guard that makes a Sage order happen at most once. */
 export interface OrderLedgerTable {
   opportunity_id: string;
+  /** `order` or `quote`: with the opportunity, the entry's key. */
+  kind: Generated<string>;
   state: string;
   owner: string | null;
   claimed_until: string | null;

@@ -328,6 +328,44 @@ describe('orders and the ledger', () => {
     expect(misspelt.status).toBe(400);
   });
 
+  it('takes a quote as an OEOrders entry of OrderType Quote that commits no stock, lists it by type, never invoices it', async () => {
+    const item = () => sandbox.state.items.get(['A14010']) ?? {};
+    const onOrderBefore = item().QuantityOnSalesOrder;
+    const quote = await sage('OE/OEOrders', {
+      method: 'POST',
+      body: {
+        CustomerNumber: '1200',
+        OrderReference: 'REF-QUOTE',
+        OrderType: 'Quote',
+        OrderDetails: [{ LineType: 'Item', Item: 'A14010', QuantityOrdered: 3 }],
+      },
+    });
+    expect(quote.status).toBe(201);
+    expect(quote.body).toMatchObject({ OrderType: 'Quote', OrderReference: 'REF-QUOTE' });
+    expect(item().QuantityOnSalesOrder).toBe(onOrderBefore);
+
+    const quotes = rows(
+      await sage(`OE/OEOrders?$filter=${filter("OrderReference eq 'REF-QUOTE' and OrderType eq 'Quote'")}`),
+    );
+    expect(quotes.map((row) => row.OrderNumber)).toEqual([quote.body.OrderNumber]);
+    const active = rows(
+      await sage(`OE/OEOrders?$filter=${filter("OrderReference eq 'REF-QUOTE' and OrderType eq 'Active'")}`),
+    );
+    expect(active).toEqual([]);
+
+    const invoiced = await fetch(`${sandbox.origin}/_sandbox/orders/${String(quote.body.OrderNumber)}/invoice`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(invoiced.status).toBe(409);
+    const typo = await sage('OE/OEOrders', {
+      method: 'POST',
+      body: { CustomerNumber: '1200', OrderReference: 'REF-TYPO', OrderType: 'Quotation', OrderDetails: [] },
+    });
+    expect([typo.status, errorCode(typo)]).toEqual([409, 'RecordInvalid']);
+  });
+
   it('invoices an order and records a payment through the control endpoint, updating the ledger', async () => {
     const order = await sage('OE/OEOrders', {
       method: 'POST',

@@ -3,6 +3,7 @@
 import { SEED_OPPORTUNITIES } from '../../../sandbox/salesforce/server.js';
 import { openStore, type Store } from '../../../middleware/src/store/index.js';
 import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
+import { cloneOpportunity } from '../../e2e/harness.js';
 import { engines, type TestDatabase } from '../../store/test-databases.js';
 import { startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
@@ -132,5 +133,31 @@ describe.each(engines)('the closedWonOrders flow on %s', (_name, makeDatabase) =
     await runtime.runFlowNow('closedWonOrders');
     expect(sageRequests()['POST OE/OEOrders']).toBeUndefined();
     expect(ordersFor(bayside)).toHaveLength(1);
+  });
+
+  it('with Closed_Won_Creates__c Quote, sends a won opportunity as a quote once, and none for one with its order', async () => {
+    await setSettings({ Closed_Won_Creates__c: 'Quote' });
+    const opportunityId = cloneOpportunity(
+      systems.salesforceSandbox,
+      SEED_OPPORTUNITIES.blackRockClosedWon,
+      'Quoted when won',
+    );
+    resetCounts();
+    const result = await runtime.runFlowNow('closedWonOrders');
+    expect(result).toMatchObject({ outcome: expect.stringMatching(/succeeded|partial/), created: 1 });
+    const documents = ordersFor(opportunityId);
+    expect(documents.map((document) => document.OrderType)).toEqual(['Quote']);
+    expect(systems.salesforceSandbox.get('Opportunity', opportunityId)).toMatchObject({
+      Sage_Quote_Number__c: documents[0]?.OrderNumber,
+    });
+    expect(systems.salesforceSandbox.get('Opportunity', opportunityId)?.Sage_Order_Number__c ?? null).toBeNull();
+    const blackRock = String(opportunity(SEED_OPPORTUNITIES.blackRockClosedWon).Id);
+    expect(ordersFor(blackRock).map((document) => document.OrderType)).toEqual(['Active']);
+
+    resetCounts();
+    await runtime.runFlowNow('closedWonOrders');
+    expect(sageRequests()['POST OE/OEOrders']).toBeUndefined();
+    expect(ordersFor(opportunityId)).toHaveLength(1);
+    await setSettings({ Closed_Won_Creates__c: 'Order' });
   });
 });

@@ -4,7 +4,8 @@
  *
  * It runs while `Auto_Push_Closed_Won__c` is on; `sage-sf run closedWonOrders` (or the API's run) runs it even when the
  * setting is off, an operator's run being the operator's decision. It reads won opportunities without a Sage order
- * number in `(SystemModstamp, Id)` order, one SOQL query per page, and pushes each.
+ * number in `(SystemModstamp, Id)` order, one SOQL query per page, and pushes each. When `Closed_Won_Creates__c` says
+ * Quote, it sends each as a Sage quote instead (those without a quote number), a ledger entry apart from any order.
  *
  * An opportunity the push refuses (the credit policy blocks it, a product has no Sage item number, Sage refuses the
  * order) shows the reason on the opportunity (`Sage_Order_Status__c` Blocked or Failed, `Sage_Sync_Message__c`) and
@@ -14,6 +15,7 @@
  * account, close date, price book) or when the failure queue's own retry, or an operator's, comes due.
  */
 import { ConnectorError } from '../../domain/errors.js';
+import type { OrderKind } from '../../domain/orders.js';
 import { defaultSettings } from '../../domain/settings.js';
 import { soqlFields, soqlIn } from '../../salesforce/soql.js';
 import { ServiceError } from '../../services/errors.js';
@@ -33,6 +35,7 @@ export interface WonOpportunity extends ChangedRecord {
   CloseDate: string | null;
   Pricebook2Id: string | null;
   Sage_Order_Number__c: string | null;
+  Sage_Quote_Number__c: string | null;
 }
 
 /**
@@ -41,12 +44,13 @@ export interface WonOpportunity extends ChangedRecord {
  */
 export interface OrderRequest {
   opportunityId: string;
+  kind: OrderKind;
   stage: string;
   amount: number | null;
   accountId: string | null;
   closeDate: string | null;
   pricebookId: string | null;
-  /** The order number the opportunity already shows (then nothing is pushed). */
+  /** The number of that kind (or the order's) the opportunity already shows: then nothing is pushed. */
   orderNumber: string | null;
 }
 
@@ -59,16 +63,19 @@ const FIELDS = [
   'CloseDate',
   'Pricebook2Id',
   'Sage_Order_Number__c',
+  'Sage_Quote_Number__c',
 ] as const;
 
-/** The condition every pushed opportunity meets. */
-const WON_WITHOUT_ORDER = 'IsWon = true AND Sage_Order_Number__c = null';
+/** The field that shows a pushed opportunity's number, by kind. */
+const NUMBER_FIELD = { order: 'Sage_Order_Number__c', quote: 'Sage_Quote_Number__c' } as const;
 
 export interface ClosedWonOrdersFlowOptions {
   salesforce: SalesforceReader;
   orders: Pick<OrderPushService, 'push'>;
   /** Whether Closed Won opportunities are pushed on the schedule (`Auto_Push_Closed_Won__c`). */
   autoPush: () => boolean;
+  /** What a Closed Won opportunity becomes in Sage (`Closed_Won_Creates__c`): an order, or a quote. */
+  creates: () => OrderKind;
   pageSize?: number;
   lookBackMs: number;
 }
@@ -106,7 +113,11 @@ export function closedWonOrdersFlow(
     reader: options.salesforce,
     object: 'Opportunity',
     fields: () => FIELDS,
-    where: () => WON_WITHOUT_ORDER,
+    // An opportunity that has its order needs no quote any more.
+    where: () =>
+      options.creates() === 'quote'
+        ? 'IsWon = true AND Sage_Quote_Number__c = null AND Sage_Order_Number__c = null'
+        : 'IsWon = true AND Sage_Order_Number__c = null',
     pageSize,
     lookBackMs: options.lookBackMs,
   });
@@ -136,14 +147,16 @@ export function closedWonOrdersFlow(
           { code: 'NOT_CLOSED_WON', system: 'connector', context: { opportunityId: record.Id } },
         );
       }
+      const kind = options.creates();
       return {
         opportunityId: record.Id,
+        kind,
         stage: record.StageName,
         amount: record.Amount,
         accountId: record.AccountId,
         closeDate: record.CloseDate,
         pricebookId: record.Pricebook2Id,
-        orderNumber: record.Sage_Order_Number__c?.trim() || null,
+        orderNumber: record[NUMBER_FIELD[kind]]?.trim() || record.Sage_Order_Number__c?.trim() || null,
       };
     },
 
@@ -155,7 +168,7 @@ export function closedWonOrdersFlow(
           continue;
         }
         try {
-          const { result, created } = await options.orders.push(target.opportunityId);
+          const { result, created } = await options.orders.push(target.opportunityId, { kind: target.kind });
           outcomes.push({ key, ok: true, created, targetKey: result.orderNumber });
         } catch (error) {
           outcomes.push({ key, ok: false, error: pushFailure(error) });
@@ -184,6 +197,7 @@ export const closedWonOrders = defineFlow({
       salesforce,
       orders,
       autoPush: () => context.settings().autoPushClosedWon,
+      creates: () => context.settings().closedWonCreates,
       lookBackMs: context.salesforceLookBackMs,
       ...(context.pageSize === undefined ? {} : { pageSize: context.pageSize }),
     }),
