@@ -101,14 +101,20 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
   const base = options.middleware.url.replace(/\/+$/, '');
 
   // ---- SageMiddlewareClient ----
-  async function send(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<string> {
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    accept = 'application/json',
+  ): Promise<string> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
         method,
         headers: {
           Authorization: `Bearer ${options.middleware.apiKey}`,
-          Accept: 'application/json',
+          Accept: accept,
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -646,33 +652,41 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
   const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
   const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
 
+  /** SageReconciliationController.reportPath: the report's path for a valid range, refused before calling out. */
+  function reportPath(params: Params): { path: string; fromMonth: string; toMonth: string; accountId: string | null } {
+    const fromMonth = text(params.fromMonth);
+    const toMonth = text(params.toMonth);
+    const accountId = text(params.accountId);
+    if (!fromMonth || !toMonth) throw because(sentences.chooseMonths);
+    if (!MONTH.test(fromMonth) || !MONTH.test(toMonth)) throw because(sentences.monthFormat);
+    if (monthIndex(fromMonth) > monthIndex(toMonth)) throw because(sentences.monthsInOrder);
+    if (monthIndex(toMonth) - monthIndex(fromMonth) + 1 > 36) throw because(sentences.rangeTooLong);
+    if (accountId && !/^001[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(accountId)) throw because(sentences.chooseAccount);
+    const query = new URLSearchParams({ from: fromMonth, to: toMonth, ...(accountId ? { accountId } : {}) });
+    const path = `/api/v1/reports/revenue-reconciliation?${query.toString().replace(/\+/g, '%20')}`;
+    return { path, fromMonth, toMonth, accountId };
+  }
+
   const SageReconciliationController = {
     async getReconciliation(params: Params) {
-      const fromMonth = text(params.fromMonth);
-      const toMonth = text(params.toMonth);
-      const accountId = text(params.accountId);
-      if (!fromMonth || !toMonth) throw because(sentences.chooseMonths);
-      if (!MONTH.test(fromMonth) || !MONTH.test(toMonth)) throw because(sentences.monthFormat);
-      if (monthIndex(fromMonth) > monthIndex(toMonth)) throw because(sentences.monthsInOrder);
-      if (monthIndex(toMonth) - monthIndex(fromMonth) + 1 > 36) throw because(sentences.rangeTooLong);
-      if (accountId && !/^001[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(accountId)) throw because(sentences.chooseAccount);
-      const query = new URLSearchParams({ from: fromMonth, to: toMonth, ...(accountId ? { accountId } : {}) });
+      const { path, fromMonth, toMonth, accountId } = reportPath(params);
       return relayed(async () => {
-        const result = await middleware.getAs<Row>(
-          `/api/v1/reports/revenue-reconciliation?${query.toString().replace(/\+/g, '%20')}`,
-          apexClasses.Reconciliation,
-          60_000,
-        );
+        const result = await middleware.getAs<Row>(path, apexClasses.Reconciliation, 60_000);
         const zero = { closedWon: 0, ordered: 0, invoiced: 0, collected: 0, variance: 0 };
         return readAs(apexClasses.Reconciliation, {
           ...result,
           fromMonth,
           toMonth,
-          accountId: accountId ?? null,
+          accountId,
           rows: result.rows ?? [],
           totals: result.totals ?? zero,
         });
       });
+    },
+
+    async getReconciliationCsv(params: Params) {
+      const { path } = reportPath(params);
+      return relayed(() => send('GET', `${path}&format=csv`, undefined, 60_000, 'text/csv'));
     },
   };
 

@@ -3,6 +3,7 @@
  * middleware and its sandboxes: the Account page's Sage 300 figures, the one-click order push, Sage's refusals, and
  * the Sync Console.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/server.js';
 import {
@@ -336,6 +337,36 @@ describe('the preview in Chromium', () => {
         .waitFor();
       const active = await system.api<{ failures: unknown[] }>('GET', '/api/v1/sync/failures?status=active');
       expect(active.body.failures).toHaveLength(failedCount - 1);
+    },
+  );
+
+  scenario(
+    "the revenue reconciliation's Download CSV saves the connector's own CSV of the months shown",
+    context,
+    async ({ page }) => {
+      const run = await system.api('POST', '/api/v1/sync/flows/revenueReconciliation/run');
+      expect(run.status).toBe(200);
+      await page.goto(`${system.previewUrl}n/Sage_Revenue_Reconciliation`);
+      const component = page.locator('c-sage-revenue-reconciliation');
+      await component.locator('tr.row').first().waitFor();
+      const from = await component.locator('lightning-input.from-month input').inputValue();
+      const to = await component.locator('lightning-input.to-month input').inputValue();
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        component.getByRole('button', { name: 'Download CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`revenue-reconciliation-${from}-to-${to}.csv`);
+      const saved = readFileSync(await download.path(), 'utf8');
+      const report = await fetch(
+        `${system.middleware.url}/api/v1/reports/revenue-reconciliation?from=${from}&to=${to}&format=csv`,
+        { headers: { Authorization: `Bearer ${system.middleware.generatedKey ?? ''}` } },
+      );
+      expect(report.status).toBe(200);
+      expect(saved).toBe(await report.text());
+      const lines = saved.split('\r\n');
+      expect(lines[0]).toMatch(/^month,accountId,accountName,customerNumber,closedWon,/);
+      expect(lines.length - 2).toBe(await component.locator('tr.row').count());
     },
   );
 

@@ -330,6 +330,19 @@ describe('answers from the middleware on its sandboxes', () => {
     expect(relayed).toMatchObject({ ...params, asOf: connector.asOf });
     expect(relayed.rows.map((row) => row.month)).toEqual(connector.rows.map((row) => row.month));
     expect(Object.keys(relayed.totals).sort()).toEqual(['closedWon', 'collected', 'invoiced', 'ordered', 'variance']);
+
+    // The download is the connector's CSV as it came, after the same checks.
+    const directCsv = await fetch(
+      `${middleware.url}/api/v1/reports/revenue-reconciliation?from=${params.fromMonth}&to=${params.toMonth}`,
+      { headers: { ...headers, Accept: 'text/csv' } },
+    );
+    expect(directCsv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const csv = await answer('SageReconciliationController', 'getReconciliationCsv', params);
+    expect(csv).toBe(await directCsv.text());
+    expect(String(csv).split('\r\n')).toHaveLength(connector.rows.length + 2);
+    expect(await refusal('SageReconciliationController', 'getReconciliationCsv', { fromMonth: '2026-01' })).toBe(
+      sentences.chooseMonths,
+    );
   });
 
   it('SageSyncConsoleController: lists the flows, runs one, lists runs and failures, retries and skips', async () => {

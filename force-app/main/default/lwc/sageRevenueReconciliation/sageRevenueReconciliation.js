@@ -1,5 +1,6 @@
 import { LightningElement } from 'lwc';
 import getReconciliation from '@salesforce/apex/SageReconciliationController.getReconciliation';
+import getReconciliationCsv from '@salesforce/apex/SageReconciliationController.getReconciliationCsv';
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import LOCALE from '@salesforce/i18n/locale';
 
@@ -18,23 +19,6 @@ const COLUMNS = [
   { key: 'variance', label: 'Won − invoiced' },
 ];
 
-/** The CSV columns, as the connector's report writes them (GET /reports/revenue-reconciliation?format=csv). */
-const CSV_COLUMNS = [
-  'month',
-  'accountId',
-  'accountName',
-  'customerNumber',
-  'closedWon',
-  'ordered',
-  'invoiced',
-  'collected',
-  'variance',
-  'wonOpportunities',
-  'withoutOrder',
-  'withoutInvoice',
-  'asOf',
-];
-
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function monthOf(date) {
@@ -49,12 +33,6 @@ function monthIndex(month) {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
 }
 
-/** One CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled (RFC 4180). */
-function csvField(value) {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * Closed-won (Salesforce) against ordered, invoiced and collected (Sage 300) revenue per month and account, as the
  * connector last computed it: a bar per figure and month, a table per account and month, and a CSV download.
@@ -66,6 +44,8 @@ export default class SageRevenueReconciliation extends LightningElement {
   report;
   error;
   isLoading = false;
+  downloadError;
+  isDownloading = false;
 
   connectedCallback() {
     const today = new Date();
@@ -111,6 +91,24 @@ export default class SageRevenueReconciliation extends LightningElement {
       this.report = undefined;
     } finally {
       this.isLoading = false;
+    }
+  }
+
+  /** Downloads the shown report as the connector writes it in CSV, for the months it covers. */
+  async handleDownload() {
+    const { fromMonth, toMonth, accountId } = this.report;
+    this.isDownloading = true;
+    this.downloadError = undefined;
+    try {
+      const csv = await getReconciliationCsv({ fromMonth, toMonth, accountId: accountId || null });
+      const link = document.createElement('a');
+      link.href = `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
+      link.download = `revenue-reconciliation-${fromMonth}-to-${toMonth}.csv`;
+      link.click();
+    } catch (error) {
+      this.downloadError = error;
+    } finally {
+      this.isDownloading = false;
     }
   }
 
@@ -199,29 +197,5 @@ export default class SageRevenueReconciliation extends LightningElement {
         };
       }),
     }));
-  }
-
-  /** The report as CSV, with the connector's columns: a header row, one line per account and month (RFC 4180). */
-  get csv() {
-    const asOf = (this.report && this.report.asOf) || '';
-    const lines = [CSV_COLUMNS.join(',')];
-    this.reportRows.forEach((row) => {
-      const values = {
-        ...row,
-        withoutOrder: (row.withoutOrder || []).length,
-        withoutInvoice: (row.withoutInvoice || []).length,
-        asOf,
-      };
-      lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(','));
-    });
-    return `${lines.join('\r\n')}\r\n`;
-  }
-
-  get csvHref() {
-    return `data:text/csv;charset=utf-8,${encodeURIComponent(this.csv)}`;
-  }
-
-  get csvFileName() {
-    return `revenue-reconciliation-${this.fromMonth}-to-${this.toMonth}.csv`;
   }
 }

@@ -1,8 +1,12 @@
 import { createElement } from 'lwc';
 import SageRevenueReconciliation from 'c/sageRevenueReconciliation';
 import getReconciliation from '@salesforce/apex/SageReconciliationController.getReconciliation';
+import getReconciliationCsv from '@salesforce/apex/SageReconciliationController.getReconciliationCsv';
 
 jest.mock('@salesforce/apex/SageReconciliationController.getReconciliation', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+jest.mock('@salesforce/apex/SageReconciliationController.getReconciliationCsv', () => ({ default: jest.fn() }), {
   virtual: true,
 });
 
@@ -135,23 +139,53 @@ describe('c-sage-revenue-reconciliation', () => {
     expect($(element, 'lightning-formatted-number[data-total="variance"]').value).toBe(-30000.5);
   });
 
-  it('offers the figures as a CSV file with the connector’s columns', async () => {
-    const element = await mount();
-    const link = $(element, 'a.download');
-    expect(link.getAttribute('download')).toBe('revenue-reconciliation-2025-04-to-2026-03.csv');
-    const csv = decodeURIComponent(link.getAttribute('href').replace('data:text/csv;charset=utf-8,', ''));
-    const lines = csv.split('\r\n');
-    expect(lines[0]).toBe(
-      'month,accountId,accountName,customerNumber,closedWon,ordered,invoiced,collected,variance,wonOpportunities,withoutOrder,withoutInvoice,asOf',
-    );
-    expect(lines[1]).toBe(
-      '2026-01,001000000000001AAA,Black Rock Retail,1200,120000,110000,98000.5,61000,21999.5,3,1,0,2026-03-15T02:30:00.000Z',
-    );
-    expect(lines[2]).toBe(
-      '2026-01,001000000000002AAA,"Cedar Valley Schools, District 4",1400,0,0,2000,1000,-2000,0,0,1,2026-03-15T02:30:00.000Z',
-    );
-    expect(lines).toHaveLength(5);
-    expect(lines[4]).toBe('');
+  describe('the CSV download', () => {
+    /** The links the component clicked, as the browser would download them: file name and decoded content. */
+    let downloads;
+    beforeEach(() => {
+      downloads = [];
+      jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function click() {
+        downloads.push({
+          name: this.download,
+          text: decodeURIComponent(this.href.replace('data:text/csv;charset=utf-8,', '')),
+        });
+      });
+    });
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('downloads the connector’s CSV of the months shown, as it came', async () => {
+      // What the connector answers for format=csv: its columns, its quoting, its line breaks.
+      const connectorCsv =
+        'month,accountId,accountName,customerNumber,closedWon,ordered,invoiced,collected,variance,wonOpportunities,withoutOrder,withoutInvoice,asOf\r\n' +
+        '2026-01,001000000000002AAA,"Cedar Valley Schools, District 4",1400,0,0,2000,1000,-2000,0,0,1,2026-03-15T02:30:00.000Z\r\n';
+      getReconciliationCsv.mockResolvedValue(connectorCsv);
+      const element = await mount();
+      // Months typed but not yet shown do not change what the download covers.
+      change($(element, 'lightning-input.from-month'), '2026-01');
+      $(element, 'lightning-button.download').click();
+      await Promise.resolve();
+      expect($(element, 'lightning-button.download').disabled).toBe(true);
+      await flush();
+      expect(getReconciliationCsv).toHaveBeenCalledWith({ fromMonth: '2025-04', toMonth: '2026-03', accountId: null });
+      expect(downloads).toEqual([{ name: 'revenue-reconciliation-2025-04-to-2026-03.csv', text: connectorCsv }]);
+      expect($(element, 'lightning-button.download').disabled).toBe(false);
+      expect($(element, 'c-error-panel')).toBeNull();
+    });
+
+    it('shows why the CSV could not be downloaded, and keeps the figures', async () => {
+      getReconciliationCsv.mockRejectedValue({ body: { message: 'The Sage 300 connector could not be reached.' } });
+      const element = await mount();
+      $(element, 'lightning-button.download').click();
+      await flush();
+      const panel = $(element, 'c-error-panel.download-error');
+      expect(panel.friendlyMessage).toBe('The CSV could not be downloaded');
+      expect(panel.errors.body.message).toBe('The Sage 300 connector could not be reached.');
+      expect(downloads).toEqual([]);
+      expect($$(element, 'tr.row')).toHaveLength(3);
+      await expect(element).toBeAccessible();
+    });
   });
 
   it('says when the months have no revenue, and when the connector has not computed them yet', async () => {
@@ -160,7 +194,7 @@ describe('c-sage-revenue-reconciliation', () => {
     expect($(element, '.as-of').textContent).toBe('Not computed yet: the connector computes it on its schedule.');
     expect($(element, '.chart-plot')).toBeNull();
     expect($(element, 'table.figures')).toBeNull();
-    expect($(element, 'a.download')).toBeNull();
+    expect($(element, 'lightning-button.download')).toBeNull();
   });
 
   it('shows the error panel when the report cannot be loaded', async () => {
