@@ -18,7 +18,7 @@ import type { MappingConfiguration } from '../../config/mapping.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { mapToSage, type FieldMapping } from '../../domain/mapping.js';
 import type { ConnectorSettings, ItemDefaults } from '../../domain/settings.js';
-import { soqlFields, soqlIn } from '../../salesforce/soql.js';
+import { soqlFields, soqlIn, soqlInGroups } from '../../salesforce/soql.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { salesforceChangeCursor, salesforceChanges, type ChangedRecord } from '../parts/salesforce-changes.js';
 import { writeResultError } from '../parts/salesforce-upsert.js';
@@ -141,12 +141,15 @@ export function productCatalogueFlow(
     lookBackMs: options.lookBackMs,
   });
 
-  /** The standard prices of these products (one query), by product Id. */
+  /** The standard prices of these products (one query, or as few as fit Salesforce's URI limit), by product Id. */
   async function standardPrices(productIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
     const fields = [...new Set(['Id', 'Product2Id', ...priceFields().map((m) => m.salesforceField)])];
-    const rows = await options.salesforce.queryAll<Record<string, unknown>>(
-      `SELECT ${soqlFields(fields)} FROM PricebookEntry WHERE Pricebook2.IsStandard = true AND Product2Id IN ${soqlIn(productIds)}`,
-    );
+    const rows: Record<string, unknown>[] = [];
+    const build = (group: readonly string[]) =>
+      `SELECT ${soqlFields(fields)} FROM PricebookEntry WHERE Pricebook2.IsStandard = true AND Product2Id IN ${soqlIn(group)}`;
+    for (const { soql } of soqlInGroups(productIds, build)) {
+      rows.push(...(await options.salesforce.queryAll<Record<string, unknown>>(soql)));
+    }
     return new Map(rows.map((row) => [String(row.Product2Id), row]));
   }
 
@@ -293,12 +296,13 @@ export function productCatalogueFlow(
 
     async fetch(keys) {
       // Salesforce Ids name their object by prefix: 01t a product, 01u a price book entry.
-      const read = async <Row>(object: string, fields: string[], ids: string[]) =>
-        ids.length === 0
-          ? []
-          : options.salesforce.queryAll<Row>(
-              `SELECT ${soqlFields([...new Set(['Id', 'SystemModstamp', ...fields])])} FROM ${object} WHERE Id IN ${soqlIn(ids)}`,
-            );
+      const read = async <Row>(object: string, fields: string[], ids: string[]) => {
+        const rows: Row[] = [];
+        const build = (group: readonly string[]) =>
+          `SELECT ${soqlFields([...new Set(['Id', 'SystemModstamp', ...fields])])} FROM ${object} WHERE Id IN ${soqlIn(group)}`;
+        for (const { soql } of soqlInGroups(ids, build)) rows.push(...(await options.salesforce.queryAll<Row>(soql)));
+        return rows;
+      };
       const productRows = await read<ProductRow>(
         'Product2',
         ['ProductCode', 'Sage_Item_Number__c', ...productFields().map((m) => m.salesforceField)],
