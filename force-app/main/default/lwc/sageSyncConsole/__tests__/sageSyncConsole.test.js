@@ -385,6 +385,7 @@ describe('c-sage-sync-console', () => {
     expect($(element, 'lightning-spinner.failures-spinner')).toBeNull();
   });
 
+  // Three axe-core passes over the whole console: seconds each on a loaded machine.
   it('is accessible with flows, runs and failures, when nothing loads, and while a flow runs', async () => {
     const failing = await mount({
       flows: new Error('down'),
@@ -400,7 +401,7 @@ describe('c-sage-sync-console', () => {
     $(element, 'tr[data-flow="orders"] lightning-button.run-flow').click();
     await Promise.resolve();
     await expect(element).toBeAccessible();
-  });
+  }, 30_000);
 
   it('reloads each list on its refresh button', async () => {
     const element = await mount();
