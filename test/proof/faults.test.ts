@@ -10,12 +10,14 @@
  * operator's run, so a flow its setting turns off (closedWonOrders) runs too.
  */
 import { loadConfig, type Config } from '../../middleware/src/config/env.js';
-import { startSync } from '../../middleware/src/composition.js';
+import { createOrderServices, customMetadataFor, startSync } from '../../middleware/src/composition.js';
+import type { OrderPushService } from '../../middleware/src/services/orderPush.js';
 import { createSage300Client } from '../../middleware/src/sage300/client.js';
 import { openStore, type Store } from '../../middleware/src/store/index.js';
 import { builtInFlows } from '../../middleware/src/sync/flows/index.js';
 import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
-import { engines, type TestDatabase } from '../store/test-databases.js';
+import { SEED_OPPORTUNITIES } from '../../sandbox/salesforce/seed.js';
+import { engines, postgresDatabase, type TestDatabase } from '../store/test-databases.js';
 import { silentLogger, startTestSystems, type TestSystems } from '../sync/systems.js';
 import { differences, endState, sizes, type EndState } from './end-state.js';
 import { proofSeed, proofSize, report, proofTimeout } from './report.js';
@@ -290,5 +292,111 @@ describe('every registered flow with faults on', () => {
       expect(final.rounds).toBe(1);
     },
     proofTimeout(600_000),
+  );
+});
+
+/**
+ * The order push under the same faults, with the button pressed again and again on two replicas at once: every Sage
+ * POST of an order may be committed without an answer (the first surely is), and the replicas share one PostgreSQL
+ * ledger. Each opportunity ends with at most one Sage order, and every push that answered names that one order.
+ */
+describe('button pushes racing on two replicas with faults on (PostgreSQL)', () => {
+  let systems: TestSystems;
+  let database: TestDatabase;
+  const stores: Store[] = [];
+  const closers: (() => void)[] = [];
+  const replicas: OrderPushService[] = [];
+
+  beforeAll(async () => {
+    systems = await startTestSystems({ sage: { faultSeed: seed, hangMs: 600 } });
+    database = postgresDatabase('faults order pushes');
+    const config: Config = loadConfig({
+      ...systems.env,
+      SAGE300_TIMEOUT_MS: '1500',
+      ORDER_VERIFY_DELAY_MS: '100',
+      ORDER_CLAIM_SECONDS: '3',
+    });
+    for (let replica = 0; replica < 2; replica++) {
+      const store = await openStore(database.url);
+      stores.push(store);
+      const sage = createSage300Client(config.sage300 as NonNullable<Config['sage300']>);
+      closers.push(() => sage.close());
+      replicas.push(
+        createOrderServices({
+          config,
+          store,
+          sage,
+          salesforce: systems.salesforce,
+          metadata: customMetadataFor(config, systems.salesforce, silentLogger),
+          owner: `replica-${replica}`,
+          logger: silentLogger,
+        }).orders,
+      );
+    }
+  });
+
+  afterAll(async () => {
+    for (const close of closers) close();
+    for (const store of stores) await store.close();
+    await database?.drop();
+    await systems?.close();
+  });
+
+  it(
+    'creates at most one Sage order per opportunity, and every answer names it',
+    async () => {
+      const { sageSandbox, salesforceSandbox } = systems;
+      const opportunities = Object.values(SEED_OPPORTUNITIES).flatMap((name) => {
+        const found = salesforceSandbox.findOne(
+          'Opportunity',
+          (row) => row.Name === name && row.StageName === 'Closed Won',
+        );
+        return found ? [String(found.Id)] : [];
+      });
+      sageSandbox.setFaults('*', { status503: 0.05, retryAfterSeconds: 1 });
+      sageSandbox.setFaults('POST OE/OEOrders', {
+        commitThenTimeout: 0.3,
+        status429: 0.05,
+        strikes: [{ at: 1, fault: 'commitThenTimeout' }],
+      });
+      salesforceSandbox.setFaults({ serviceUnavailable: 0.02, seed });
+
+      // Six presses per opportunity at once, alternating replicas; then, faults off, one more each (as a rep would
+      // after "push again in a minute").
+      const presses = opportunities.flatMap((id) => Array.from({ length: 6 }, () => id));
+      const racing = await Promise.allSettled(
+        presses.map((id, index) => (replicas[index % replicas.length] as OrderPushService).push(id)),
+      );
+      const fired = sageSandbox.faultsFired();
+      sageSandbox.clearFaults();
+      salesforceSandbox.clearFaults();
+      const after = await Promise.allSettled(opportunities.map((id) => (replicas[0] as OrderPushService).push(id)));
+
+      const answered = new Map<string, Set<string>>();
+      [
+        ...racing.map((outcome, index) => [presses[index], outcome] as const),
+        ...after.map((o, i) => [opportunities[i], o] as const),
+      ].forEach(([id, outcome]) => {
+        if (outcome.status !== 'fulfilled' || !id) return;
+        answered.set(id, (answered.get(id) ?? new Set()).add(outcome.value.result.orderNumber));
+      });
+      const ordersOf = (id: string) =>
+        sageSandbox.state.orders
+          .all()
+          .filter((order) => order.OrderReference === id)
+          .map((order) => String(order.OrderNumber));
+      report('faults on, button pushes racing on two replicas', [
+        `${presses.length} presses of ${opportunities.length} Closed Won opportunities at once on two replicas, then one more each`,
+        `faults injected: Sage ${JSON.stringify(fired)}`,
+        `opportunities with an order: ${opportunities.filter((id) => ordersOf(id).length > 0).length}; Sage orders per opportunity: ${opportunities.map((id) => ordersOf(id).length).join(', ')}`,
+      ]);
+      expect(fired.commitThenTimeout ?? 0).toBeGreaterThan(0);
+      for (const id of opportunities) {
+        // At most one order, and it is the one every answer named (none when no push answered: a refusal).
+        expect([id, ordersOf(id)]).toEqual([id, [...(answered.get(id) ?? [])]]);
+      }
+      expect(answered.size).toBeGreaterThan(0);
+    },
+    proofTimeout(120_000),
   );
 });
