@@ -1,7 +1,7 @@
 // A flow's Sage read over real HTTP: pages come in key order, and the next page is read while the current one is being
 // worked on — one page ahead, never more, and a consumer that stops early leaves no read running.
 import { createSage300Client, type Sage300Client } from '../../../middleware/src/sage300/client.js';
-import { sageDocuments } from '../../../middleware/src/sync/flows/invoices.js';
+import { sageDocuments } from '../../../middleware/src/sync/parts/sage-documents.js';
 import { sageWindows } from '../../../middleware/src/sync/parts/sage-windows.js';
 import type { ArPostedDocument } from '../../../middleware/src/sage300/types.js';
 import { startSage300Sandbox, type Sage300Sandbox } from '../../../sandbox/sage300/server.js';

@@ -17,24 +17,25 @@
  * run's few changes to the fewest Collections requests.
  */
 import type { MappingConfiguration } from '../../config/mapping.js';
-import {
-  cashDocumentTypes,
-  documentKey,
-  invoiceFields,
-  splitDocumentKey,
-  type PostedDocumentFigures,
-} from '../../domain/invoices.js';
+import { documentKey, invoiceFields, splitDocumentKey, type PostedDocumentFigures } from '../../domain/invoices.js';
 import { sageFieldsToRead } from '../../domain/mapping.js';
-import { and, eq, ge, gt, lt, ne, oneOf, or, type Filter } from '../../sage300/odata.js';
+import { and, eq, ge, lt } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { SyncFlow, WriteOutcome } from '../flow.js';
 import { waitingForCustomer } from '../parts/account-tasks.js';
 import { dayWatermark, type DayWatermarkCursor } from '../parts/day-watermark.js';
-import { sageWindows, type SageCollection } from '../parts/sage-windows.js';
+import {
+  afterDocument,
+  documentsByKey,
+  receivables,
+  sageDocuments,
+  type SageDocuments,
+} from '../parts/sage-documents.js';
+import { sageWindows } from '../parts/sage-windows.js';
 import { salesforceDrift } from '../parts/salesforce-drift.js';
 import { upsertWriter } from '../parts/salesforce-upsert.js';
 import { defineFlow } from '../registry.js';
-import type { OrderLedgerLookup, SageClient, SalesforcePort } from '../systems.js';
+import type { OrderLedgerLookup, SalesforcePort } from '../systems.js';
 
 export type InvoiceCursor = DayWatermarkCursor;
 
@@ -44,12 +45,9 @@ export type InvoiceDocument = ArPostedDocument & { OpportunityId: string | null 
 /** The invoices flow's default page (see the customers flow's `CUSTOMER_PAGE_SIZE` for the reasoning). */
 export const INVOICE_PAGE_SIZE = 10_000;
 
-/** Document numbers per read when failure-queue retries re-read documents of one customer. */
-const DOCUMENTS_PER_FETCH = 50;
-
 export interface InvoicesFlowOptions {
   /** Posted documents in key order; `onCount` is told how many match with the first answer. */
-  documents: SageCollection<ArPostedDocument>;
+  documents: SageDocuments;
   salesforce: SalesforcePort;
   orderLedger: OrderLedgerLookup;
   mappings: () => MappingConfiguration;
@@ -58,15 +56,6 @@ export interface InvoicesFlowOptions {
 }
 
 const keyOf = (document: ArPostedDocument) => documentKey(document);
-
-/** The documents after `CUSTOMER|DOCUMENT` in Sage's key order (customer, then document number). */
-export function afterDocument(afterKey: string): Filter {
-  const { customerNumber, documentNumber } = splitDocumentKey(afterKey);
-  return or(
-    gt('CustomerNumber', customerNumber),
-    and(eq('CustomerNumber', customerNumber), gt('DocumentNumber', documentNumber)),
-  ) as Filter;
-}
 
 /** The outcome that waits for the customer's link, when Salesforce refused the document for want of its Account. */
 function unlinkedCustomer(outcome: WriteOutcome, customerNumber: string): WriteOutcome | undefined {
@@ -91,7 +80,6 @@ export function invoicesFlow(
     alsoRead: (since) =>
       and(eq('FullyPaid', 'No'), ge('DueDate', new Date(`${since}T00:00:00Z`)), lt('DueDate', today())),
   });
-  const receivables = and(...cashDocumentTypes.map((type) => ne('DocumentType', type)));
   const select = () =>
     [
       ...new Set([
@@ -142,7 +130,7 @@ export function invoicesFlow(
       const pages = sageWindows({
         list: options.documents,
         select: select(),
-        filter: and(receivables, watermark.filter(cursor)),
+        filter: and(receivables(), watermark.filter(cursor)),
         pageSize,
         signal,
         onTotal,
@@ -166,24 +154,7 @@ export function invoicesFlow(
       );
     },
     async fetch(keys) {
-      const byCustomer = new Map<string, string[]>();
-      for (const key of keys) {
-        const { customerNumber, documentNumber } = splitDocumentKey(key);
-        byCustomer.set(customerNumber, [...(byCustomer.get(customerNumber) ?? []), documentNumber]);
-      }
-      const found: ArPostedDocument[] = [];
-      for (const [customerNumber, numbers] of byCustomer) {
-        for (let start = 0; start < numbers.length; start += DOCUMENTS_PER_FETCH) {
-          const filter = and(
-            eq('CustomerNumber', customerNumber),
-            oneOf('DocumentNumber', numbers.slice(start, start + DOCUMENTS_PER_FETCH)),
-          );
-          for await (const document of options.documents({ select: select(), ...(filter ? { filter } : {}) })) {
-            found.push(document);
-          }
-        }
-      }
-      return withOpportunities(found);
+      return withOpportunities(await documentsByKey(options.documents, keys, { select: select() }));
     },
     drift: salesforceDrift({
       reader: options.salesforce,
@@ -208,7 +179,5 @@ export const invoices = defineFlow({
     }),
 });
 
-/** The invoices flow's view of the Sage client. */
-export function sageDocuments(sage: SageClient): SageCollection<ArPostedDocument> {
-  return (query) => sage.documents.listPostedDocuments(query);
-}
+// The document reader moved to parts/sage-documents.ts; these names stay importable from here.
+export { afterDocument, sageDocuments } from '../parts/sage-documents.js';

@@ -11,19 +11,25 @@
  * After the run, the invoices whose Task it created go to the notifier as one digest (nothing without a channel; a
  * notice that fails never undoes a Task), with each account owner's e-mail when a channel copies the owners. A run that stops early keeps its invoices for the next run's digest.
  */
-import { cashDocumentTypes, documentKey, splitDocumentKey } from '../../domain/invoices.js';
+import { documentKey, splitDocumentKey } from '../../domain/invoices.js';
 import { overdueBucket, overdueInvoiceTask, overdueTaskKey } from '../../domain/overdue-invoices.js';
 import type { ConnectorSettings } from '../../domain/settings.js';
 import type { OverdueInvoice, Notifier } from '../../notify/notifier.js';
-import { and, eq, gt, lt, ne, oneOf } from '../../sage300/odata.js';
+import { and, eq, gt, lt } from '../../sage300/odata.js';
 import type { ArPostedDocument } from '../../sage300/types.js';
 import type { PreparedRecord, SyncFlow, WriteOutcome } from '../flow.js';
 import { createMissingTasks, linkedAccounts, waitingForCustomer, type KeyedTask } from '../parts/account-tasks.js';
 import { keySweep, type KeySweepCursor } from '../parts/key-sweep.js';
-import { sageWindows, type SageCollection } from '../parts/sage-windows.js';
+import {
+  afterDocument,
+  documentsByKey,
+  receivables,
+  sageDocuments,
+  type SageDocuments,
+} from '../parts/sage-documents.js';
+import { sageWindows } from '../parts/sage-windows.js';
 import { defineFlow } from '../registry.js';
 import type { SalesforcePort } from '../systems.js';
-import { afterDocument, sageDocuments } from './invoices.js';
 
 /** What the flow hashes and writes from: the open invoice's figures and the bucket it is in (null: none yet). */
 export interface OverdueInvoiceInput {
@@ -40,7 +46,7 @@ export interface OverdueInvoiceInput {
 
 export interface OverdueInvoicesFlowOptions {
   /** Posted documents in key order. */
-  documents: SageCollection<ArPostedDocument>;
+  documents: SageDocuments;
   salesforce: Pick<SalesforcePort, 'queryAll' | 'create'>;
   notifier: Notifier;
   settings: () => Pick<ConnectorSettings, 'overdueBuckets'>;
@@ -50,9 +56,6 @@ export interface OverdueInvoicesFlowOptions {
 
 /** Documents per page: one Account query, one Task lookup and at most one create request each. */
 export const OVERDUE_INVOICE_PAGE_SIZE = 200;
-
-/** Document numbers per read when failure-queue retries re-read documents of one customer. */
-const DOCUMENTS_PER_FETCH = 50;
 
 const DAY_MS = 86_400_000;
 
@@ -88,7 +91,7 @@ export function overdueInvoicesFlow(
   // Open receivables past due: not cash, not fully paid, something still due, due before today.
   const overdue = () =>
     and(
-      ...cashDocumentTypes.map((type) => ne('DocumentType', type)),
+      receivables(),
       eq('FullyPaid', 'No'),
       gt('CustomerCurrencyAmountDue', 0),
       lt('DueDate', new Date(`${today()}T00:00:00Z`)),
@@ -196,27 +199,7 @@ export function overdueInvoicesFlow(
       };
     },
     write,
-    async fetch(keys) {
-      const byCustomer = new Map<string, string[]>();
-      for (const key of keys) {
-        const { customerNumber, documentNumber } = splitDocumentKey(key);
-        byCustomer.set(customerNumber, [...(byCustomer.get(customerNumber) ?? []), documentNumber]);
-      }
-      const found: ArPostedDocument[] = [];
-      for (const [customerNumber, numbers] of byCustomer) {
-        for (let start = 0; start < numbers.length; start += DOCUMENTS_PER_FETCH) {
-          const filter = and(
-            overdue(),
-            eq('CustomerNumber', customerNumber),
-            oneOf('DocumentNumber', numbers.slice(start, start + DOCUMENTS_PER_FETCH)),
-          );
-          for await (const document of options.documents({ select: documentFields, ...(filter ? { filter } : {}) })) {
-            found.push(document);
-          }
-        }
-      }
-      return found;
-    },
+    fetch: (keys) => documentsByKey(options.documents, keys, { select: documentFields, filter: overdue() }),
     async afterRun({ runId }) {
       const invoices = tasked;
       tasked = [];
