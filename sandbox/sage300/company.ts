@@ -16,6 +16,7 @@ import {
   blankPriceList,
   blankShipToLocation,
   blankShipVia,
+  blankTaxGroup,
   blankTerms,
 } from './records.js';
 import type { SageRecord } from './records.js';
@@ -77,6 +78,7 @@ export class Company {
   readonly items = new Table(['ItemNumber'], blankItem);
   readonly itemPricing = new Table(['ItemNumber', 'PriceListCode', 'CurrencyCode'], blankItemPricing);
   readonly priceLists = new Table(['PriceListCodeKey'], blankPriceList);
+  readonly taxGroups = new Table(['TaxGroup'], blankTaxGroup);
   readonly locations = new Table(['LocationKey'], blankLocation);
   readonly shipVia = new Table(['Code'], blankShipVia);
   readonly miscellaneousCharges = new Table(['MiscellaneousChargesCode'], blankMiscellaneousCharge);

@@ -295,6 +295,11 @@ export function blankPriceList(): SageRecord {
   return { PriceListCodeKey: '', Description: '', SellingPriceBasedon: 'Discount', DateLastMaintained: null };
 }
 
+/** A tax group (`TX/TXGroups`, sales), which a customer's `TaxGroup` must name. */
+export function blankTaxGroup(): SageRecord {
+  return { TaxGroup: '', TransactionType: 'Sales', Description: '', TaxCurrency: 'USD' };
+}
+
 export function blankLocation(): SageRecord {
   return {
     LocationKey: '',

@@ -77,6 +77,7 @@ function prepareCustomer(company: Company, record: SageRecord, mode: 'create' | 
   if (!['Yes', 'No'].includes(record.OnHold as string)) throw recordInvalid('On Hold must be Yes or No.');
   requireCode(company, company.terms, record.Terms, 'Terms code');
   requireCode(company, company.priceLists, record.CustomerPriceList, 'Price list');
+  requireCode(company, company.taxGroups, record.TaxGroup, 'Tax group');
   requireCode(company, company.shipVia, record.ShipViaCode, 'Ship-via code');
 }
 

@@ -10,6 +10,7 @@ import {
   blankPriceList,
   blankShipToLocation,
   blankShipVia,
+  blankTaxGroup,
   blankTerms,
 } from './records.js';
 import type { SageRecord } from './records.js';
@@ -223,6 +224,12 @@ function seedMasterData(company: Company, maintained: string): void {
   }
   company.priceLists.put(make(blankPriceList, stamp({ PriceListCodeKey: 'WHS', Description: 'Wholesale' })));
   company.priceLists.put(make(blankPriceList, stamp({ PriceListCodeKey: 'RTL', Description: 'Retail' })));
+  for (const [code, description] of [
+    ['CALIF', 'California Sales Tax'],
+    ['USDTAX', 'US Sales Tax'],
+  ] as const) {
+    company.taxGroups.put(make(blankTaxGroup, { TaxGroup: code, Description: description }));
+  }
   for (const [key, name, city, state] of [
     ['1', 'Seattle Warehouse', 'Seattle', 'WA'],
     ['2', 'Portland Warehouse', 'Portland', 'OR'],
