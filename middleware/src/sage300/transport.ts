@@ -214,7 +214,9 @@ export class Sage300Transport {
           const again = attempt > 1 ? this.gate.retryAdmission(admission) : admission;
           if (!again.admitted) throw this.unreachableError(label, again, context);
           attempts++;
-          const sent = await this.send<T>(method, url, label, route, deadline, options, context);
+          const sent = await this.send<T>(method, url, label, route, deadline, options, context, () =>
+            this.gate.retryAdmission(admission),
+          );
           if (sent.sent) {
             this.options.onRequest?.({
               method,
@@ -294,6 +296,7 @@ export class Sage300Transport {
     deadline: number | undefined,
     options: RequestOptions,
     context: Record<string, unknown>,
+    stillAdmitted: () => GateAdmission,
   ): Promise<Attempt<T>> {
     const release = await this.slots.take(route, deadline);
     const timeoutMs = Math.min(this.settings.timeoutMs, deadline === undefined ? Infinity : deadline - Date.now());
@@ -305,6 +308,12 @@ export class Sage300Transport {
         durationMs: 0,
         sent: false,
       };
+    }
+    // Sage may have become unreachable while this request waited for its slot: only the probe asks it then.
+    const gate = stillAdmitted();
+    if (!gate.admitted) {
+      release();
+      return { ok: false, error: this.unreachableError(label, gate, context), durationMs: 0, sent: false };
     }
     const admission = this.breakers.admit(route);
     if (!admission.admitted) {
