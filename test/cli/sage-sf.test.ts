@@ -100,7 +100,7 @@ describe('sage-sf misconfigured', () => {
     [
       {},
       ['run', 'invoices-and-more'],
-      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts, invoices, products, productStock, productCatalogue, revenueReconciliation, creditAlerts, overdueInvoices, closedWonOrders',
+      'sage-sf: There is no flow named "invoices-and-more"; flows: customers, contacts, invoices, products, productStock, productCatalogue, revenueReconciliation, creditAlerts, overdueInvoices, closedWonOrders, accounts, convertedLeads',
     ],
     [
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
@@ -125,10 +125,10 @@ describe('sage-sf misconfigured', () => {
     expect(first).toMatchObject({
       code: 0,
       stdout:
-        'Applied 7 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, ' +
+        'Applied 9 migration(s): 2026-11-25-001-sync-state, 2026-12-01-002-order-write-back, ' +
         '2026-12-02-003-links-from-either-side, 2026-12-03-004-two-way-state, ' +
         '2026-12-04-005-waiting-failures-and-repairs, 2026-12-05-006-system-outages, ' +
-        '2026-12-10-007-notices-and-reconciliation\n',
+        '2026-12-10-007-notices-and-reconciliation, 2026-12-11-008-ledger-kinds, 2026-12-12-009-customer-claims\n',
     });
     const second = await runCli(['db', 'migrate'], { DATABASE_URL: fresh.url });
     expect(second).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' });

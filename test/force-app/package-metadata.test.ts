@@ -182,6 +182,10 @@ describe('the schema document and the package agree', () => {
       defaultCurrency: 'CAD',
       customerNumberStrategy: 'Name Based',
       customerMatch: 'None',
+      accountEligibility: 'None',
+      customerAccountTypes: ['Partner'],
+      // The package ships no customer rules (a base keeps its own), so the base has none either.
+      customerRules: [],
       // The package ships no item defaults (a base keeps its own), so the base has none either.
       itemDefaults: {},
       reconciliation: { lateDays: 1, months: 2 },

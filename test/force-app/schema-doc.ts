@@ -113,7 +113,7 @@ export function parseType(cell: string): ExpectedType {
     const argument = sized[2];
     if (argument !== undefined) {
       if (expected.type === 'Lookup') expected.referenceTo = argument;
-      else if (expected.type === 'Text') expected.length = Number(argument);
+      else if (expected.type === 'Text' || expected.type === 'LongTextArea') expected.length = Number(argument);
       else [expected.precision, expected.scale] = argument.split(',').map(Number);
     }
   } else {

@@ -19,6 +19,8 @@ describe.each(engines)('starting several replicas at once on %s', (_name, makeDa
         '2026-12-04-005-waiting-failures-and-repairs',
         '2026-12-05-006-system-outages',
         '2026-12-10-007-notices-and-reconciliation',
+        '2026-12-11-008-ledger-kinds',
+        '2026-12-12-009-customer-claims',
       ]);
       await Promise.all(stores.map((store) => store.ping()));
       expect(await stores[0]?.runs.list()).toEqual([]);

@@ -51,7 +51,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
     await store.db.schema.dropTable('sync_conflicts').execute();
     await store.db.schema.dropTable('system_outages').execute();
     await store.db.schema.alterTable('sync_links').dropColumn('synced_state').execute();
-    for (const table of ['notice_throttle', 'revenue_reconciliation', 'report_snapshots'] as const) {
+    for (const table of ['notice_throttle', 'revenue_reconciliation', 'report_snapshots', 'customer_claims'] as const) {
       await store.db.schema.dropTable(table).execute();
     }
     await sql`delete from kysely_migration where name >= '2026-12-02-003-links-from-either-side'`.execute(store.db);
@@ -77,6 +77,7 @@ describe.each(engines)('the state store on %s', (_name, makeDatabase) => {
       '2026-12-05-006-system-outages',
       '2026-12-10-007-notices-and-reconciliation',
       '2026-12-11-008-ledger-kinds',
+      '2026-12-12-009-customer-claims',
     ]);
     expect(await store.links.findBySalesforceId('upgraded', '001DUP')).toMatchObject({ sageKey: 'LATER' });
     expect(await store.links.get('upgraded', 'EARLIER')).toMatchObject({ salesforceId: null, sageHash: 'EARLIER' });

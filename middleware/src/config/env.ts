@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
+  accountTypesText,
+  customerRulesText,
   defaultSettings,
   definedOnly,
   overdueBucketsText,
@@ -57,6 +59,20 @@ const code = (name: string, max: number) =>
     .optional();
 
 /** Business settings: the fallback when `Sage_Connector_Setting__mdt` cannot be read (package defaults if unset). */
+
+/** A variable parsed by a settings schema, its first problem named with the variable (`CUSTOMER_RULES rule[0]…`). */
+function namedIssue<T>(name: string, schema: z.ZodType<T, string>) {
+  return z
+    .string()
+    .transform((value, context) => {
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      context.addIssue({ code: 'custom', message: `${name} ${parsed.error.issues[0]?.message ?? 'is invalid'}` });
+      return z.NEVER;
+    })
+    .optional();
+}
+
 const businessSchema = {
   CREDIT_POLICY: z
     .enum(['Block', 'Warn', 'Allow'], { message: 'CREDIT_POLICY must be Block, Warn or Allow' })
@@ -91,6 +107,13 @@ const businessSchema = {
       message: 'CUSTOMER_MATCH must be Name And Postal Code, Email or None',
     })
     .optional(),
+  ACCOUNT_ELIGIBILITY: z
+    .enum(['Closed Won Opportunity', 'Account Type', 'None'], {
+      message: 'ACCOUNT_ELIGIBILITY must be Closed Won Opportunity, Account Type or None',
+    })
+    .optional(),
+  CUSTOMER_ACCOUNT_TYPES: namedIssue('CUSTOMER_ACCOUNT_TYPES', accountTypesText),
+  CUSTOMER_RULES: namedIssue('CUSTOMER_RULES', customerRulesText),
   DEFAULT_CUSTOMER_GROUP: code('DEFAULT_CUSTOMER_GROUP', 6),
   DEFAULT_TERMS: code('DEFAULT_TERMS', 6),
   DEFAULT_TAX_GROUP: code('DEFAULT_TAX_GROUP', 12),
@@ -441,6 +464,9 @@ function businessSettings(env: Env): ConnectorSettings {
     overdueBuckets: env.OVERDUE_BUCKETS ?? defaultSettings.overdueBuckets,
     customerNumberStrategy: env.CUSTOMER_NUMBER_STRATEGY ?? defaultSettings.customerNumberStrategy,
     customerMatch: env.CUSTOMER_MATCH ?? defaultSettings.customerMatch,
+    accountEligibility: env.ACCOUNT_ELIGIBILITY ?? defaultSettings.accountEligibility,
+    customerAccountTypes: env.CUSTOMER_ACCOUNT_TYPES ?? defaultSettings.customerAccountTypes,
+    customerRules: env.CUSTOMER_RULES ?? defaultSettings.customerRules,
     defaultCustomerGroup: env.DEFAULT_CUSTOMER_GROUP ?? defaultSettings.defaultCustomerGroup,
     defaultTerms: env.DEFAULT_TERMS ?? defaultSettings.defaultTerms,
     defaultTaxGroup: env.DEFAULT_TAX_GROUP ?? defaultSettings.defaultTaxGroup,

@@ -14,6 +14,8 @@ export interface AccountForCustomer {
   BillingCountry?: string | null;
   Phone?: string | null;
   Website?: string | null;
+  /** For customer rules by industry. */
+  Industry?: string | null;
   contactName?: string | null;
   contactEmail?: string | null;
 }

@@ -1,12 +1,19 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { creditPolicySchema, type CreditPolicy } from './credit.js';
+import { parseCustomerRules, type CustomerRule } from './customer-rules.js';
 
 export type { CreditPolicy };
 /** How a new Sage customer number is chosen. */
 export type CustomerNumberStrategy = 'Sequential' | 'Name Based';
 /** How an account without a Sage number is matched to an existing Sage customer before one is created. */
 export type CustomerMatch = 'Name And Postal Code' | 'Email' | 'None';
+
+/**
+ * Which Salesforce accounts without a Sage number the accounts flow gives a Sage customer: those with a Closed Won
+ * opportunity, those whose Type is one of the customer types, or none (linked accounts are still kept in step).
+ */
+export type AccountEligibility = 'Closed Won Opportunity' | 'Account Type' | 'None';
 
 /** The values Sage 300 requires of a new item, which a Salesforce product does not carry. */
 export interface ItemDefaults {
@@ -33,6 +40,12 @@ export interface ConnectorSettings {
   defaultCurrency: string;
   customerNumberStrategy: CustomerNumberStrategy;
   customerMatch: CustomerMatch;
+  /** Which accounts without a Sage number the accounts flow provisions. */
+  accountEligibility: AccountEligibility;
+  /** The Account Type values that make an account eligible under `Account Type`. */
+  customerAccountTypes: string[];
+  /** Group, terms, tax group and price list of a new customer by its account's country or industry (first match wins). */
+  customerRules: CustomerRule[];
   /** What Sage needs to create an item from a Salesforce product (none by default: products are not created). */
   itemDefaults: ItemDefaults;
   /** The revenue reconciliation's grace days and the months it computes. */
@@ -82,6 +95,9 @@ export const defaultSettings: ConnectorSettings = {
   defaultCurrency: 'USD',
   customerNumberStrategy: 'Sequential',
   customerMatch: 'Name And Postal Code',
+  accountEligibility: 'Closed Won Opportunity',
+  customerAccountTypes: ['Customer - Direct', 'Customer - Channel'],
+  customerRules: [],
   itemDefaults: {},
   reconciliation: { lateDays: 14, months: 24 },
   syncHealth: { failedRuns: 3, allowancePercent: 90 },
@@ -128,6 +144,9 @@ export const settingFields = [
   'Reconciliation_Schedule__c',
   'Health_Failed_Runs__c',
   'Health_Allowance_Percent__c',
+  'Account_Eligibility__c',
+  'Customer_Account_Types__c',
+  'Customer_Rules__c',
 ] as const;
 
 const text = (max: number) =>
@@ -147,6 +166,35 @@ export const overdueBucketsText = z
   .transform((value) => value.split(',').map((part) => Number(part.trim())))
   .refine((days) => days.every((day, index) => index === 0 || day > (days[index - 1] ?? 0)), 'must increase')
   .refine((days) => (days[0] ?? 0) >= 1, 'must start at 1 day or later');
+
+/** Account Type values, comma-separated (`Customer - Direct,Customer - Channel`). */
+export const accountTypesText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .refine((types) => types.length > 0, 'must name at least one Account Type');
+
+/** Customer rules as JSON text, parsed and checked when read so a bad rule is named then. */
+export const customerRulesText = z
+  .string()
+  .trim()
+  .max(32_000)
+  .transform((value, context) => {
+    if (value === '') return [];
+    try {
+      return parseCustomerRules(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
 
 const bucketList = overdueBucketsText.nullish().transform((value) => value ?? undefined);
 
@@ -197,6 +245,9 @@ const metadataRecord = z.object({
   Reconciliation_Schedule__c: schedule,
   Health_Failed_Runs__c: z.number().int('must be a whole number of runs').min(1).max(100).nullish(),
   Health_Allowance_Percent__c: z.number().min(1).max(100).nullish(),
+  Account_Eligibility__c: z.enum(['Closed Won Opportunity', 'Account Type', 'None']).nullish(),
+  Customer_Account_Types__c: accountTypesText.nullish(),
+  Customer_Rules__c: customerRulesText.nullish(),
 });
 
 /** The entries of `values` that are set. */
@@ -248,6 +299,9 @@ export function settingsFromMetadata(record: Record<string, unknown>, base: Conn
     defaultCurrency: r.Default_Currency__c?.toUpperCase() ?? base.defaultCurrency,
     customerNumberStrategy: r.Customer_Number_Strategy__c ?? base.customerNumberStrategy,
     customerMatch: r.Customer_Match__c ?? base.customerMatch,
+    accountEligibility: r.Account_Eligibility__c ?? base.accountEligibility,
+    customerAccountTypes: r.Customer_Account_Types__c ?? base.customerAccountTypes,
+    customerRules: r.Customer_Rules__c ?? base.customerRules,
     itemDefaults: {
       ...base.itemDefaults,
       ...definedOnly({

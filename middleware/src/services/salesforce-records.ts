@@ -29,6 +29,7 @@ interface AccountRow {
   BillingCountry: string | null;
   Phone: string | null;
   Website: string | null;
+  Industry?: string | null;
   Contacts?: { records?: { Name?: string | null; Email?: string | null }[] } | null;
 }
 
@@ -60,7 +61,7 @@ export function opportunityQuery(opportunityId: string): string {
 /** An account with the name and e-mail of its first contact that has one. */
 export function accountQuery(accountId: string): string {
   return (
-    `SELECT Id, ${accountFields.join(', ')}, ` +
+    `SELECT Id, ${accountFields.join(', ')}, Industry, ` +
     '(SELECT Name, Email FROM Contacts WHERE Email != null ORDER BY CreatedDate LIMIT 1) ' +
     `FROM Account WHERE Id = ${soqlLiteral(accountId)} LIMIT 1`
   );

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from './clock.js';
 import { conflictRepository, type ConflictRepository } from './conflicts.js';
 import { cursorRepository, type CursorRepository } from './cursors.js';
+import { customerClaimRepository, type CustomerClaimRepository } from './customer-claims.js';
 import { connect, databaseFailure, migrate, parseDatabaseUrl } from './database.js';
 import { failureRepository, type FailureRepository } from './failures.js';
 import { leaseRepository, type LeaseRepository } from './leases.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   repairs: RepairRepository;
   outages: OutageRepository;
   noticeThrottle: NoticeThrottleRepository;
+  customerClaims: CustomerClaimRepository;
 }
 
 export interface Store extends Repositories {
@@ -66,6 +68,7 @@ function repositories(db: Kysely<Database>, clock: Clock, engine: Engine): Repos
     repairs: repairRepository(db, clock),
     outages: outageRepository(db, clock),
     noticeThrottle: noticeThrottleRepository(db, clock),
+    customerClaims: customerClaimRepository(db, clock),
   };
 }
 
@@ -113,6 +116,7 @@ export type { ConflictReport, SyncConflict, ConflictRepository } from './conflic
 export type { RepairState, RepairRepository } from './repairs.js';
 export type { SystemOutage, OutageRepository } from './outages.js';
 export type { NoticeThrottleRepository } from './notice-throttle.js';
+export type { CustomerClaim, CustomerClaimRepository } from './customer-claims.js';
 export type {
   LateOpportunity,
   ReconciliationRow,

@@ -357,6 +357,24 @@ function ledgerKinds(engine: Engine): Migration {
   };
 }
 
+/** Customer provisioning claims, so replicas racing on one account create one Sage customer. */
+const customerClaims: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('customer_claims')
+      .addColumn('account_id', 'text', (col) => col.primaryKey())
+      .addColumn('owner', 'text')
+      .addColumn('claimed_until', 'text')
+      .addColumn('customer_number', 'text')
+      .addColumn('outcome', 'text')
+      .addColumn('updated_at', 'text', (col) => col.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('customer_claims').ifExists().execute();
+  },
+};
+
 /** The migrations in the order they apply; names sort chronologically. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -368,6 +386,8 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-05-006-system-outages': systemOutages,
     '2026-12-10-007-notices-and-reconciliation': noticesAndReconciliation(engine),
     '2026-12-11-008-ledger-kinds': ledgerKinds(engine),
+
+    '2026-12-12-009-customer-claims': customerClaims,
   };
 }
 

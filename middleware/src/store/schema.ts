@@ -171,6 +171,16 @@ export interface ReportSnapshotTable {
   to_month: string;
 }
 
+/** Who is giving an account its Sage customer, and the customer found or created for it. */
+export interface CustomerClaimTable {
+  account_id: string;
+  owner: string | null;
+  claimed_until: string | null;
+  customer_number: string | null;
+  outcome: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   sync_cursors: SyncCursorTable;
   sync_links: SyncLinkTable;
@@ -184,4 +194,5 @@ export interface Database {
   notice_throttle: NoticeThrottleTable;
   revenue_reconciliation: RevenueReconciliationTable;
   report_snapshots: ReportSnapshotTable;
+  customer_claims: CustomerClaimTable;
 }
