@@ -134,7 +134,7 @@ export interface OrderServicesOptions {
   sage: Sage300Client;
   salesforce: Pick<SalesforceClient, 'queryAll' | 'update'>;
   metadata: CustomMetadata;
-  /** This process's name in order-ledger claims. */
+  /** This process's name in order-ledger and customer claims. */
   owner: string;
   logger: Logger;
   onFinancialsLookup?: FinancialsServiceOptions['onLookup'];
@@ -153,7 +153,15 @@ export function createOrderServices(options: OrderServicesOptions): OrderService
     ...(options.onFinancialsLookup ? { onLookup: options.onFinancialsLookup } : {}),
   });
   const records = salesforceRecords(options.salesforce);
-  const provisioning = createCustomerProvisioning({ sage, salesforce: records, settings: current });
+  // Claims in the store: the button, the flows and the order push on any replica make one customer per account.
+  const provisioning = createCustomerProvisioning({
+    sage,
+    salesforce: records,
+    settings: current,
+    claims: store.customerClaims,
+    owner: options.owner,
+    claimMs: timings.orderClaimMs,
+  });
   const writeBacks = createOrderWriteBacks({
     ledger: store.orderLedger,
     failures: store.failures,
@@ -198,6 +206,8 @@ export interface SyncOptions {
   salesforceUsage?: () => { used: number; max: number } | undefined;
   /** The order push the API uses, so the closedWonOrders flow goes through the same one; made here when absent. */
   orders?: Pick<OrderPushService, 'push'>;
+  /** Customer provisioning the API uses (`POST /customers`), so the accounts and convertedLeads flows share it. */
+  provisioning?: Pick<CustomerProvisioning, 'provision'>;
 }
 
 /** Starts the sync runtime over connected systems. */
@@ -216,9 +226,9 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
     ...(options.salesforceUsage ? { salesforceUsage: options.salesforceUsage } : {}),
   });
   const owner = options.owner ?? processOwner();
-  const orders =
-    options.orders ??
-    createOrderServices({
+  let made: OrderServices | undefined;
+  const services = () =>
+    (made ??= createOrderServices({
       config,
       store: options.store,
       sage: options.systems.sage,
@@ -226,7 +236,9 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
       metadata,
       owner,
       logger,
-    }).orders;
+    }));
+  const orders = options.orders ?? services().orders;
+  const provisioning = options.provisioning ?? services().provisioning;
   return startSyncRuntime({
     store: options.store,
     systems: {
@@ -236,6 +248,7 @@ export function startSync(options: SyncOptions): Promise<SyncRuntime> {
       orderLedger: options.store.orderLedger,
       reports: options.store,
       orders,
+      customerProvisioning: provisioning,
     },
     afterRun: (flow) => (notifier.channels.length > 0 ? health.afterRun(flow) : Promise.resolve()),
     metadata,

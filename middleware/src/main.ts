@@ -152,6 +152,7 @@ export async function startMiddleware(options: StartOptions = {}): Promise<Runni
       metadata,
       schedule: config.env.SCHEDULER_ENABLED,
       orders,
+      provisioning,
       ...(notifier ? { notifier } : {}),
       salesforceUsage: () => salesforce.limits(),
     });

@@ -141,6 +141,7 @@ const STANDARD: { name: string; prefix: string; owned: boolean; fields: Record<s
         },
       ),
       LeadSource: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Trade Show', 'Other']),
+      Industry: picklist(['Education', 'Manufacturing', 'Retail', 'Technology', 'Wholesale', 'Other']),
       ...address(''),
       Description: area(32000),
       IsConverted: readOnly(checkbox(false)),

@@ -23,6 +23,8 @@ let system: System;
 beforeAll(async () => {
   system = await startSystem({
     sage: { seed: { customers }, pageSize: 500 },
+    // Customers flow one way here: no account is given a new Sage customer by the accounts flow.
+    connectorSettings: { Account_Eligibility__c: 'None' },
     env: {
       SCHEDULER_ENABLED: 'true',
       // Every registered flow ticks every second; a quota pause lasts eight seconds past the refusal.

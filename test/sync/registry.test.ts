@@ -20,6 +20,8 @@ describe('the flow registry', () => {
       'creditAlerts',
       'overdueInvoices',
       'closedWonOrders',
+      'accounts',
+      'convertedLeads',
     ]);
     expect(builtInFlows.schedules(sources)).toEqual([
       { name: 'customers', schedule: '*/15 * * * *' },
@@ -32,6 +34,8 @@ describe('the flow registry', () => {
       { name: 'creditAlerts', schedule: '*/30 * * * *' },
       { name: 'overdueInvoices', schedule: '0 6 * * *' },
       { name: 'closedWonOrders', schedule: '*/5 * * * *' },
+      { name: 'accounts', schedule: '*/15 * * * *' },
+      { name: 'convertedLeads', schedule: '*/15 * * * *' },
     ]);
     const invoices = builtInFlows.find('invoices');
     if (!invoices) throw new Error('invoices is not registered');

@@ -24,7 +24,7 @@ export interface FlowContext {
   /** How far a Salesforce `(SystemModstamp, Id)` cursor reads back at the start of a run. */
   salesforceLookBackMs: number;
   /** The links, for what a flow does to them besides writing records (a Salesforce merge re-points one). */
-  links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany'>;
+  links?: Pick<LinkRepository, 'findBySalesforceId' | 'upsertMany' | 'getMany'>;
   /** The store's clock: what flows take as now (tests move it). */
   clock: () => Date;
 }

@@ -6,6 +6,7 @@ import type { ErrorKind } from '../domain/errors.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Sage300Client } from '../sage300/client.js';
 import type { OrderPushService } from '../services/orderPush.js';
+import type { CustomerProvisioning } from '../services/customerProvisioning.js';
 import type { OrderLedgerRepository, RevenueReconciliationRepository } from '../store/index.js';
 
 export type SageClient = Sage300Client;
@@ -56,4 +57,6 @@ export interface FlowPorts {
   reports: { revenueReconciliation: RevenueReconciliationRepository };
   /** The order push behind `POST /api/v1/orders`: the same ledger, so the button and a flow create one order. */
   orders: Pick<OrderPushService, 'push'>;
+  /** Create-or-match of Sage customers from accounts: the service behind `POST /customers`. */
+  customerProvisioning: Pick<CustomerProvisioning, 'provision'>;
 }

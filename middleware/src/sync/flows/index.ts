@@ -3,8 +3,10 @@
  * the Sync Console learn the flows from here; a new flow is its own file in this folder plus one line below.
  */
 import { flowRegistry } from '../registry.js';
+import { accounts } from './accounts.js';
 import { closedWonOrders } from './closed-won-orders.js';
 import { contacts } from './contacts.js';
+import { convertedLeads } from './converted-leads.js';
 import { creditAlerts } from './credit-alerts.js';
 import { customers } from './customers.js';
 import { invoices } from './invoices.js';
@@ -24,4 +26,6 @@ export const builtInFlows = flowRegistry([
   creditAlerts,
   overdueInvoices,
   closedWonOrders,
+  accounts,
+  convertedLeads,
 ]);

@@ -61,6 +61,11 @@ export interface SalesforceChangesOptions<Row extends ChangedRecord = any> {
   object: string;
   /** The fields the flow maps (only these are selected, with Id and SystemModstamp). */
   fields: () => readonly string[];
+  /**
+   * Child relationship subqueries selected with each record, already built with `soql.ts`
+   * (`(SELECT Id FROM Opportunities WHERE IsWon = true LIMIT 1)`).
+   */
+  children?: () => readonly string[];
   /** A condition every record must meet, already built with `soql.ts` (`Sage_Sync_Eligible__c = true`). */
   where?: () => string | undefined;
   /** Records per page (and per SOQL query). */
@@ -122,7 +127,7 @@ export function changesQuery(options: SalesforceChangesOptions, position: Salesf
     );
   }
   return (
-    `SELECT ${soqlFields(fields)} FROM ${soqlIdentifier(options.object)}` +
+    `SELECT ${[soqlFields(fields), ...(options.children?.() ?? [])].join(', ')} FROM ${soqlIdentifier(options.object)}` +
     (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '') +
     ` ORDER BY SystemModstamp, Id LIMIT ${Math.max(1, Math.floor(options.pageSize))}`
   );
