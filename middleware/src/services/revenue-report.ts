@@ -46,7 +46,9 @@ export const revenueReconciliationSchema = z.object({
   asOf: z
     .string()
     .nullable()
-    .describe('When the revenueReconciliation flow computed these figures (null: it has not run yet)'),
+    .describe(
+      'When the revenueReconciliation flow last computed or confirmed these figures (null: it has not run yet)',
+    ),
   computedFrom: z.string().nullable().describe('The first month the computation covers (YYYY-MM)'),
   computedTo: z.string().nullable().describe('The last month the computation covers (YYYY-MM)'),
   rows: z.array(reconciliationRowSchema).describe('One per account and month with any figure, by month then account'),
