@@ -1,5 +1,5 @@
 import { classifySalesforceError, recordErrorKind } from '../../middleware/src/salesforce/errors.js';
-import { parseBulkError, toBulkCsv } from '../../middleware/src/salesforce/writer.js';
+import { bulkPollWaits, bulkResultRows, parseBulkError, toBulkCsv } from '../../middleware/src/salesforce/writer.js';
 
 const apiError = (errorCode: string, message: string) =>
   Object.assign(new Error(message), { name: errorCode, errorCode });
@@ -75,5 +75,27 @@ describe('Bulk API CSV', () => {
       fields: [],
     });
     expect(parseBulkError('something odd')).toMatchObject({ code: 'UNKNOWN_EXCEPTION' });
+  });
+
+  test('result rows keep the key column, Id, created flag and error, matching the key column without regard to case', () => {
+    const successful =
+      '"sf__Id","sf__Created","Name","sage_document_key__c"\n"a0B1","true","Invoice 1","1200|IN1"\n"a0B2","false","Invoice 2","1200|IN2"\n';
+    expect(bulkResultRows(successful, 'Sage_Document_Key__c')).toEqual([
+      { key: '1200|IN1', id: 'a0B1', created: true, error: '' },
+      { key: '1200|IN2', id: 'a0B2', created: false, error: '' },
+    ]);
+    const failed =
+      '"sf__Id","sf__Error","Sage_Document_Key__c"\n"","REQUIRED_FIELD_MISSING:Missing:Name --","1200|IN3"\n';
+    expect(bulkResultRows(failed, 'Sage_Document_Key__c')).toEqual([
+      { key: '1200|IN3', id: '', created: false, error: 'REQUIRED_FIELD_MISSING:Missing:Name --' },
+    ]);
+    expect(bulkResultRows('', 'Sage_Document_Key__c')).toEqual([]);
+  });
+
+  test('a Bulk job is first checked soon after it closes, then at doubling waits up to the poll interval', () => {
+    const first = (waits: Generator<number>, count: number) => Array.from({ length: count }, () => waits.next().value);
+    expect(first(bulkPollWaits(250, 2000), 6)).toEqual([250, 500, 1000, 2000, 2000, 2000]);
+    // A poll interval below the first wait caps it too.
+    expect(first(bulkPollWaits(250, 50), 3)).toEqual([50, 50, 50]);
   });
 });
