@@ -213,7 +213,7 @@ describe('the preview in Chromium', () => {
         customerNumber,
       );
       // The card now shows the new customer's figures, and the record page the number written back to the account.
-      await panel.getByText(`Customer ${customerNumber}`).waitFor();
+      await panel.getByText(new RegExp(`^Customer ${customerNumber}\\b`)).waitFor();
       expect(await visibleText(panel.locator('dl > div').first().locator('dd'))).toBe(usd(0));
       expect(await create.count()).toBe(0);
       await page
