@@ -8,7 +8,8 @@
  *   (`Account_Eligibility__c`): those with a Closed Won opportunity (the default; the query carries that fact, so it
  *   costs nothing more), those whose Type is one of `Customer_Account_Types__c`, or none;
  * - PATCHes (never PUTs, which would purge the customer's detail rows) the Salesforce-owned fields of a linked account
- *   (mapping `Master__c` = Salesforce, `To_Sage__c`) that differ from what Sage holds, read in one request per page.
+ *   (mapping `Master__c` = Salesforce, `To_Sage__c`) that differ from what Sage holds, read for a page's accounts in
+ *   one request per 50 customers.
  *
  * Unchanged accounts cost nothing in Sage: the link keeps the hash of the owned fields last synced, so a re-read
  * account (the look-back, the customers flow's own writes, this flow's write-back) is dropped by hash. After a PATCH the
@@ -61,8 +62,11 @@ export interface AccountTarget {
   fields: Record<string, unknown>;
 }
 
-/** Records per page: one SOQL query, one Sage read of the linked accounts' customers. */
+/** Records per page: one SOQL query, and the Sage reads of the linked accounts' customers. */
 export const ACCOUNT_PAGE_SIZE = 200;
+
+/** Customers per Sage read of a page's customers: an `or` of this many numbers keeps the URL short. */
+export const CUSTOMERS_PER_READ = 50;
 
 /** The links of the customers flow (Sage → Salesforce), kept in step with what this flow writes to Sage. */
 const CUSTOMER_ENTITY = 'customer';
@@ -156,7 +160,7 @@ export function accountsFlow(
     return kept;
   }
 
-  /** The customers of these numbers as Sage holds them (one read), by number. */
+  /** The customers of these numbers as Sage holds them (one read per {@link CUSTOMERS_PER_READ}), by number. */
   async function sageCustomers(numbers: readonly string[]): Promise<Map<string, ArCustomer>> {
     const found = new Map<string, ArCustomer>();
     if (numbers.length === 0) return found;
@@ -167,8 +171,11 @@ export function accountsFlow(
         ...sageFieldsToRead(options.mappings().Account),
       ]),
     ] as (keyof ArCustomer)[];
-    for await (const customer of options.sage.customers.list({ filter: oneOf('CustomerNumber', numbers), select })) {
-      found.set(customerKey(customer.CustomerNumber), customer);
+    for (let start = 0; start < numbers.length; start += CUSTOMERS_PER_READ) {
+      const filter = oneOf('CustomerNumber', numbers.slice(start, start + CUSTOMERS_PER_READ));
+      for await (const customer of options.sage.customers.list({ filter, select })) {
+        found.set(customerKey(customer.CustomerNumber), customer);
+      }
     }
     return found;
   }
