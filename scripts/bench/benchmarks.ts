@@ -5,6 +5,7 @@ import { salesforceWrites } from './salesforce-writes.js';
 import { customersFlowBenchmark } from './customers-flow.js';
 import { productsFlowBenchmark } from './products-flow.js';
 import { contactsPingPong } from './contacts-ping-pong.js';
+import { accountsFlowBenchmark } from './accounts-flow.js';
 import { invoicesFlowBenchmark } from './invoices-flow.js';
 import { financialsApi } from './financials-api.js';
 import { orderPush } from './order-push.js';
@@ -18,6 +19,7 @@ export const BENCHMARKS: Benchmark[] = [
   customersFlowBenchmark,
   productsFlowBenchmark,
   contactsPingPong,
+  accountsFlowBenchmark,
   invoicesFlowBenchmark,
   financialsApi,
   orderPush,
