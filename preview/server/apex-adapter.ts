@@ -70,6 +70,7 @@ export const sentences = {
   skipped: 'The record was skipped; it will not be retried.',
   connected: 'Salesforce reached the Sage 300 connector and its API key was accepted.',
   creditBlocks: 'The credit policy blocks such orders unless the live balance in Sage 300 is lower.',
+  alreadyWon: 'This opportunity is won: push it to Sage 300 as an order instead of a quote.',
 };
 
 export interface ApexAdapterOptions {
@@ -497,7 +498,7 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
     const [opportunity] = await query(
       'SELECT Id, Name, StageName, IsWon, AccountId, Account.Name, Account.Sage_Customer_Number__c, Account.Sage_Balance__c, ' +
         'Account.Sage_Credit_Limit__c, Account.Sage_On_Hold__c, Sage_Order_Number__c, Sage_Order_Status__c, ' +
-        'Sage_Sync_Message__c, Sage_Pushed_At__c, (SELECT Id, Quantity, UnitPrice, TotalPrice, Product2.Name, ' +
+        'Sage_Sync_Message__c, Sage_Pushed_At__c, Sage_Quote_Number__c, (SELECT Id, Quantity, UnitPrice, TotalPrice, Product2.Name, ' +
         'Product2.Sage_Item_Number__c FROM OpportunityLineItems ORDER BY CreatedDate) ' +
         `FROM Opportunity WHERE Id = ${soqlLiteral(opportunityId)} LIMIT 1`,
     );
@@ -618,6 +619,10 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
       }
       preview.blockers = blockers;
       preview.canPush = blockers.length === 0 && preview.existingOrder === null;
+      preview.quoteNumber = text(opportunity.Sage_Quote_Number__c) || null;
+      // A quote is stopped by what stops an order, but the stage (the Apex drops the first blocker, the stage's).
+      const quoteBlockers = opportunity.IsWon === true ? blockers : blockers.slice(1);
+      preview.canQuote = opportunity.IsWon !== true && !preview.quoteNumber && quoteBlockers.length === 0;
       return readAs(apexClasses.OrderPreview, preview);
     },
 
@@ -625,28 +630,40 @@ export function createApexAdapter(options: ApexAdapterOptions): ApexAdapter {
       const opportunity = await findOpportunity(params.opportunityId);
       // The preview's one user may edit every record, so the controller's edit-access refusal never applies here.
       if (opportunity.IsWon !== true) throw because(notClosedWon(opportunity.StageName));
-      try {
-        const result = await middleware.postAs<Row>(
-          '/api/v1/orders',
-          { opportunityId: opportunity.Id },
-          apexClasses.PushResult,
-          60_000,
-        );
-        return { ...result, replayed: result.replayed === true, confirmed: true };
-      } catch (error) {
-        if (!(error instanceof MiddlewareFailure)) throw error;
-        // Not a failure: another push of this opportunity is under way, and checking again shows its order.
-        if (error.errorCode === 'PUSH_IN_PROGRESS') {
-          return readAs(apexClasses.PushResult, { status: 'In Progress', replayed: false, message: error.message });
-        }
-        // No answer, or Sage did not confirm in time: the order may exist. A second push is safe and shows it.
-        if (error.errorCode === 'UNREACHABLE' || error.statusCode === 504) {
-          return readAs(apexClasses.PushResult, { confirmed: false, replayed: false, message: sentences.pushInDoubt });
-        }
-        throw because(describe(error));
-      }
+      return sendPush(opportunity.Id, 'order');
+    },
+
+    async sendAsQuote(params: Params) {
+      const opportunity = await findOpportunity(params.opportunityId);
+      if (opportunity.IsWon === true) throw because(sentences.alreadyWon);
+      return sendPush(opportunity.Id, 'quote');
     },
   };
+
+  /** The connector's answer to a push of an order or a quote, as SageOrderController words it. */
+  async function sendPush(opportunityId: unknown, kind: 'order' | 'quote'): Promise<unknown> {
+    try {
+      const result = await middleware.postAs<Row>(
+        '/api/v1/orders',
+        { opportunityId, kind },
+        apexClasses.PushResult,
+        60_000,
+      );
+      return { ...result, replayed: result.replayed === true, confirmed: true };
+    } catch (error) {
+      if (!(error instanceof MiddlewareFailure)) throw error;
+      // Not a failure: another push of this opportunity is under way, and checking again shows its order.
+      if (error.errorCode === 'PUSH_IN_PROGRESS') {
+        return readAs(apexClasses.PushResult, { status: 'In Progress', replayed: false, message: error.message });
+      }
+      // No answer, or Sage did not confirm in time: the order may exist. A second push is safe and shows it.
+      if (error.errorCode === 'UNREACHABLE' || error.statusCode === 504) {
+        const message = kind === 'quote' ? sentences.pushInDoubt.replaceAll('order', 'quote') : sentences.pushInDoubt;
+        return readAs(apexClasses.PushResult, { kind, confirmed: false, replayed: false, message });
+      }
+      throw because(describe(error));
+    }
+  }
 
   // ---- SageReconciliationController ----
   const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

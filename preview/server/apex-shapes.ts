@@ -55,6 +55,7 @@ const CreditCheck = aura('SageOrderController.CreditCheck', {
 });
 
 const PushResult = aura('SageOrderController.PushResult', {
+  kind: 'String',
   orderNumber: 'String',
   status: 'String',
   customerNumber: 'String',
@@ -237,6 +238,8 @@ export const apexClasses = {
     blockers: listOf('String'),
     canPush: 'Boolean',
     notice: 'String',
+    quoteNumber: 'String',
+    canQuote: 'Boolean',
   }),
   CreditCheck,
   PushResult,

@@ -5,6 +5,7 @@ import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import USER_CURRENCY from '@salesforce/i18n/currency';
 import getPreview from '@salesforce/apex/SageOrderController.getPreview';
 import pushOrder from '@salesforce/apex/SageOrderController.push';
+import sendAsQuote from '@salesforce/apex/SageOrderController.sendAsQuote';
 
 const ORDER_STATES = {
   created: 'created',
@@ -22,7 +23,10 @@ const CREDIT_BADGES = {
   blocked: { label: 'Credit block', className: 'credit-badge slds-theme_error' },
 };
 
-/** The Opportunity's "Push to Sage 300" screen action: what the order will contain, then the push. */
+/**
+ * The Opportunity's "Push to Sage 300" screen action: what the order will contain, then the push; an opportunity not
+ * won yet can be sent as a quote instead.
+ */
 export default class SagePushOrder extends LightningElement {
   preview;
   loadError;
@@ -34,6 +38,8 @@ export default class SagePushOrder extends LightningElement {
   unconfirmed;
   isLoading = false;
   isPushing = false;
+  /** What the last send was: order (the push) or quote. */
+  kind = 'order';
   _recordId;
 
   /** The Opportunity's id. Quick actions may set it after the component is connected, so loading starts here. */
@@ -63,12 +69,27 @@ export default class SagePushOrder extends LightningElement {
     }
   }
 
-  async handlePush() {
+  handlePush() {
+    return this.send('order');
+  }
+
+  handleSendQuote() {
+    return this.send('quote');
+  }
+
+  /** Checks a send that was in progress again, as the same kind. */
+  handleCheckAgain() {
+    return this.send(this.kind);
+  }
+
+  async send(kind) {
+    this.kind = kind;
     this.isPushing = true;
     this.pushError = undefined;
     this.unconfirmed = undefined;
     try {
-      const answer = await pushOrder({ opportunityId: this._recordId });
+      const send = kind === 'quote' ? sendAsQuote : pushOrder;
+      const answer = await send({ opportunityId: this._recordId });
       if (answer.status === IN_PROGRESS) {
         this.inProgress = answer;
         return;
@@ -78,7 +99,7 @@ export default class SagePushOrder extends LightningElement {
         this.inProgress = undefined;
         this.unconfirmed = answer;
         this.dispatchEvent(
-          new ShowToastEvent({ title: 'Push not confirmed', message: answer.message, variant: 'warning' }),
+          new ShowToastEvent({ title: this.unconfirmedTitle, message: answer.message, variant: 'warning' }),
         );
         return;
       }
@@ -86,8 +107,8 @@ export default class SagePushOrder extends LightningElement {
       this.result = answer;
       this.dispatchEvent(
         new ShowToastEvent({
-          title: 'Pushed to Sage 300',
-          message: `Sage 300 order ${this.result.orderNumber}`,
+          title: this.isQuote ? 'Sent to Sage 300 as a quote' : 'Pushed to Sage 300',
+          message: `Sage 300 ${this.documentName} ${this.result.orderNumber}`,
           variant: 'success',
         }),
       );
@@ -104,13 +125,47 @@ export default class SagePushOrder extends LightningElement {
     this.dispatchEvent(new CloseActionScreenEvent());
   }
 
+  get isQuote() {
+    return this.kind === 'quote';
+  }
+
+  /** The Sage document the last send was about: order or quote. */
+  get documentName() {
+    return this.isQuote ? 'quote' : 'order';
+  }
+
+  get showOrderStatus() {
+    return this.result.kind !== 'quote';
+  }
+
+  get pushErrorTitle() {
+    return `Sage 300 did not create the ${this.documentName}`;
+  }
+
+  get unconfirmedTitle() {
+    return this.isQuote ? 'Quote not confirmed' : 'Push not confirmed';
+  }
+
+  get showQuoteButton() {
+    return !!this.preview && this.preview.canQuote === true && !this.result && !this.inProgress;
+  }
+
+  get quoteLabel() {
+    return this.unconfirmed && this.isQuote ? 'Send as quote again' : 'Send as quote';
+  }
+
+  get existingQuoteText() {
+    return `Sent to Sage 300 as quote ${this.preview.quoteNumber}.`;
+  }
+
   get isBusy() {
     return this.isLoading || this.isPushing;
   }
 
   get busyText() {
     if (this.isPushing) {
-      return this.inProgress ? 'Checking the push again' : 'Pushing the order to Sage 300';
+      if (this.inProgress) return 'Checking the push again';
+      return this.isQuote ? 'Sending the quote to Sage 300' : 'Pushing the order to Sage 300';
     }
     return 'Loading the order preview';
   }
@@ -132,11 +187,11 @@ export default class SagePushOrder extends LightningElement {
   }
 
   get pushLabel() {
-    return this.unconfirmed ? 'Push again' : 'Push to Sage 300';
+    return this.unconfirmed && !this.isQuote ? 'Push again' : 'Push to Sage 300';
   }
 
   get closeLabel() {
-    return this.showPushButton || this.showCheckAgain ? 'Cancel' : 'Close';
+    return this.showPushButton || this.showCheckAgain || this.showQuoteButton ? 'Cancel' : 'Close';
   }
 
   get currencyCode() {
@@ -176,6 +231,11 @@ export default class SagePushOrder extends LightningElement {
   }
 
   get resultHeadline() {
+    if (this.result.kind === 'quote') {
+      return this.result.replayed
+        ? `This opportunity was already sent as Sage 300 quote ${this.result.orderNumber}.`
+        : `Sage 300 quote ${this.result.orderNumber} was created.`;
+    }
     return this.result.replayed
       ? `This opportunity was already pushed: Sage 300 order ${this.result.orderNumber}.`
       : `Sage 300 order ${this.result.orderNumber} was created.`;

@@ -2,10 +2,12 @@ import { createElement } from 'lwc';
 import SagePushOrder from 'c/sagePushOrder';
 import getPreview from '@salesforce/apex/SageOrderController.getPreview';
 import pushOrder from '@salesforce/apex/SageOrderController.push';
+import sendAsQuote from '@salesforce/apex/SageOrderController.sendAsQuote';
 import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 
 jest.mock('@salesforce/apex/SageOrderController.getPreview', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/SageOrderController.push', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/SageOrderController.sendAsQuote', () => ({ default: jest.fn() }), { virtual: true });
 
 const OPPORTUNITY_ID = '006000000000001AAA';
 
@@ -289,5 +291,85 @@ describe('c-sage-push-order', () => {
     element.addEventListener('close', closed);
     $(element, 'lightning-button.close').click();
     expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  describe('sending an opportunity not yet won as a quote', () => {
+    const OPEN = {
+      ...PREVIEW,
+      opportunityName: 'Open deal',
+      stageName: 'Prospecting',
+      closedWon: false,
+      blockers: ['Only Closed Won opportunities can be pushed to Sage 300; this one is at stage "Prospecting".'],
+      canPush: false,
+      canQuote: true,
+      quoteNumber: null,
+    };
+
+    it('offers Send as quote beside a disabled push, and sends the quote once clicked', async () => {
+      sendAsQuote.mockResolvedValue({
+        kind: 'quote',
+        orderNumber: 'ORD000124',
+        status: 'Pushed',
+        customerNumber: '1300',
+        replayed: false,
+        confirmed: true,
+        creditCheck: null,
+      });
+      const element = await mount(OPEN);
+      const toasts = jest.fn();
+      element.addEventListener('lightning__showtoast', toasts);
+      expect($(element, 'lightning-button.push').disabled).toBe(true);
+      const quote = $(element, 'lightning-button.send-quote');
+      expect(quote.label).toBe('Send as quote');
+      quote.click();
+      await flush();
+      expect(sendAsQuote).toHaveBeenCalledWith({ opportunityId: OPPORTUNITY_ID });
+      expect(pushOrder).not.toHaveBeenCalled();
+      expect($(element, '.result-headline').textContent).toBe('Sage 300 quote ORD000124 was created.');
+      expect(element.shadowRoot.textContent).not.toContain('Order status');
+      expect($(element, 'lightning-button.send-quote')).toBeNull();
+      expect(toasts.mock.calls[0][0].detail).toMatchObject({
+        title: 'Sent to Sage 300 as a quote',
+        message: 'Sage 300 quote ORD000124',
+        variant: 'success',
+      });
+      expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: OPPORTUNITY_ID }]);
+    });
+
+    it('shows the quote already sent and offers no second one', async () => {
+      const element = await mount({ ...OPEN, canQuote: false, quoteNumber: 'ORD000124' });
+      expect($(element, '.existing-quote').textContent).toBe('Sent to Sage 300 as quote ORD000124.');
+      expect($(element, 'lightning-button.send-quote')).toBeNull();
+    });
+
+    it('offers no quote for a won opportunity', async () => {
+      const element = await mount(PREVIEW);
+      expect($(element, 'lightning-button.send-quote')).toBeNull();
+    });
+
+    it('shows why Sage 300 refused the quote, in an error panel named for the quote', async () => {
+      sendAsQuote.mockRejectedValue({ body: { message: 'Sage 300 refused the quote: Item A1-105 does not exist.' } });
+      const element = await mount(OPEN);
+      $(element, 'lightning-button.send-quote').click();
+      await flush();
+      const panel = $(element, 'c-error-panel');
+      expect(panel.friendlyMessage).toBe('Sage 300 did not create the quote');
+      expect(panel.errors.body.message).toContain('Item A1-105 does not exist.');
+      expect($(element, 'lightning-button.send-quote').disabled).toBe(false);
+    });
+
+    it('says an unconfirmed quote was not confirmed and offers to send it again', async () => {
+      sendAsQuote.mockResolvedValue({
+        kind: 'quote',
+        confirmed: false,
+        replayed: false,
+        message: 'Sage 300 did not confirm the quote.',
+      });
+      const element = await mount(OPEN);
+      $(element, 'lightning-button.send-quote').click();
+      await flush();
+      expect($(element, '.unconfirmed-title').textContent).toBe('Quote not confirmed');
+      expect($(element, 'lightning-button.send-quote').label).toBe('Send as quote again');
+    });
   });
 });
