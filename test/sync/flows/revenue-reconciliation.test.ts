@@ -206,6 +206,15 @@ describe.each(engines)('revenueReconciliation on %s', (_engine, makeDatabase) =>
       ],
     });
     systems.sageSandbox.invoiceOrder(refit.OrderNumber);
+    // A quote sent for the same opportunity before it was won is not an order: it adds nothing to what was ordered.
+    await systems.sage.orders.create({
+      CustomerNumber: '1200',
+      OrderReference: opportunityIds[SEED_OPPORTUNITIES.blackRockClosedWon] as string,
+      OrderType: 'Quote',
+      OrderDetails: [
+        { LineType: 'Item', Item: 'A14500', QuantityOrdered: 40, PricingUnitPrice: 99, PriceOverride: true },
+      ],
+    });
     await systems.sage.orders.create({
       CustomerNumber: '1400',
       OrderReference: opportunityIds[SEED_OPPORTUNITIES.cedarValleyUnlinkedProduct] as string,

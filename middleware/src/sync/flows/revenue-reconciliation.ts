@@ -118,8 +118,9 @@ export async function computeReconciliation(options: RevenueReconciliationOption
     amount: Number(opportunity.Amount ?? 0),
     closeDate: day(opportunity.CloseDate),
   }));
+  // A quote carries its opportunity in OrderReference too, but nothing was ordered.
   const orderFigures: SageOrderFigure[] = orders
-    .filter((order) => String(order.OrderReference ?? '').trim() !== '')
+    .filter((order) => order.OrderType !== 'Quote' && String(order.OrderReference ?? '').trim() !== '')
     .map((order) => ({
       orderNumber: String(order.OrderNumber),
       reference: String(order.OrderReference),
