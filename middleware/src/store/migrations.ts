@@ -386,7 +386,6 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '2026-12-05-006-system-outages': systemOutages,
     '2026-12-10-007-notices-and-reconciliation': noticesAndReconciliation(engine),
     '2026-12-11-008-ledger-kinds': ledgerKinds(engine),
-
     '2026-12-12-009-customer-claims': customerClaims,
   };
 }
