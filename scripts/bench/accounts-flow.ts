@@ -11,20 +11,9 @@
  *
  * The Salesforce look-back window is 0 here, so a run reads only what changed since the last one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
-import { loadConfig } from '../../middleware/src/config/env.js';
-import { startSync } from '../../middleware/src/composition.js';
-import { createLogger } from '../../middleware/src/observability/logger.js';
-import { createSage300Client, type Sage300Client } from '../../middleware/src/sage300/client.js';
-import { createSalesforceClient } from '../../middleware/src/salesforce/index.js';
-import { openStore, type Store } from '../../middleware/src/store/index.js';
-import type { SyncRuntime } from '../../middleware/src/sync/runtime.js';
-import { startSage300Sandbox, type Sage300Sandbox } from '../../sandbox/sage300/server.js';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandbox/salesforce/server.js';
 import { pagesOf, type Benchmark, type BenchmarkReport, type Excess, type Measurement } from './measure.js';
+import { withBenchWorld } from './world.js';
 
 /** Rows per Sage answer (client and server). */
 const SAGE_PAGE_SIZE = 1000;
@@ -65,163 +54,132 @@ export const accountsFlowBenchmark: Benchmark = {
     const measurements: Measurement[] = [];
     const notes: string[] = [];
     for (const size of options.sizes ?? this.defaultSizes) {
-      const folder = mkdtempSync(join(tmpdir(), 'connector-bench-accounts-'));
-      let sage: Sage300Sandbox | undefined;
-      let salesforce: SalesforceSandbox | undefined;
-      let client: Sage300Client | undefined;
-      let store: Store | undefined;
-      let runtime: SyncRuntime | undefined;
-      try {
-        sage = await startSage300Sandbox({ pageSize: SAGE_PAGE_SIZE, seed: { customers: size } });
-        salesforce = await startSalesforceSandbox({ dailyLimit: 10_000_000 });
-        const sageSandbox = sage;
-        const salesforceSandbox = salesforce;
-        client = createSage300Client({
-          baseUrl: sage.apiRoot,
-          company: sage.company,
-          user: sage.user,
-          password: sage.password,
-          timeoutMs: 120_000,
-          pageSize: SAGE_PAGE_SIZE,
-          maxConcurrency: 4,
-        });
-        const salesforceClient = createSalesforceClient({
-          loginUrl: salesforce.loginUrl,
-          apiVersion: salesforce.apiVersion,
-          auth: { kind: 'client_credentials', clientId: salesforce.clientId, clientSecret: salesforce.clientSecret },
-        });
-        store = await openStore(`sqlite://${join(folder, 'connector.db')}`);
-        const openedStore = store;
-        runtime = await startSync({
-          config: loadConfig({ SYNC_SALESFORCE_LOOKBACK_SECONDS: '0' }),
-          store,
-          systems: { sage: client, salesforce: salesforceClient },
-          logger: createLogger('silent'),
-          schedule: false,
-        });
-        const sync = runtime;
-        options.log?.(`accounts flow: first sync of ${size} customers, then a first accounts run`);
-        const customers = await sync.runFlowNow('customers');
-        const first = await sync.runFlowNow('accounts');
-        // The customer the first accounts run created (the seeded Closed Won account) reaches its account once.
-        const settled = await sync.runFlowNow('customers');
-        if (customers.failed + first.failed + settled.failed > 0 || first.outcome !== 'succeeded') {
-          throw new Error(`the first sync did not succeed: ${first.outcome}, ${first.failed} failed`);
-        }
-
-        /** The accounts the next run reads (stamped at or after the cursor's second), in the flow's order. */
-        const toRead = async () => {
-          const saved = (await openedStore.cursors.get('accounts'))?.value as { stamp?: string } | undefined;
-          const second = saved?.stamp ? Math.floor(Date.parse(saved.stamp) / 1000) * 1000 : 0;
-          return salesforceSandbox
-            .records('Account')
-            .filter((row) => stampOf(row) >= second)
-            .sort((a, b) => stampOf(a) - stampOf(b) || String(a.Id).localeCompare(String(b.Id)));
-        };
-
-        /** One accounts run, measured on both sides. */
-        const measure = async (
-          scenario: string,
-          records: number,
-          changed: ReadonlySet<string>,
-          flow: 'accounts' | 'customers' = 'accounts',
-        ) => {
-          const rows = flow === 'accounts' ? await toRead() : [];
-          const sageBefore = sageSandbox.counts();
-          const salesforceBefore: Record<string, number> = { ...salesforceSandbox.counts() };
-          const started = performance.now();
-          const result = await sync.runFlowNow(flow);
-          const wallMs = performance.now() - started;
-          if (result.outcome !== 'succeeded') throw new Error(`${scenario}: the run ended ${result.outcome}`);
-          const sageCounts = delta(sageBefore, sageSandbox.counts());
-          const salesforceCounts = delta(salesforceBefore, { ...salesforceSandbox.counts() });
-          // What the flow must read: a query per page of rows, the last one short (or empty after full pages).
-          const pages = Math.floor(rows.length / ACCOUNT_PAGE_SIZE) + 1;
-          const reads: number[] = [];
-          for (let start = 0; start < rows.length; start += ACCOUNT_PAGE_SIZE) {
-            const inPage = rows.slice(start, start + ACCOUNT_PAGE_SIZE).filter((row) => changed.has(String(row.Id)));
-            reads.push(pagesOf(inPage.length, CUSTOMERS_PER_READ));
+      await withBenchWorld(
+        {
+          sagePageSize: SAGE_PAGE_SIZE,
+          seed: { customers: size },
+          environment: { SYNC_SALESFORCE_LOOKBACK_SECONDS: '0' },
+        },
+        async (world) => {
+          const sageSandbox = world.sage;
+          const salesforceSandbox = world.salesforce;
+          const { runtime: sync, store: openedStore } = await world.startRuntime();
+          options.log?.(`accounts flow: first sync of ${size} customers, then a first accounts run`);
+          const customers = await sync.runFlowNow('customers');
+          const first = await sync.runFlowNow('accounts');
+          // The customer the first accounts run created (the seeded Closed Won account) reaches its account once.
+          const settled = await sync.runFlowNow('customers');
+          if (customers.failed + first.failed + settled.failed > 0 || first.outcome !== 'succeeded') {
+            throw new Error(`the first sync did not succeed: ${first.outcome}, ${first.failed} failed`);
           }
-          const queriesBound = Math.max(1, pagesOf(changed.size, ACCOUNT_PAGE_SIZE));
-          const emptyLast = rows.length > 0 && rows.length % ACCOUNT_PAGE_SIZE === 0 ? 1 : 0;
-          const rereadPages = pages - queriesBound - emptyLast;
-          const sides: [Measurement['system'], Record<string, number>, number, string, Excess[], number][] = [
-            [
-              'Sage 300',
-              sageCounts,
-              changed.size,
-              `${changed.size} PATCH (no batch write)`,
+
+          /** The accounts the next run reads (stamped at or after the cursor's second), in the flow's order. */
+          const toRead = async () => {
+            const saved = (await openedStore.cursors.get('accounts'))?.value as { stamp?: string } | undefined;
+            const second = saved?.stamp ? Math.floor(Date.parse(saved.stamp) / 1000) * 1000 : 0;
+            return salesforceSandbox
+              .records('Account')
+              .filter((row) => stampOf(row) >= second)
+              .sort((a, b) => stampOf(a) - stampOf(b) || String(a.Id).localeCompare(String(b.Id)));
+          };
+
+          /** One accounts run, measured on both sides. */
+          const measure = async (
+            scenario: string,
+            records: number,
+            changed: ReadonlySet<string>,
+            flow: 'accounts' | 'customers' = 'accounts',
+          ) => {
+            const rows = flow === 'accounts' ? await toRead() : [];
+            const sageBefore = sageSandbox.counts();
+            const salesforceBefore: Record<string, number> = { ...salesforceSandbox.counts() };
+            const started = performance.now();
+            const result = await sync.runFlowNow(flow);
+            const wallMs = performance.now() - started;
+            if (result.outcome !== 'succeeded') throw new Error(`${scenario}: the run ended ${result.outcome}`);
+            const sageCounts = delta(sageBefore, sageSandbox.counts());
+            const salesforceCounts = delta(salesforceBefore, { ...salesforceSandbox.counts() });
+            // What the flow must read: a query per page of rows, the last one short (or empty after full pages).
+            const pages = Math.floor(rows.length / ACCOUNT_PAGE_SIZE) + 1;
+            const reads: number[] = [];
+            for (let start = 0; start < rows.length; start += ACCOUNT_PAGE_SIZE) {
+              const inPage = rows.slice(start, start + ACCOUNT_PAGE_SIZE).filter((row) => changed.has(String(row.Id)));
+              reads.push(pagesOf(inPage.length, CUSTOMERS_PER_READ));
+            }
+            const queriesBound = Math.max(1, pagesOf(changed.size, ACCOUNT_PAGE_SIZE));
+            const emptyLast = rows.length > 0 && rows.length % ACCOUNT_PAGE_SIZE === 0 ? 1 : 0;
+            const rereadPages = pages - queriesBound - emptyLast;
+            const sides: [Measurement['system'], Record<string, number>, number, string, Excess[], number][] = [
               [
-                {
-                  reason: `customers read to compare, ${CUSTOMERS_PER_READ} per read`,
-                  requests: reads.reduce((a, b) => a + b, 0),
-                },
+                'Sage 300',
+                sageCounts,
+                changed.size,
+                `${changed.size} PATCH (no batch write)`,
+                [
+                  {
+                    reason: `customers read to compare, ${CUSTOMERS_PER_READ} per read`,
+                    requests: reads.reduce((a, b) => a + b, 0),
+                  },
+                ],
+                sum(sageCounts, (route) => SAGE_WRITE.test(route)),
               ],
-              sum(sageCounts, (route) => SAGE_WRITE.test(route)),
-            ],
-            [
-              'Salesforce',
-              salesforceCounts,
-              queriesBound,
-              changed.size > 0 ? `ceil(${changed.size}/${ACCOUNT_PAGE_SIZE}) queries` : '1 query',
               [
-                { reason: "rows of the cursor's own second read again", requests: rereadPages },
-                { reason: 'a last query finds no more rows (whole pages read)', requests: emptyLast },
+                'Salesforce',
+                salesforceCounts,
+                queriesBound,
+                changed.size > 0 ? `ceil(${changed.size}/${ACCOUNT_PAGE_SIZE}) queries` : '1 query',
+                [
+                  { reason: "rows of the cursor's own second read again", requests: rereadPages },
+                  { reason: 'a last query finds no more rows (whole pages read)', requests: emptyLast },
+                ],
+                sum(salesforceCounts, (kind) => SALESFORCE_WRITES.includes(kind)),
               ],
-              sum(salesforceCounts, (kind) => SALESFORCE_WRITES.includes(kind)),
-            ],
-          ];
-          if (rereadPages < 0) throw new Error(`${scenario}: ${rows.length} rows cannot hold the changed accounts`);
-          for (const [system, counts, bound, boundRule, excess, writes] of sides) {
-            measurements.push({
-              scenario: `${scenario} (${size} customers)`,
-              system,
-              records,
-              requests: sum(counts),
-              bound,
-              boundRule,
-              excess: excess.filter((item) => item.requests > 0),
-              wallMs,
-              detail: `${describe(counts)}; writes ${writes}`,
+            ];
+            if (rereadPages < 0) throw new Error(`${scenario}: ${rows.length} rows cannot hold the changed accounts`);
+            for (const [system, counts, bound, boundRule, excess, writes] of sides) {
+              measurements.push({
+                scenario: `${scenario} (${size} customers)`,
+                system,
+                records,
+                requests: sum(counts),
+                bound,
+                boundRule,
+                excess: excess.filter((item) => item.requests > 0),
+                wallMs,
+                detail: `${describe(counts)}; writes ${writes}`,
+              });
+            }
+            return { result, sageCounts, salesforceCounts };
+          };
+
+          // Every linked account's phone changes in Salesforce, a second after the last write (whole-second cursor).
+          await pause(1100);
+          const linked = salesforceSandbox
+            .records('Account')
+            .filter((row) => typeof row.Sage_Customer_Number__c === 'string');
+          for (const account of linked) {
+            salesforceSandbox.update('Account', String(account.Id), {
+              Phone: `(555) 700-${String(account.Sage_Customer_Number__c).slice(-4).padStart(4, '0')}`,
             });
           }
-          return { result, sageCounts, salesforceCounts };
-        };
-
-        // Every linked account's phone changes in Salesforce, a second after the last write (whole-second cursor).
-        await pause(1100);
-        const linked = salesforceSandbox
-          .records('Account')
-          .filter((row) => typeof row.Sage_Customer_Number__c === 'string');
-        for (const account of linked) {
-          salesforceSandbox.update('Account', String(account.Id), {
-            Phone: `(555) 700-${String(account.Sage_Customer_Number__c).slice(-4).padStart(4, '0')}`,
-          });
-        }
-        const changed = new Set(linked.map((row) => String(row.Id)));
-        options.log?.(`accounts flow: ${changed.size} accounts changed in Salesforce`);
-        const written = await measure(`${changed.size} changed accounts`, changed.size, changed);
-        const quiet = await measure('nothing changed', 0, new Set());
-        // The customers flow reads the patched customers back from Sage and finds nothing to copy to Salesforce.
-        const salesforceBefore: Record<string, number> = { ...salesforceSandbox.counts() };
-        const back = await sync.runFlowNow('customers');
-        const copiedBack = sum(delta(salesforceBefore, { ...salesforceSandbox.counts() }), (kind) =>
-          SALESFORCE_WRITES.includes(kind),
-        );
-        notes.push(
-          `${size} customers, ${changed.size} accounts changed: ${written.result.updated} written with ` +
-            `${written.sageCounts['PATCH AR/ARCustomers'] ?? 0} PATCH and ${written.sageCounts['PUT AR/ARCustomers'] ?? 0} PUT; ` +
-            `then a run with nothing changed made ${sum(quiet.sageCounts)} Sage request(s); the customers flow then read ` +
-            `${back.read} customers and wrote ${back.created + back.updated} accounts in ${copiedBack} Salesforce write request(s)`,
-        );
-      } finally {
-        await runtime?.stop();
-        client?.close();
-        await store?.close();
-        await salesforce?.close();
-        await sage?.close();
-        rmSync(folder, { recursive: true, force: true });
-      }
+          const changed = new Set(linked.map((row) => String(row.Id)));
+          options.log?.(`accounts flow: ${changed.size} accounts changed in Salesforce`);
+          const written = await measure(`${changed.size} changed accounts`, changed.size, changed);
+          const quiet = await measure('nothing changed', 0, new Set());
+          // The customers flow reads the patched customers back from Sage and finds nothing to copy to Salesforce.
+          const salesforceBefore: Record<string, number> = { ...salesforceSandbox.counts() };
+          const back = await sync.runFlowNow('customers');
+          const copiedBack = sum(delta(salesforceBefore, { ...salesforceSandbox.counts() }), (kind) =>
+            SALESFORCE_WRITES.includes(kind),
+          );
+          notes.push(
+            `${size} customers, ${changed.size} accounts changed: ${written.result.updated} written with ` +
+              `${written.sageCounts['PATCH AR/ARCustomers'] ?? 0} PATCH and ${written.sageCounts['PUT AR/ARCustomers'] ?? 0} PUT; ` +
+              `then a run with nothing changed made ${sum(quiet.sageCounts)} Sage request(s); the customers flow then read ` +
+              `${back.read} customers and wrote ${back.created + back.updated} accounts in ${copiedBack} Salesforce write request(s)`,
+          );
+        },
+      );
     }
     return {
       name: this.name,

@@ -76,6 +76,11 @@ export interface BenchWorldOptions {
   /** Rows per Sage answer: `SAGE300_PAGE_SIZE`, with the server's page setting raised to match. */
   sagePageSize: number;
   seed: SeedOptions;
+  /**
+   * Middleware settings as environment variables (e.g. `SYNC_SALESFORCE_LOOKBACK_SECONDS`): the in-process runtime's
+   * configuration, and the environment of the middleware processes besides the world's own connection settings.
+   */
+  environment?: Record<string, string>;
 }
 
 /** Builds a world, hands it to `work`, and tears it down (runtime, store, client, both sandboxes, temporary folder). */
@@ -95,6 +100,7 @@ export async function withBenchWorld<T>(
     salesforce = await startSalesforceSandbox({ dailyLimit: 10_000_000 });
     const sandboxes = { sage, salesforce };
     const env: Record<string, string> = {
+      ...options.environment,
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'warn',
@@ -117,7 +123,7 @@ export async function withBenchWorld<T>(
         client = sageClientFor(sandboxes.sage, options.sagePageSize);
         store = await openStore(databaseUrl);
         runtime = await startSync({
-          config: loadConfig({}),
+          config: loadConfig({ ...options.environment }),
           store,
           systems: wrap({ sage: client, salesforce: salesforceClientFor(sandboxes.salesforce) }),
           logger: createLogger('silent'),

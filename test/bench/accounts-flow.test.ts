@@ -1,23 +1,15 @@
 // The changed-accounts benchmark at a small size: every changed account is one PATCH (never a PUT), the Salesforce
 // change stream one query per page, a run with nothing changed no Sage request, and nothing is copied back.
 import { accountsFlowBenchmark } from '../../scripts/bench/accounts-flow.js';
-import { unexplainedRequests } from '../../scripts/bench/measure.js';
+import type { Measurement } from '../../scripts/bench/measure.js';
+import { expectEveryLineAtTheBound, lineOf } from './lines.js';
 
 describe('the changed-accounts benchmark', () => {
   it('writes each changed account with one PATCH, at the lower bound, and nothing when nothing changed', async () => {
     const report = await accountsFlowBenchmark.run({ sizes: [450] });
     expect(report.measurements).toHaveLength(4);
-    for (const m of report.measurements) {
-      expect({ line: `${m.scenario} (${m.system})`, requests: unexplainedRequests(m) }).toEqual({
-        line: `${m.scenario} (${m.system})`,
-        requests: m.bound,
-      });
-    }
-    const line = (text: string, system: 'Sage 300' | 'Salesforce') => {
-      const found = report.measurements.find((m) => m.scenario.startsWith(text) && m.system === system);
-      if (!found) throw new Error(`no line ${text} (${system})`);
-      return found;
-    };
+    expectEveryLineAtTheBound(report);
+    const line = (text: string, system: Measurement['system']) => lineOf(report, text, system);
     // Every linked account changes: the 450 seeded customers' and the one the first run created for the seeded
     // account with a Closed Won opportunity. Pages of 200, 200 and 51 accounts: 4 + 4 + 2 reads of 50 customers.
     expect(line('451 changed accounts', 'Sage 300')).toMatchObject({ records: 451, bound: 451 });

@@ -1,7 +1,8 @@
 // The contact ping-pong benchmark at a small size: an edit is written once to the other side, every cycle after it
 // writes nothing on either side, and the requests it prints meet the lower bound apart from the excess it names.
 import { contactEdits, contactsPingPong } from '../../scripts/bench/contacts-ping-pong.js';
-import { formatReport, unexplainedRequests } from '../../scripts/bench/measure.js';
+import { formatReport, type Measurement } from '../../scripts/bench/measure.js';
+import { expectEveryLineAtTheBound, lineOf } from './lines.js';
 
 describe('the contact ping-pong benchmark', () => {
   it('writes each edit once and nothing in the cycles after it, at the lower bound', async () => {
@@ -10,17 +11,8 @@ describe('the contact ping-pong benchmark', () => {
     expect(edits).toBe(15);
     // Per edit direction: the cycle that carries it and three quiet ones, each measured on both sides.
     expect(report.measurements).toHaveLength(2 * 4 * 2);
-    for (const m of report.measurements) {
-      expect({ line: `${m.scenario} (${m.system})`, requests: unexplainedRequests(m) }).toEqual({
-        line: `${m.scenario} (${m.system})`,
-        requests: m.bound,
-      });
-    }
-    const line = (text: string, system: 'Sage 300' | 'Salesforce') => {
-      const found = report.measurements.find((m) => m.scenario.startsWith(text) && m.system === system);
-      if (!found) throw new Error(`no line ${text} (${system})`);
-      return found;
-    };
+    expectEveryLineAtTheBound(report);
+    const line = (text: string, system: Measurement['system']) => lineOf(report, text, system);
     // The Salesforce edits: one PATCH per customer, no Salesforce write.
     expect(line('15 edited in Salesforce, cycle 1', 'Sage 300').detail).toMatch(/PATCH AR\/ARCustomers 15; writes 15$/);
     expect(line('15 edited in Salesforce, cycle 1', 'Salesforce').detail).toMatch(/; writes 0$/);
