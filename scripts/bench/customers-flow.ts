@@ -26,16 +26,6 @@ const dayOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10
 /** The configuration as the middleware runs by default (`SYNC_PAGE_SIZE` unset: the flow's own page size). */
 const defaultConfig = () => loadConfig({});
 
-// The Salesforce bounds moved to world.ts with the rest of what flow benchmarks share; other benchmarks import them here.
-export {
-  BULK_JOB_MINIMUM,
-  BULK_THRESHOLD,
-  JOB_REQUESTS_BESIDES_CHECKS,
-  bulkJobExcess,
-  pagedWriteExcess,
-  writeBound,
-} from './world.js';
-
 /** Changes the credit limit of `count` generated customers chosen by a seeded draw (so every run picks the same). */
 function changeCustomers(sage: Sage300Sandbox, count: number): Set<string> {
   const random = seededRandom(7);

@@ -17,11 +17,7 @@ import {
   type Measurement,
 } from './measure.js';
 import { salesforceClientFor, watchSalesforce, type RequestWindow } from './systems.js';
-import {
-  BULK_JOB_MINIMUM,
-  BULK_THRESHOLD as DEFAULT_BULK_THRESHOLD,
-  JOB_REQUESTS_BESIDES_CHECKS,
-} from './customers-flow.js';
+import { BULK_JOB_MINIMUM, BULK_THRESHOLD as DEFAULT_BULK_THRESHOLD, JOB_REQUESTS_BESIDES_CHECKS } from './world.js';
 
 export interface SalesforceWritesOptions extends BenchmarkOptions {
   bulkThreshold?: number;

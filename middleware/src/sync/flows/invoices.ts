@@ -178,6 +178,3 @@ export const invoices = defineFlow({
       ...(context.pageSize === undefined ? {} : { pageSize: context.pageSize }),
     }),
 });
-
-// The document reader moved to parts/sage-documents.ts; these names stay importable from here.
-export { afterDocument, sageDocuments } from '../parts/sage-documents.js';
