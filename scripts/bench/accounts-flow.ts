@@ -12,7 +12,16 @@
  * The Salesforce look-back window is 0 here, so a run reads only what changed since the last one.
  */
 import { setTimeout as pause } from 'node:timers/promises';
-import { pagesOf, type Benchmark, type BenchmarkReport, type Excess, type Measurement } from './measure.js';
+import {
+  countsSince,
+  describeCountsByKey,
+  pagesOf,
+  total,
+  type Benchmark,
+  type BenchmarkReport,
+  type Excess,
+  type Measurement,
+} from './measure.js';
 import { withBenchWorld } from './world.js';
 
 /** Rows per Sage answer (client and server). */
@@ -23,25 +32,8 @@ const ACCOUNT_PAGE_SIZE = 200;
 const CUSTOMERS_PER_READ = 50;
 const SAGE_WRITE = /^(POST|PATCH|PUT|DELETE) /;
 const SALESFORCE_WRITES = ['collectionWrite', 'singleWrite', 'bulkJob'];
-
-function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (key === 'total' || key === 'auth') continue;
-    const change = value - (before[key] ?? 0);
-    if (change !== 0) result[key] = change;
-  }
-  return result;
-}
-
-const sum = (counts: Record<string, number>, keep: (key: string) => boolean = () => true) =>
-  Object.entries(counts).reduce((total, [key, value]) => total + (keep(key) ? value : 0), 0);
-
-const describe = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([route, count]) => `${route} ${count}`)
-    .join(', ') || 'none';
+/** Sandbox counters that are not requests of a run: the sum, and the session the runtime already holds. */
+const NOT_REQUESTS = ['total', 'auth'];
 
 const stampOf = (row: Record<string, unknown>) => Date.parse(String(row.SystemModstamp).replace(/\+0000$/, 'Z'));
 
@@ -97,8 +89,8 @@ export const accountsFlowBenchmark: Benchmark = {
             const result = await sync.runFlowNow(flow);
             const wallMs = performance.now() - started;
             if (result.outcome !== 'succeeded') throw new Error(`${scenario}: the run ended ${result.outcome}`);
-            const sageCounts = delta(sageBefore, sageSandbox.counts());
-            const salesforceCounts = delta(salesforceBefore, { ...salesforceSandbox.counts() });
+            const sageCounts = countsSince(sageBefore, sageSandbox.counts(), NOT_REQUESTS);
+            const salesforceCounts = countsSince(salesforceBefore, { ...salesforceSandbox.counts() }, NOT_REQUESTS);
             // What the flow must read: a query per page of rows, the last one short (or empty after full pages).
             const pages = Math.floor(rows.length / ACCOUNT_PAGE_SIZE) + 1;
             const reads: number[] = [];
@@ -121,7 +113,7 @@ export const accountsFlowBenchmark: Benchmark = {
                     requests: reads.reduce((a, b) => a + b, 0),
                   },
                 ],
-                sum(sageCounts, (route) => SAGE_WRITE.test(route)),
+                total(sageCounts, (route) => SAGE_WRITE.test(route)),
               ],
               [
                 'Salesforce',
@@ -132,7 +124,7 @@ export const accountsFlowBenchmark: Benchmark = {
                   { reason: "rows of the cursor's own second read again", requests: rereadPages },
                   { reason: 'a last query finds no more rows (whole pages read)', requests: emptyLast },
                 ],
-                sum(salesforceCounts, (kind) => SALESFORCE_WRITES.includes(kind)),
+                total(salesforceCounts, (kind) => SALESFORCE_WRITES.includes(kind)),
               ],
             ];
             if (rereadPages < 0) throw new Error(`${scenario}: ${rows.length} rows cannot hold the changed accounts`);
@@ -141,12 +133,12 @@ export const accountsFlowBenchmark: Benchmark = {
                 scenario: `${scenario} (${size} customers)`,
                 system,
                 records,
-                requests: sum(counts),
+                requests: total(counts),
                 bound,
                 boundRule,
                 excess: excess.filter((item) => item.requests > 0),
                 wallMs,
-                detail: `${describe(counts)}; writes ${writes}`,
+                detail: `${describeCountsByKey(counts)}; writes ${writes}`,
               });
             }
             return { result, sageCounts, salesforceCounts };
@@ -169,13 +161,14 @@ export const accountsFlowBenchmark: Benchmark = {
           // The customers flow reads the patched customers back from Sage and finds nothing to copy to Salesforce.
           const salesforceBefore: Record<string, number> = { ...salesforceSandbox.counts() };
           const back = await sync.runFlowNow('customers');
-          const copiedBack = sum(delta(salesforceBefore, { ...salesforceSandbox.counts() }), (kind) =>
-            SALESFORCE_WRITES.includes(kind),
+          const copiedBack = total(
+            countsSince(salesforceBefore, { ...salesforceSandbox.counts() }, NOT_REQUESTS),
+            (kind) => SALESFORCE_WRITES.includes(kind),
           );
           notes.push(
             `${size} customers, ${changed.size} accounts changed: ${written.result.updated} written with ` +
               `${written.sageCounts['PATCH AR/ARCustomers'] ?? 0} PATCH and ${written.sageCounts['PUT AR/ARCustomers'] ?? 0} PUT; ` +
-              `then a run with nothing changed made ${sum(quiet.sageCounts)} Sage request(s); the customers flow then read ` +
+              `then a run with nothing changed made ${total(quiet.sageCounts)} Sage request(s); the customers flow then read ` +
               `${back.read} customers and wrote ${back.created + back.updated} accounts in ${copiedBack} Salesforce write request(s)`,
           );
         },

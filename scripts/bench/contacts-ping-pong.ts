@@ -15,7 +15,15 @@
  */
 import { setTimeout as pause } from 'node:timers/promises';
 import { soqlIn, soqlInGroups } from '../../middleware/src/salesforce/soql.js';
-import type { Benchmark, BenchmarkReport, Excess, Measurement } from './measure.js';
+import {
+  countsSince,
+  describeCountsByKey,
+  total,
+  type Benchmark,
+  type BenchmarkReport,
+  type Excess,
+  type Measurement,
+} from './measure.js';
 import { withBenchWorld } from './world.js';
 
 /** Rows per Sage answer (client and server). */
@@ -41,25 +49,6 @@ interface Window {
   writes: number;
   byRoute: Record<string, number>;
 }
-
-function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (key === 'total') continue;
-    const change = value - (before[key] ?? 0);
-    if (change !== 0) result[key] = change;
-  }
-  return result;
-}
-
-const sum = (counts: Record<string, number>, keep: (key: string) => boolean = () => true) =>
-  Object.entries(counts).reduce((total, [key, value]) => total + (keep(key) ? value : 0), 0);
-
-const describe = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([route, count]) => `${route} ${count}`)
-    .join(', ') || 'none';
 
 /** The contact ping-pong benchmark. */
 export const contactsPingPong: Benchmark = {
@@ -117,18 +106,18 @@ export const contactsPingPong: Benchmark = {
             const result = await sync.runFlowNow('contacts');
             const wallMs = performance.now() - started;
             if (result.outcome !== 'succeeded') throw new Error(`${scenario}: the run ended ${result.outcome}`);
-            const sageCounts = delta(sageBefore, sageSandbox.counts());
-            const salesforceCounts = delta(salesforceBefore, { ...salesforceSandbox.counts() });
+            const sageCounts = countsSince(sageBefore, sageSandbox.counts(), ['total']);
+            const salesforceCounts = countsSince(salesforceBefore, { ...salesforceSandbox.counts() }, ['total']);
             delete salesforceCounts.auth;
             const windows: Record<'sage' | 'salesforce', Window> = {
               sage: {
-                requests: sum(sageCounts),
-                writes: sum(sageCounts, (route) => SAGE_WRITE.test(route)),
+                requests: total(sageCounts),
+                writes: total(sageCounts, (route) => SAGE_WRITE.test(route)),
                 byRoute: sageCounts,
               },
               salesforce: {
-                requests: sum(salesforceCounts),
-                writes: sum(salesforceCounts, (kind) => ['collectionWrite', 'singleWrite', 'bulkJob'].includes(kind)),
+                requests: total(salesforceCounts),
+                writes: total(salesforceCounts, (kind) => ['collectionWrite', 'singleWrite', 'bulkJob'].includes(kind)),
                 byRoute: salesforceCounts,
               },
             };
@@ -155,7 +144,7 @@ export const contactsPingPong: Benchmark = {
                 boundRule: measured.bounds.rules[side === 'sage' ? 0 : 1] as string,
                 excess: excess[side].filter((item) => item.requests > 0),
                 wallMs: measured.wallMs,
-                detail: `${describe(window.byRoute)}; writes ${window.writes}`,
+                detail: `${describeCountsByKey(window.byRoute)}; writes ${window.writes}`,
               });
             }
             return measured;

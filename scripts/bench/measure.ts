@@ -166,17 +166,32 @@ export function describeCounts(counts: Record<string, number>): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
-/** Differences of two count snapshots (what happened between them). */
-export function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+/** Counts by key, sorted by key, as `GET AR/ARCustomers 3, PATCH AR/ARCustomers 90` (`none` when empty). */
+export function describeCountsByKey(counts: Record<string, number>): string {
+  return (
+    Object.entries(counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, count]) => `${key} ${count}`)
+      .join(', ') || 'none'
+  );
+}
+
+/** Differences of two count snapshots (what happened between them), without the keys in `leaveOut`. */
+export function countsSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  leaveOut: readonly string[] = [],
+): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, value] of Object.entries(after)) {
+    if (leaveOut.includes(key)) continue;
     const delta = value - (before[key] ?? 0);
     if (delta !== 0) result[key] = delta;
   }
   return result;
 }
 
-/** The sum of counts. */
-export function total(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((sum, value) => sum + value, 0);
+/** The sum of counts, or of those whose key `keep` accepts. */
+export function total(counts: Record<string, number>, keep: (key: string) => boolean = () => true): number {
+  return Object.entries(counts).reduce((sum, [key, value]) => sum + (keep(key) ? value : 0), 0);
 }
