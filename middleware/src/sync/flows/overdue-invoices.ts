@@ -12,7 +12,12 @@
  * notice that fails never undoes a Task), with each account owner's e-mail when a channel copies the owners. A run that stops early keeps its invoices for the next run's digest.
  */
 import { documentKey, splitDocumentKey } from '../../domain/invoices.js';
-import { overdueBucket, overdueInvoiceTask, overdueTaskKey } from '../../domain/overdue-invoices.js';
+import {
+  overdueBucket,
+  overdueInvoiceTask,
+  overdueTaskKey,
+  type OverdueInvoiceFacts,
+} from '../../domain/overdue-invoices.js';
 import type { ConnectorSettings } from '../../domain/settings.js';
 import type { OverdueInvoice, Notifier } from '../../notify/notifier.js';
 import { and, eq, gt, lt } from '../../sage300/odata.js';
@@ -32,14 +37,7 @@ import { defineFlow } from '../registry.js';
 import type { SalesforcePort } from '../systems.js';
 
 /** What the flow hashes and writes from: the open invoice's figures and the bucket it is in (null: none yet). */
-export interface OverdueInvoiceInput {
-  customerNumber: string;
-  documentNumber: string;
-  amount: number;
-  balance: number;
-  currency: string | null;
-  /** `YYYY-MM-DD` */
-  dueDate: string;
+export interface OverdueInvoiceInput extends Omit<OverdueInvoiceFacts, 'daysOverdue' | 'bucket'> {
   bucket: number | null;
   buckets: number[];
 }
