@@ -5,7 +5,8 @@ import { openStore, type Store } from '../../../middleware/src/store/index.js';
 import type { SageRecord } from '../../../sandbox/sage300/records.js';
 import { creditAlertsFlow, creditFigures } from '../../../middleware/src/sync/flows/credit-alerts.js';
 import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
-import { engines, postgresDatabase, type TestDatabase } from '../../store/test-databases.js';
+import { engines, type TestDatabase } from '../../store/test-databases.js';
+import { raceOnBothReplicas, startRacingReplicas, type RacingReplicas } from '../racing-replicas.js';
 import { startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
 type Row = Record<string, unknown>;
@@ -270,42 +271,20 @@ describe.each(engines)('the creditAlerts flow on %s', (_name, makeDatabase) => {
 });
 
 describe('creditAlerts runs racing on PostgreSQL', () => {
+  let racing: RacingReplicas;
   let systems: TestSystems;
-  let database: TestDatabase;
-  const stores: Store[] = [];
-  const replicas: SyncRuntime[] = [];
 
   beforeAll(async () => {
-    systems = await startTestSystems();
-    database = postgresDatabase('credit alerts race');
-    // Two replicas: each its own connections to the one database and its own lease owner.
-    for (let replica = 0; replica < 2; replica++) {
-      const store = await openStore(database.url);
-      stores.push(store);
-      replicas.push(await startTestRuntime(systems, store));
-    }
+    racing = await startRacingReplicas('credit alerts race');
+    systems = racing.systems;
   });
 
   afterAll(async () => {
-    for (const replica of replicas) await replica.stop();
-    for (const store of stores) await store.close();
-    await database.drop();
-    await systems.close();
+    await racing.close();
   });
 
   it('keeps one open alert and one Task per condition when two replicas run the flow at once', async () => {
-    // Slow Salesforce answers, so each run lasts far longer than the moment between the two starts.
-    systems.salesforceSandbox.setFaults({ latencyMs: 40 });
-    try {
-      for (let round = 0; round < 2; round++) {
-        const runs = await Promise.all(replicas.map((replica) => replica.runFlowNow('creditAlerts')));
-        // They did race: one replica ran, the other found the flow's lease taken and ran nothing.
-        expect(runs.map((run) => run.outcome).sort()).toEqual(['skipped', 'succeeded']);
-        expect(runs.find((run) => run.outcome === 'skipped')?.skippedBecause).toBe('busy');
-      }
-    } finally {
-      systems.salesforceSandbox.clearFaults();
-    }
+    await raceOnBothReplicas(racing, 'creditAlerts', 2);
 
     expect(
       unresolved(systems)

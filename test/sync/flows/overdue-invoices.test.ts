@@ -9,7 +9,8 @@ import { defaultSettings } from '../../../middleware/src/domain/settings.js';
 import { overdueBucket } from '../../../middleware/src/domain/overdue-invoices.js';
 import { openStore, type Store } from '../../../middleware/src/store/index.js';
 import type { SyncRuntime } from '../../../middleware/src/sync/runtime.js';
-import { engines, postgresDatabase, type TestDatabase } from '../../store/test-databases.js';
+import { engines, type TestDatabase } from '../../store/test-databases.js';
+import { raceOnBothReplicas, startRacingReplicas, type RacingReplicas } from '../racing-replicas.js';
 import { accountsByCustomerNumber, startTestRuntime, startTestSystems, type TestSystems } from '../systems.js';
 
 type Row = Record<string, unknown>;
@@ -271,44 +272,23 @@ describe.each(engines)('the overdueInvoices flow on %s', (_name, makeDatabase) =
 });
 
 describe('overdueInvoices runs racing on two replicas (PostgreSQL)', () => {
-  let systems: TestSystems;
-  let database: TestDatabase;
-  const stores: Store[] = [];
-  const replicas: SyncRuntime[] = [];
+  let racing: RacingReplicas;
 
   beforeAll(async () => {
-    systems = await startTestSystems();
-    database = postgresDatabase('overdue invoices race');
-    for (let replica = 0; replica < 2; replica++) {
-      const store = await openStore(database.url);
-      stores.push(store);
-      replicas.push(await startTestRuntime(systems, store));
-    }
+    racing = await startRacingReplicas('overdue invoices race');
   });
 
   afterAll(async () => {
-    for (const replica of replicas) await replica.stop();
-    for (const store of stores) await store.close();
-    await database.drop();
-    await systems.close();
+    await racing.close();
   });
 
   it('writes one Task per invoice and bucket when two replicas run the flow at once', async () => {
-    // Slow Salesforce answers, so each run lasts far longer than the moment between the two starts.
-    systems.salesforceSandbox.setFaults({ latencyMs: 40 });
-    try {
-      for (let round = 0; round < 2; round++) {
-        const results = await Promise.all(replicas.map((replica) => replica.runFlowNow('overdueInvoices')));
-        // They did race: one replica ran, the other found the flow's lease taken and ran nothing.
-        expect(results.map((result) => result.outcome).sort()).toEqual(['skipped', 'succeeded']);
-        expect(results.find((result) => result.outcome === 'skipped')?.skippedBecause).toBe('busy');
-        const keys = taskKeys(systems);
-        expect(keys).toEqual(expectedKeys(systems, new Date()));
-        expect(new Set(keys).size).toBe(keys.length);
-      }
-      expect(taskKeys(systems).length).toBeGreaterThan(0);
-    } finally {
-      systems.salesforceSandbox.clearFaults();
-    }
+    const { systems } = racing;
+    await raceOnBothReplicas(racing, 'overdueInvoices', 2, () => {
+      const keys = taskKeys(systems);
+      expect(keys).toEqual(expectedKeys(systems, new Date()));
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+    expect(taskKeys(systems).length).toBeGreaterThan(0);
   });
 });
